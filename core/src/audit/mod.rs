@@ -1,0 +1,3 @@
+//! Violation classification over an event log (SPEC §5).
+//!
+//! SKELETON: filled in by the audit issue.

@@ -1,0 +1,12 @@
+#![doc = include_str!("../../README.md")]
+#![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::allow_attributes))]
+
+pub mod audit;
+pub mod calendar;
+mod error;
+pub mod policy;
+pub mod registry;
+pub mod workflow;
+
+pub use error::Error;

@@ -1,0 +1,43 @@
+//! A pack's manifest: its name, validity and the numbers it sets (SPEC §7).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::CountingRule;
+
+/// The manifest of a policy pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The pack's name, e.g. `binzhou`.
+    pub name: String,
+    /// The measures' title.
+    pub title: String,
+    /// First day in force (Art. 33).
+    pub valid_from: NaiveDate,
+    /// Last day in force (Art. 33).
+    pub valid_until: NaiveDate,
+    /// Working days a provider has to reply to an application (Art. 17).
+    pub reply_limit_workdays: u32,
+    /// Working days to update a catalog after a law or function change (Art. 11).
+    pub catalog_update_workdays: u32,
+    /// How working-day limits are counted.
+    #[serde(default)]
+    pub counting_rule: CountingRule,
+    /// When a violation is serious (情節嚴重).
+    pub severity: SeveritySettings,
+}
+
+/// The thresholds that make a violation serious; the text leaves them open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeveritySettings {
+    /// Lateness (working days) above which a violation is serious.
+    pub lateness_workdays: u32,
+    /// The n-th violation of one category by one department within the window is serious.
+    pub repeat_count: u32,
+    /// The window for `repeat_count`, in months.
+    pub repeat_window_months: u32,
+    /// Whether any sensitive data makes a violation serious.
+    pub sensitive_is_serious: bool,
+}

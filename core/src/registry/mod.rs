@@ -1,0 +1,295 @@
+//! The registry: departments, the catalog and grants (SPEC §1, §6, §8).
+//!
+//! [`Registry::from_json_str`] parses and checks the structure (unknown fields,
+//! duplicate ids, dangling references: errors that name them). Catalog rules that
+//! a well-formed registry may still break (SPEC §6) are findings, not errors.
+
+mod model;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use model::{
+    BasicCategory, Certificate, Database, Department, DepartmentKind, Grant, GrantSource,
+    Interface, Level, Method, Network, Resource, Role, Sensitivity, Sharing,
+};
+
+/// An error loading a registry. The registry is not built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// The JSON is malformed or does not fit the schema (names the field and position).
+    #[error("invalid registry json: {0}")]
+    Json(String),
+    /// The file could not be read.
+    #[error("cannot read registry `{path}`: {message}")]
+    Io {
+        /// The path.
+        path: String,
+        /// What the OS said.
+        message: String,
+    },
+    /// Two items of the same kind share an id.
+    #[error("duplicate {kind} id `{id}`")]
+    DuplicateId {
+        /// `department`, `resource` or `grant`.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// A reference names something that does not exist.
+    #[error("{kind} `{id}` field `{field}` refers to unknown {target} `{value}`")]
+    DanglingReference {
+        /// The kind of the referring item.
+        kind: &'static str,
+        /// The referring item's id.
+        id: String,
+        /// The referring field.
+        field: &'static str,
+        /// What kind of item it should name.
+        target: &'static str,
+        /// The unknown id.
+        value: String,
+    },
+    /// An id does not match `[a-z0-9._-]+`.
+    #[error("{kind} id `{id}` is not of the form [a-z0-9._-]+")]
+    InvalidId {
+        /// The kind of item.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+}
+
+impl RegistryError {
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Json(_) => "registry.invalid_json",
+            Self::Io { .. } => "registry.io",
+            Self::DuplicateId { .. } => "registry.duplicate_id",
+            Self::DanglingReference { .. } => "registry.dangling_reference",
+            Self::InvalidId { .. } => "registry.invalid_id",
+        }
+    }
+}
+
+/// The SPEC §8 registry document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryDoc {
+    /// Departments.
+    #[serde(default)]
+    pub departments: Vec<Department>,
+    /// Catalog entries.
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    /// Grants.
+    #[serde(default)]
+    pub grants: Vec<Grant>,
+}
+
+/// A checked, indexed registry. Immutable; [`Registry::with_grants`] makes a new
+/// snapshot.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    doc: RegistryDoc,
+    departments: HashMap<String, usize>,
+    resources: HashMap<String, usize>,
+    grants: HashMap<String, usize>,
+    grants_by_pair: HashMap<(String, String), Vec<usize>>,
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
+impl Registry {
+    /// Parses and checks a registry from SPEC §8 JSON.
+    pub fn from_json_str(json: &str) -> Result<Self, RegistryError> {
+        let doc: RegistryDoc =
+            serde_json::from_str(json).map_err(|e| RegistryError::Json(e.to_string()))?;
+        Self::from_doc(doc)
+    }
+
+    /// Reads, parses and checks a registry file.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, RegistryError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| RegistryError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::from_json_str(&text)
+    }
+
+    /// Checks and indexes an already parsed document.
+    pub fn from_doc(doc: RegistryDoc) -> Result<Self, RegistryError> {
+        let mut departments = HashMap::with_capacity(doc.departments.len());
+        for (i, d) in doc.departments.iter().enumerate() {
+            if !valid_id(&d.id) {
+                return Err(RegistryError::InvalidId {
+                    kind: "department",
+                    id: d.id.clone(),
+                });
+            }
+            if departments.insert(d.id.clone(), i).is_some() {
+                return Err(RegistryError::DuplicateId {
+                    kind: "department",
+                    id: d.id.clone(),
+                });
+            }
+        }
+        let mut resources = HashMap::with_capacity(doc.resources.len());
+        for (i, r) in doc.resources.iter().enumerate() {
+            if !valid_id(&r.id) {
+                return Err(RegistryError::InvalidId {
+                    kind: "resource",
+                    id: r.id.clone(),
+                });
+            }
+            if resources.insert(r.id.clone(), i).is_some() {
+                return Err(RegistryError::DuplicateId {
+                    kind: "resource",
+                    id: r.id.clone(),
+                });
+            }
+            if !departments.contains_key(&r.provider) {
+                return Err(RegistryError::DanglingReference {
+                    kind: "resource",
+                    id: r.id.clone(),
+                    field: "provider",
+                    target: "department",
+                    value: r.provider.clone(),
+                });
+            }
+        }
+        let mut reg = Self {
+            doc: RegistryDoc {
+                departments: doc.departments,
+                resources: doc.resources,
+                grants: Vec::new(),
+            },
+            departments,
+            resources,
+            grants: HashMap::new(),
+            grants_by_pair: HashMap::new(),
+        };
+        reg.add_grants(doc.grants)?;
+        Ok(reg)
+    }
+
+    fn add_grants(&mut self, grants: Vec<Grant>) -> Result<(), RegistryError> {
+        // Check everything first so that a bad grant leaves `self` unchanged.
+        let mut seen = HashMap::new();
+        for g in &grants {
+            if !valid_id(&g.id) {
+                return Err(RegistryError::InvalidId {
+                    kind: "grant",
+                    id: g.id.clone(),
+                });
+            }
+            if self.grants.contains_key(&g.id) || seen.insert(g.id.as_str(), ()).is_some() {
+                return Err(RegistryError::DuplicateId {
+                    kind: "grant",
+                    id: g.id.clone(),
+                });
+            }
+            if !self.departments.contains_key(&g.department) {
+                return Err(RegistryError::DanglingReference {
+                    kind: "grant",
+                    id: g.id.clone(),
+                    field: "department",
+                    target: "department",
+                    value: g.department.clone(),
+                });
+            }
+            if !self.resources.contains_key(&g.resource) {
+                return Err(RegistryError::DanglingReference {
+                    kind: "grant",
+                    id: g.id.clone(),
+                    field: "resource",
+                    target: "resource",
+                    value: g.resource.clone(),
+                });
+            }
+        }
+        for g in grants {
+            let i = self.doc.grants.len();
+            self.grants.insert(g.id.clone(), i);
+            self.grants_by_pair
+                .entry((g.department.clone(), g.resource.clone()))
+                .or_default()
+                .push(i);
+            self.doc.grants.push(g);
+        }
+        Ok(())
+    }
+
+    /// A new snapshot with `grants` added; `self` is unchanged. Errors name the
+    /// offending grant.
+    pub fn with_grants(&self, grants: Vec<Grant>) -> Result<Self, RegistryError> {
+        let mut next = self.clone();
+        next.add_grants(grants)?;
+        Ok(next)
+    }
+
+    /// The department with id `id`.
+    pub fn department(&self, id: &str) -> Option<&Department> {
+        self.departments
+            .get(id)
+            .and_then(|&i| self.doc.departments.get(i))
+    }
+
+    /// The resource with id `id`.
+    pub fn resource(&self, id: &str) -> Option<&Resource> {
+        self.resources.get(id).and_then(|&i| self.doc.resources.get(i))
+    }
+
+    /// The grant with id `id`.
+    pub fn grant(&self, id: &str) -> Option<&Grant> {
+        self.grants.get(id).and_then(|&i| self.doc.grants.get(i))
+    }
+
+    /// The grants held by `department` on `resource` (active or not).
+    pub fn grants_for<'a>(
+        &'a self,
+        department: &str,
+        resource: &str,
+    ) -> impl Iterator<Item = &'a Grant> + 'a {
+        self.grants_by_pair
+            .get(&(department.to_owned(), resource.to_owned()))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.doc.grants.get(i))
+    }
+
+    /// All departments, in document order.
+    pub fn departments(&self) -> &[Department] {
+        &self.doc.departments
+    }
+
+    /// All resources, in document order.
+    pub fn resources(&self) -> &[Resource] {
+        &self.doc.resources
+    }
+
+    /// All grants, in document order.
+    pub fn grants(&self) -> &[Grant] {
+        &self.doc.grants
+    }
+
+    /// The departments with `role`.
+    pub fn with_role(&self, role: Role) -> impl Iterator<Item = &Department> {
+        self.doc.departments.iter().filter(move |d| d.has_role(role))
+    }
+
+    /// The document this registry was built from (plus added grants).
+    pub fn doc(&self) -> &RegistryDoc {
+        &self.doc
+    }
+}
