@@ -79,7 +79,11 @@ impl WorkCalendar {
         todo!()
     }
     /// The due date (China date) of "within `n` working days of `at`".
-    pub fn due_date(&self, _at: DateTime<FixedOffset>, _n: u32) -> Result<NaiveDate, CalendarError> {
+    pub fn due_date(
+        &self,
+        _at: DateTime<FixedOffset>,
+        _n: u32,
+    ) -> Result<NaiveDate, CalendarError> {
         todo!()
     }
     /// 24:00 China time of the due day of "within `n` working days of `at`".
@@ -97,10 +101,7 @@ impl WorkCalendar {
 }
 
 /// UTC+08:00, China time (no daylight saving).
-#[expect(
-    clippy::expect_used,
-    reason = "evaluated at compile time: 8 hours is a valid offset"
-)]
+// Evaluated at compile time: 8 hours is a valid offset, so this cannot fail at run time.
 pub const CHINA_OFFSET: FixedOffset = FixedOffset::east_opt(8 * 3600).expect("valid offset");
 
 /// The China date of a moment.

@@ -247,7 +247,9 @@ impl Registry {
 
     /// The resource with id `id`.
     pub fn resource(&self, id: &str) -> Option<&Resource> {
-        self.resources.get(id).and_then(|&i| self.doc.resources.get(i))
+        self.resources
+            .get(id)
+            .and_then(|&i| self.doc.resources.get(i))
     }
 
     /// The grant with id `id`.
@@ -285,7 +287,10 @@ impl Registry {
 
     /// The departments with `role`.
     pub fn with_role(&self, role: Role) -> impl Iterator<Item = &Department> {
-        self.doc.departments.iter().filter(move |d| d.has_role(role))
+        self.doc
+            .departments
+            .iter()
+            .filter(move |d| d.has_role(role))
     }
 
     /// The document this registry was built from (plus added grants).

@@ -1,4 +1,4 @@
-//! `govshare deadline` and `govshare calendar`.
+//! `govshare deadline` and `govshare calendar` (SKELETON: the calendar issue fills these in).
 
 use std::process::ExitCode;
 
@@ -20,10 +20,10 @@ pub struct CalendarArgs {
 
 /// Runs `govshare deadline`.
 pub fn deadline(_args: &DeadlineArgs) -> ExitCode {
-    ExitCode::FAILURE
+    crate::fail_with("cli.not_built", "`deadline` is not built yet")
 }
 
 /// Runs `govshare calendar`.
 pub fn calendar(_args: &CalendarArgs) -> ExitCode {
-    ExitCode::FAILURE
+    crate::fail_with("cli.not_built", "`calendar` is not built yet")
 }

@@ -1,0 +1,1 @@
+//! Node bindings for govshare (SKELETON: filled in by the Node package issue).

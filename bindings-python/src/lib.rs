@@ -1,0 +1,1 @@
+//! Python bindings for govshare (SKELETON: filled in by the Python package issue).
