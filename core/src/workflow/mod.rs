@@ -1,26 +1,21 @@
 //! Applications and obligations over the event log (SPEC §4).
 //!
-//! SKELETON: filled in by the workflow issue.
+//! A [`Ledger`] applies [`Event`]s one at a time. Applications (Art. 17, 21) move from
+//! `pending` to `approved` (a grant), `refused` (with a reason), coordination by the
+//! Big Data Center and then by the City Government Office. Obligations (Art. 11, 16,
+//! 18, 21) get due dates in Chinese working days and are closed by the events that
+//! fulfil them. An event that does not fit is rejected with a [`WorkflowError`] that
+//! names the event, the rule and the state met; the ledger is unchanged.
 
-/// An error applying an event. The state is unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum WorkflowError {
-    /// The event does not fit the state it met.
-    #[error("event `{event}` rejected: {rule}")]
-    Rejected {
-        /// The event id.
-        event: String,
-        /// What rule it broke.
-        rule: String,
-    },
-}
+mod error;
+mod event;
+mod ledger;
+mod state;
 
-impl WorkflowError {
-    /// The stable code of this error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Rejected { .. } => "workflow.rejected",
-        }
-    }
-}
+pub use error::WorkflowError;
+pub use event::{CoordinationOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope};
+pub use ledger::Ledger;
+pub use state::{
+    ApplicationState, ApplicationStatus, Applied, Drained, Irregularity, LedgerState,
+    ObligationKind, ObligationState, ObligationStatus, ServiceAnswer,
+};
