@@ -83,13 +83,11 @@ pub enum WorkflowError {
     },
     /// The event came from a department that may not act here.
     #[error(
-        "event `{event}` rejected: `{actor}` may not `{kind}` application `{application}` in state `{state}` ({rule})"
+        "event `{event}` rejected: `{actor}` may not act on application `{application}` in state `{state}` ({rule})"
     )]
     WrongActor {
         /// The event id.
         event: String,
-        /// The event kind.
-        kind: &'static str,
         /// The acting department.
         actor: String,
         /// The application.

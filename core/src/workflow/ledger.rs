@@ -806,14 +806,13 @@ impl Ledger {
         if !acts_as_provider && !acts_as_bdc {
             return Err(WorkflowError::WrongActor {
                 event: id.to_owned(),
-                kind: "reply",
                 actor: by.to_owned(),
                 application: application.to_owned(),
                 state,
                 rule: if a.derived {
-                    "Art. 17, 21: the provider and the Big Data Center each reply once"
+                    "reply: Art. 17, 21: the provider and the Big Data Center each reply once"
                 } else {
-                    "Art. 17: the provider replies"
+                    "reply: Art. 17: the provider replies"
                 },
             });
         }
@@ -960,12 +959,12 @@ impl Ledger {
             ApplicationStatus::CoordinatingBigDataCenter => (
                 Role::BigDataCenter,
                 GrantSource::BigDataCenter,
-                "Art. 17: the Big Data Center coordinates",
+                "coordinate: Art. 17: only the Big Data Center coordinates at this stage",
             ),
             ApplicationStatus::CoordinatingCityGovernmentOffice => (
                 Role::CityGovernmentOffice,
                 GrantSource::CityGovernmentOffice,
-                "Art. 17: the City Government Office coordinates",
+                "coordinate: Art. 17: only the City Government Office coordinates at this stage",
             ),
             _ => {
                 return Err(WorkflowError::WrongState {
@@ -980,7 +979,6 @@ impl Ledger {
         if !self.has_role(by, role) {
             return Err(WorkflowError::WrongActor {
                 event: id.to_owned(),
-                kind: "coordinate",
                 actor: by.to_owned(),
                 application: application.to_owned(),
                 state,
