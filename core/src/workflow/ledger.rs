@@ -76,6 +76,7 @@ pub struct Ledger {
     open: BTreeMap<u64, Obligation>,
     index: HashMap<(ObligationKind, String), Vec<u64>>,
     closed: Vec<Obligation>,
+    finished: Vec<String>,
 }
 
 fn valid_grant_id(id: &str) -> bool {
@@ -112,6 +113,7 @@ impl Ledger {
             open: BTreeMap::new(),
             index: HashMap::new(),
             closed: Vec::new(),
+            finished: Vec::new(),
         }
     }
 
@@ -167,12 +169,24 @@ impl Ledger {
         &self.snapshot
     }
 
-    /// Whether a grant created by an approval since the last snapshot concerns this
-    /// department and resource.
-    pub fn has_new_grant_for(&self, department: &str, resource: &str) -> bool {
-        self.pending_grants
+    /// The current snapshot, possibly without the newest grants (for lookups of
+    /// departments and resources).
+    pub(crate) fn base_engine(&self) -> &Engine {
+        &self.snapshot
+    }
+
+    /// An engine whose answers for `department` and `resource` include every grant
+    /// created so far: the snapshot is rebuilt only when a new grant concerns that
+    /// pair (grants on other pairs cannot change its decisions).
+    pub(crate) fn engine_for(&mut self, department: &str, resource: &str) -> &Engine {
+        if self
+            .pending_grants
             .iter()
             .any(|g| g.department == department && g.resource == resource)
+        {
+            return self.engine_ref();
+        }
+        &self.snapshot
     }
 
     /// The number of log positions counted so far (applied, rejected or skipped).
@@ -901,6 +915,9 @@ impl Ledger {
             self.pending_grants.push(g.clone());
         }
         applied.grant = grant;
+        if app.status.is_final() {
+            self.finished.push(app.id.clone());
+        }
         self.apps.insert(app.id.clone(), app);
         applied
     }
@@ -1040,12 +1057,7 @@ impl Ledger {
     /// events on them.
     pub fn drain(&mut self) -> Drained {
         let mut out = Drained::default();
-        let finished: Vec<String> = self
-            .apps
-            .values()
-            .filter(|a| a.status.is_final())
-            .map(|a| a.id.clone())
-            .collect();
+        let finished = std::mem::take(&mut self.finished);
         let mut apps: Vec<App> = finished
             .iter()
             .filter_map(|k| self.apps.remove(k))
@@ -1064,6 +1076,19 @@ impl Ledger {
             .map(|o| self.obligation_state(o, o.fulfilled.unwrap_or(o.opened)))
             .collect();
         out
+    }
+
+    /// Forgets finished applications and fulfilled obligations without building their
+    /// states (the caller saw them in [`Applied`]).
+    pub(crate) fn forget_closed(&mut self) {
+        for id in std::mem::take(&mut self.finished) {
+            if let Some(a) = self.apps.remove(&id)
+                && !self.lenient
+            {
+                self.tombstones.insert(a.id, a.status);
+            }
+        }
+        self.closed.clear();
     }
 
     /// The open items, for an audit at `as_of`: applications still waiting for a
