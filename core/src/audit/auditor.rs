@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, Months, NaiveDate};
 
 use super::violation::{Category, Consequence, Severity, Violation};
 use crate::calendar::china_date;
-use crate::policy::{AccessRequest, Decision, Effect, Engine, SeveritySettings};
+use crate::policy::{AccessRequest, Answer, Decision, Effect, Engine, SeveritySettings};
 use crate::registry::{Method, Resource};
 use crate::workflow::{
     ApplicationState, Event, EventKind, Ledger, ObligationKind, ObligationState,
@@ -596,9 +596,10 @@ impl Auditor {
 
     fn check_submission(&mut self, id: &str, at: Time, department: &str, resource: &str) {
         let engine = self.ledger.engine_for(department, resource);
-        if !obtainable(engine, department, resource, at) {
+        let Some(answer) = obtainable(engine, department, resource, at) else {
             return;
-        }
+        };
+        let basis: Vec<&str> = answer.citations.iter().map(String::as_str).collect();
         let detail = (
             format!("：要求辦事人重複提交共享平台可獲取的信息（{resource}）（第十三條）"),
             format!(
@@ -609,7 +610,7 @@ impl Auditor {
             Category::DuplicateCollection,
             department,
             vec![id.to_owned()],
-            &["13"],
+            &basis,
             china_date(at),
             Some(resource),
             false,
@@ -820,20 +821,12 @@ fn usage_denied(
     substantive.then_some(deny)
 }
 
-/// Art. 13: whether the department could get the resource through the platform at
-/// `at` (a permit, direct or granted) for one of its duties.
-fn obtainable(engine: &Engine, department: &str, resource: &str, at: Time) -> bool {
-    let Some(res) = engine.registry().resource(resource) else {
-        return false;
-    };
-    let duties = engine
-        .registry()
-        .department(department)
-        .map(|d| d.duties.clone())
-        .unwrap_or_default();
-    duties.iter().any(|purpose| {
-        usage_requests(engine, department, res, purpose, None, at)
-            .iter()
-            .any(|req| decide(engine, req).is_some_and(|d| d.decision == Effect::Permit))
-    })
+/// Art. 13: the engine's answer, when the department may not require the item
+/// (it can get it through the platform); `None` when it may, or when the engine
+/// cannot answer (a moment outside the pack's validity).
+fn obtainable(engine: &Engine, department: &str, resource: &str, at: Time) -> Option<Answer> {
+    engine
+        .may_require_submission(department, resource, at)
+        .ok()
+        .filter(|a| !a.allowed)
 }

@@ -6,6 +6,46 @@
 //! 18, 21) get due dates in Chinese working days and are closed by the events that
 //! fulfil them. An event that does not fit is rejected with a [`WorkflowError`] that
 //! names the event, the rule and the state met; the ledger is unchanged.
+//!
+//! ```
+//! use govshare::policy::{Engine, PolicyPack};
+//! use govshare::registry::Registry;
+//! use govshare::workflow::{ApplicationStatus, Event, Ledger};
+//!
+//! let registry = Registry::from_json_str(include_str!(
+//!     "../../../policies/binzhou/sample/registry.json"
+//! ))?;
+//! let mut ledger = Ledger::new(Engine::new(PolicyPack::binzhou(), registry)?);
+//!
+//! // Friday 2019-09-27: the reply is due within 5 working days, across National Day.
+//! let applied = ledger.apply(&Event::from_json_str(
+//!     r#"{"kind":"apply","at":"2019-09-27T10:00:00+08:00","application":"a-1",
+//!         "department":"city.market-regulation","resource":"hr.social-insurance",
+//!         "purpose":"market-supervision"}"#,
+//! )?)?;
+//! let app = applied.application.expect("an apply event concerns an application");
+//! assert_eq!(app.reply_due.map(|d| d.to_string()).as_deref(), Some("2019-10-10"));
+//!
+//! // A refusal must give a reason (Art. 17): rejected, and nothing changes.
+//! let err = ledger
+//!     .apply(&Event::from_json_str(
+//!         r#"{"id":"r-1","kind":"reply","at":"2019-10-08T09:00:00+08:00","application":"a-1",
+//!             "by":"city.human-resources","outcome":"refuse"}"#,
+//!     )?)
+//!     .unwrap_err();
+//! assert_eq!(err.code(), "workflow.missing_reason");
+//!
+//! // The provider approves: a grant, and the engine now says `granted`.
+//! let applied = ledger.apply(&Event::from_json_str(
+//!     r#"{"kind":"reply","at":"2019-10-08T09:00:00+08:00","application":"a-1",
+//!         "by":"city.human-resources","outcome":"approve"}"#,
+//! )?)?;
+//! assert_eq!(applied.grant.map(|g| g.id).as_deref(), Some("grant.a-1"));
+//! let state = ledger.state(chrono::DateTime::parse_from_rfc3339("2019-10-08T12:00:00+08:00")?);
+//! assert_eq!(state.applications[0].status, ApplicationStatus::Approved);
+//! assert!(!state.applications[0].reply_late);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod error;
 mod event;
