@@ -898,3 +898,25 @@ fn replay_is_deterministic() {
     assert_eq!(s1, s2);
     assert!(r1[5].contains("unknown application"));
 }
+
+#[test]
+fn explicit_and_positional_ids_collide() {
+    let provided = |id: Option<&str>| {
+        let mut v = json!({"kind":"data_provided","at":"2019-11-04T10:00:00+08:00","resource":"hr.social-insurance"});
+        if let Some(id) = id {
+            v["id"] = json!(id);
+        }
+        v
+    };
+    let mut l = Ledger::new(engine());
+    apply_ok(&mut l, provided(None)); // id "1"
+    apply_ok(&mut l, provided(Some("3"))); // explicit "3"
+    // Position 3 without an id would be "3": taken.
+    reject(&mut l, provided(None), "workflow.duplicate_event");
+    // Explicit "1" collides with the positional id of event 1.
+    reject(&mut l, provided(Some("1")), "workflow.duplicate_event");
+    // "01" is another id; a rejected event's position is not a seen id.
+    apply_ok(&mut l, provided(Some("01")));
+    apply_ok(&mut l, provided(Some("3x")));
+    apply_ok(&mut l, provided(Some("4")));
+}

@@ -16,8 +16,9 @@
 //! use govshare::registry::Registry;
 //! use govshare::workflow::Event;
 //!
-//! let registry = Registry::from_json_str(include_str!(
-//!     "../../../policies/binzhou/sample/registry.json"
+//! let registry = Registry::from_path(concat!(
+//!     env!("CARGO_MANIFEST_DIR"),
+//!     "/../policies/binzhou/sample/registry.json"
 //! ))?;
 //! let engine = Engine::new(PolicyPack::binzhou(), registry)?;
 //! let as_of = chrono::DateTime::parse_from_rfc3339("2019-11-01T00:00:00+08:00")?;

@@ -57,9 +57,10 @@ struct Obligation {
 /// Memory grows with what is open (applications not yet final, obligations not yet
 /// fulfilled), not with the length of the log: finished applications and fulfilled
 /// obligations are handed back by [`Ledger::apply`] and [`Ledger::drain`] and kept
-/// only until drained. Two things a strict ledger keeps to reject duplicates are the
-/// exception: the ids of events seen and of drained applications (ids only). A
-/// lenient ledger ([`Ledger::lenient`], the audit's) keeps neither.
+/// only until drained. What a strict ledger keeps to reject duplicates is the
+/// exception: explicit event ids, one bit per log position (for events identified by
+/// their position), and the ids of drained applications. A lenient ledger
+/// ([`Ledger::lenient`], the audit's) keeps none of these.
 #[derive(Debug, Clone)]
 pub struct Ledger {
     snapshot: Engine,
@@ -74,7 +75,11 @@ pub struct Ledger {
     seq: u64,
     apps: HashMap<String, App>,
     tombstones: HashMap<String, ApplicationStatus>,
+    /// Explicit event ids seen (strict).
     event_ids: HashSet<String>,
+    /// One bit per log position: set when the event there was applied without an
+    /// explicit id, so its position is a seen id (strict).
+    positional: Vec<u64>,
     open: BTreeMap<u64, Obligation>,
     index: HashMap<(ObligationKind, String), Vec<u64>>,
     closed: Vec<Obligation>,
@@ -114,6 +119,7 @@ impl Ledger {
             apps: HashMap::new(),
             tombstones: HashMap::new(),
             event_ids: HashSet::new(),
+            positional: Vec::new(),
             open: BTreeMap::new(),
             index: HashMap::new(),
             closed: Vec::new(),
@@ -213,14 +219,50 @@ impl Ledger {
     pub fn apply(&mut self, event: &Event) -> Result<Applied, crate::Error> {
         self.position += 1;
         let id = event.id_or(self.position);
-        if !self.lenient && self.event_ids.contains(&id) {
+        if !self.lenient && self.seen(event, &id) {
             return wf(Err(WorkflowError::DuplicateEvent { event: id }));
         }
         let applied = wf(self.dispatch(&id, event))?;
         if !self.lenient {
-            self.event_ids.insert(id);
+            if event.id.is_some() {
+                self.event_ids.insert(id);
+            } else {
+                self.mark_positional(self.position);
+            }
         }
         Ok(applied)
+    }
+
+    /// Whether `id` was already used by an applied event: an explicit id seen
+    /// before, or the position of an event applied without an id.
+    fn seen(&self, event: &Event, id: &str) -> bool {
+        if self.event_ids.contains(id) {
+            return true;
+        }
+        event.id.is_some()
+            && !id.starts_with('0')
+            && id.parse::<u64>().is_ok_and(|k| self.is_positional(k))
+    }
+
+    fn is_positional(&self, position: u64) -> bool {
+        let (word, bit) = (position / 64, position % 64);
+        usize::try_from(word)
+            .ok()
+            .and_then(|w| self.positional.get(w))
+            .is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    fn mark_positional(&mut self, position: u64) {
+        let (word, bit) = (position / 64, position % 64);
+        let Ok(word) = usize::try_from(word) else {
+            return;
+        };
+        if self.positional.len() <= word {
+            self.positional.resize(word + 1, 0);
+        }
+        if let Some(w) = self.positional.get_mut(word) {
+            *w |= 1 << bit;
+        }
     }
 
     fn applied(&self, id: &str, event: &Event) -> Applied {

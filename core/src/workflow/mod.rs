@@ -12,8 +12,9 @@
 //! use govshare::registry::Registry;
 //! use govshare::workflow::{ApplicationStatus, Event, Ledger};
 //!
-//! let registry = Registry::from_json_str(include_str!(
-//!     "../../../policies/binzhou/sample/registry.json"
+//! let registry = Registry::from_path(concat!(
+//!     env!("CARGO_MANIFEST_DIR"),
+//!     "/../policies/binzhou/sample/registry.json"
 //! ))?;
 //! let mut ledger = Ledger::new(Engine::new(PolicyPack::binzhou(), registry)?);
 //!
