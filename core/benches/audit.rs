@@ -49,7 +49,7 @@ fn bench(c: &mut Criterion) {
     }
     let mut g = c.benchmark_group("audit");
     g.sample_size(10);
-    g.measurement_time(Duration::from_secs(30));
+    g.measurement_time(Duration::from_secs(10));
     for n in [100_000u64, 1_000_000] {
         g.throughput(Throughput::Elements(n));
         g.bench_function(format!("audit_{n}"), |b| {

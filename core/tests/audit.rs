@@ -546,3 +546,23 @@ fn violations_serialise_with_the_spec_names() {
     assert_eq!(v["consequences"], json!(["urge_correction"]));
     assert_eq!(v["due"], Value::Null);
 }
+
+#[test]
+fn cached_verdicts_follow_grant_validity() {
+    // g-2018-0001 (civil-affairs on hr.social-insurance) is in force from 2018-03-01.
+    let usage = |id: &str, at: &str| {
+        json!({"id":id,"kind":"usage","at":at,"department":"city.civil-affairs",
+               "resource":"hr.social-insurance","purpose":"social-assistance","grant":"g-2018-0001"})
+    };
+    let vs = run(
+        &[
+            usage("u1", "2018-02-20T10:00:00+08:00"),
+            usage("u2", "2018-02-28T23:00:00+08:00"),
+            usage("u3", "2018-03-01T00:00:00+08:00"),
+            usage("u4", "2018-03-02T10:00:00+08:00"),
+        ],
+        AS_OF,
+    );
+    let ids: Vec<&str> = vs.iter().map(|v| v.events[0].as_str()).collect();
+    assert_eq!(ids, vec!["u1", "u2"], "{vs:#?}");
+}

@@ -5,7 +5,8 @@
 //! Each block: two applications (one approved by the provider; one refused with a
 //! reason, escalated and agreed by the Big Data Center), four data provisions, a law
 //! revision and a function change with their catalog updates, an inconsistency
-//! reported and resolved, three usages (direct, granted, own), and a data rejection.
+//! reported and resolved, three usages (direct, granted, own), and a fifth data
+//! provision (a data rejection every 500th block). Approvals run for 60 days.
 
 use chrono::{DateTime, Duration, FixedOffset};
 use govshare::registry::Method;
@@ -37,7 +38,10 @@ pub fn event(start: DateTime<FixedOffset>, i: u64) -> Event {
             by: s("city.human-resources"),
             outcome: ReplyOutcome::Approve,
             reason: None,
-            scope: Some(Scope::default()),
+            scope: Some(Scope {
+                until: Some(at + Duration::days(60)),
+                ..Scope::default()
+            }),
         },
         2 => EventKind::Apply {
             application: a2,
@@ -104,9 +108,12 @@ pub fn event(start: DateTime<FixedOffset>, i: u64) -> Event {
             purpose: s("social-assistance"),
             grant: Some(s("g-2018-0001")),
         },
-        16 => EventKind::DataRejected {
+        16 if block.is_multiple_of(500) => EventKind::DataRejected {
             resource: s("finance.payment-exchange"),
             reason: s("格式錯誤"),
+        },
+        16 => EventKind::DataProvided {
+            resource: s("hr.employment-registration"),
         },
         17 => EventKind::Usage {
             department: s("city.market-regulation"),

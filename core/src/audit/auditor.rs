@@ -55,6 +55,76 @@ pub struct Auditor {
     settings: SeveritySettings,
     drafts: Vec<Draft>,
     seq: u64,
+    pushed: u64,
+    cache: HashMap<CacheKey, Cached>,
+}
+
+/// A usage or submission check: department, resource, purpose (empty for Art. 13)
+/// and named grant.
+type CacheKey = (String, String, String, Option<String>);
+
+/// A cached verdict, valid for moments in `[lo, hi)` at one snapshot generation: the
+/// engine's answer depends on the moment only through the certificate's validity,
+/// the pair's grants' validity and the pack's validity, none of which changes inside
+/// that interval.
+#[derive(Debug, Clone)]
+struct Cached {
+    lo: Time,
+    hi: Time,
+    generation: u64,
+    verdict: Option<Verdict>,
+}
+
+#[derive(Debug, Clone)]
+enum Verdict {
+    Deny(Decision),
+    Answer(Answer),
+}
+
+/// The bounded cache is cleared when it grows past this many entries.
+const CACHE_LIMIT: usize = 65_536;
+
+/// The interval around `at` inside which nothing the engine reads about time
+/// changes for this department and resource.
+fn stable_interval(engine: &Engine, department: &str, resource: &str, at: Time) -> (Time, Time) {
+    let reg = engine.registry();
+    let mut bounds: Vec<Time> = Vec::new();
+    if let Some(c) = reg
+        .department(department)
+        .and_then(|d| d.certificate.as_ref())
+    {
+        bounds.extend([c.not_before, c.not_after]);
+    }
+    for g in reg.grants_for(department, resource) {
+        bounds.push(g.from);
+        bounds.extend(g.until);
+    }
+    let m = engine.pack().manifest();
+    for day in [Some(m.valid_from), m.valid_until.succ_opt()]
+        .into_iter()
+        .flatten()
+    {
+        let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+        // Both China and UTC midnights: extra bounds only shorten the interval.
+        for offset in [
+            crate::calendar::CHINA_OFFSET,
+            FixedOffset::east_opt(0).unwrap_or(crate::calendar::CHINA_OFFSET),
+        ] {
+            if let Some(t) = midnight.and_local_timezone(offset).single() {
+                bounds.push(t);
+            }
+        }
+    }
+    let mut lo = DateTime::<FixedOffset>::MIN_UTC.fixed_offset();
+    let mut hi = DateTime::<FixedOffset>::MAX_UTC.fixed_offset();
+    for b in bounds {
+        if b <= at {
+            lo = lo.max(b);
+        } else {
+            hi = hi.min(b);
+        }
+    }
+    (lo, hi)
 }
 
 /// Audits `events` as of `as_of` with `engine`'s pack and registry. A rejected event
@@ -90,6 +160,8 @@ impl Auditor {
             settings,
             drafts: Vec::new(),
             seq: 0,
+            pushed: 0,
+            cache: HashMap::new(),
         }
     }
 
@@ -486,6 +558,10 @@ impl Auditor {
             _ => {}
         }
         self.ledger.forget_closed();
+        self.pushed += 1;
+        if self.pushed.is_multiple_of(4096) {
+            self.ledger.prune_expired_grants(event.at);
+        }
         Ok(())
     }
 
@@ -566,8 +642,16 @@ impl Auditor {
         purpose: &str,
         grant: Option<&str>,
     ) {
-        let engine = self.ledger.engine_for(department, resource);
-        let Some(deny) = usage_denied(engine, department, resource, purpose, grant, at) else {
+        let key = (
+            department.to_owned(),
+            resource.to_owned(),
+            purpose.to_owned(),
+            grant.map(str::to_owned),
+        );
+        let verdict = self.cached(key, at, |engine| {
+            usage_denied(engine, department, resource, purpose, grant, at).map(Verdict::Deny)
+        });
+        let Some(Verdict::Deny(deny)) = verdict else {
             return;
         };
         let sensitive = self.sensitive(resource);
@@ -610,9 +694,51 @@ impl Auditor {
         );
     }
 
+    /// The verdict for `key` at `at`, from the cache when still valid, else computed
+    /// with an engine that holds every grant on the pair.
+    fn cached(
+        &mut self,
+        key: CacheKey,
+        at: Time,
+        compute: impl FnOnce(&Engine) -> Option<Verdict>,
+    ) -> Option<Verdict> {
+        let engine = self.ledger.engine_for(&key.0, &key.1).clone();
+        let generation = self.ledger.generation();
+        if let Some(c) = self.cache.get(&key)
+            && c.generation == generation
+            && c.lo <= at
+            && at < c.hi
+        {
+            return c.verdict.clone();
+        }
+        let verdict = compute(&engine);
+        let (lo, hi) = stable_interval(&engine, &key.0, &key.1, at);
+        if self.cache.len() >= CACHE_LIMIT {
+            self.cache.clear();
+        }
+        self.cache.insert(
+            key,
+            Cached {
+                lo,
+                hi,
+                generation,
+                verdict: verdict.clone(),
+            },
+        );
+        verdict
+    }
+
     fn check_submission(&mut self, id: &str, at: Time, department: &str, resource: &str) {
-        let engine = self.ledger.engine_for(department, resource);
-        let Some(answer) = obtainable(engine, department, resource, at) else {
+        let key = (
+            department.to_owned(),
+            resource.to_owned(),
+            String::new(),
+            None,
+        );
+        let verdict = self.cached(key, at, |engine| {
+            obtainable(engine, department, resource, at).map(Verdict::Answer)
+        });
+        let Some(Verdict::Answer(answer)) = verdict else {
             return;
         };
         let basis: Vec<&str> = answer.citations.iter().map(String::as_str).collect();

@@ -67,6 +67,7 @@ pub struct Ledger {
     pending_grants: Vec<Grant>,
     pending_ids: HashSet<String>,
     pending_pairs: HashSet<(String, String)>,
+    generation: u64,
     calendar: WorkCalendar,
     reply_limit: u32,
     catalog_limit: u32,
@@ -110,6 +111,7 @@ impl Ledger {
             pending_grants: Vec::new(),
             pending_ids: HashSet::new(),
             pending_pairs: HashSet::new(),
+            generation: 0,
             calendar,
             reply_limit,
             catalog_limit,
@@ -176,6 +178,7 @@ impl Ledger {
                     self.snapshot = self.snapshot.with_registry(reg);
                     self.pending_ids.clear();
                     self.pending_pairs.clear();
+                    self.generation += 1;
                 }
                 Err(_) => self.pending_grants = grants,
             }
@@ -187,6 +190,29 @@ impl Ledger {
     /// departments and resources).
     pub(crate) fn base_engine(&self) -> &Engine {
         &self.snapshot
+    }
+
+    /// Counts snapshot rebuilds: a decision cached at one generation is stale at
+    /// another.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Forgets grants from approvals not yet in the snapshot whose validity ended at
+    /// or before `now` (a chronological reader such as the audit never asks about an
+    /// earlier moment again), so memory follows the grants still in force.
+    pub(crate) fn prune_expired_grants(&mut self, now: DateTime<FixedOffset>) {
+        let before = self.pending_grants.len();
+        self.pending_grants
+            .retain(|g| g.until.is_none_or(|u| u > now));
+        if self.pending_grants.len() != before {
+            self.pending_ids = self.pending_grants.iter().map(|g| g.id.clone()).collect();
+            self.pending_pairs = self
+                .pending_grants
+                .iter()
+                .map(|g| (g.department.clone(), g.resource.clone()))
+                .collect();
+        }
     }
 
     /// An engine whose answers for `department` and `resource` include every grant
