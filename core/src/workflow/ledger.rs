@@ -66,7 +66,7 @@ pub struct Ledger {
     snapshot: Engine,
     pending_grants: Vec<Grant>,
     pending_ids: HashSet<String>,
-    pending_pairs: HashSet<(String, String)>,
+    pending_pairs: HashMap<(String, String), usize>,
     generation: u64,
     calendar: WorkCalendar,
     reply_limit: u32,
@@ -110,7 +110,7 @@ impl Ledger {
             snapshot: engine,
             pending_grants: Vec::new(),
             pending_ids: HashSet::new(),
-            pending_pairs: HashSet::new(),
+            pending_pairs: HashMap::new(),
             generation: 0,
             calendar,
             reply_limit,
@@ -202,17 +202,21 @@ impl Ledger {
     /// or before `now` (a chronological reader such as the audit never asks about an
     /// earlier moment again), so memory follows the grants still in force.
     pub(crate) fn prune_expired_grants(&mut self, now: DateTime<FixedOffset>) {
-        let before = self.pending_grants.len();
-        self.pending_grants
-            .retain(|g| g.until.is_none_or(|u| u > now));
-        if self.pending_grants.len() != before {
-            self.pending_ids = self.pending_grants.iter().map(|g| g.id.clone()).collect();
-            self.pending_pairs = self
-                .pending_grants
-                .iter()
-                .map(|g| (g.department.clone(), g.resource.clone()))
-                .collect();
-        }
+        let (ids, pairs) = (&mut self.pending_ids, &mut self.pending_pairs);
+        self.pending_grants.retain(|g| {
+            let keep = g.until.is_none_or(|u| u > now);
+            if !keep {
+                ids.remove(&g.id);
+                let pair = (g.department.clone(), g.resource.clone());
+                if let Some(n) = pairs.get_mut(&pair) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        pairs.remove(&pair);
+                    }
+                }
+            }
+            keep
+        });
     }
 
     /// An engine whose answers for `department` and `resource` include every grant
@@ -222,7 +226,7 @@ impl Ledger {
         if !self.pending_pairs.is_empty()
             && self
                 .pending_pairs
-                .contains(&(department.to_owned(), resource.to_owned()))
+                .contains_key(&(department.to_owned(), resource.to_owned()))
         {
             return self.engine_ref();
         }
@@ -987,8 +991,10 @@ impl Ledger {
         applied.irregularities = irregularities;
         if let Some(g) = &grant {
             self.pending_ids.insert(g.id.clone());
-            self.pending_pairs
-                .insert((g.department.clone(), g.resource.clone()));
+            *self
+                .pending_pairs
+                .entry((g.department.clone(), g.resource.clone()))
+                .or_default() += 1;
             self.pending_grants.push(g.clone());
         }
         applied.grant = grant;
