@@ -1,6 +1,8 @@
 //! SPEC §2 on the sample registry: for every rule, the permit side and the deny
 //! side, asserting decision, route and citations.
 
+#![expect(clippy::unwrap_used, reason = "test helpers unwrap their fixtures")]
+
 use chrono::{DateTime, FixedOffset};
 use govshare::policy::{AccessRequest, DecideOptions, Decision, Effect, Engine, PolicyPack, Route};
 use govshare::registry::{

@@ -1,6 +1,8 @@
 //! Pack loading (SPEC §7): the built-in pack, a pack on disk, and the errors an
 //! invalid pack gives (naming the file and the line).
 
+#![expect(clippy::unwrap_used, reason = "test helpers unwrap their fixtures")]
+
 use chrono::NaiveDate;
 use govshare::calendar::CountingRule;
 use govshare::policy::{PolicyError, PolicyPack};
