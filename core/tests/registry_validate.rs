@@ -23,7 +23,7 @@ fn findings(edit: impl FnOnce(&mut RegistryDoc)) -> Vec<Finding> {
 fn one<'a>(fs: &'a [Finding], code: &str, id: &str) -> &'a Finding {
     let hits: Vec<_> = fs.iter().filter(|f| f.code == code && f.id == id).collect();
     assert_eq!(hits.len(), 1, "{code} on {id}: {fs:#?}");
-    hits[0]
+    hits.first().copied().unwrap()
 }
 
 fn sample_has(code: &str) -> bool {
