@@ -1,0 +1,205 @@
+//! `Engine`: access decisions over a registry and a policy pack (SPEC §2, §6).
+
+use std::sync::Arc;
+
+use govshare::policy::{AccessRequest, Decision, Engine as CoreEngine, PolicyPack};
+use govshare::registry::{Registry, RegistryDoc, RegistryError};
+use napi::Unknown;
+use napi::ScopedTask;
+use napi::bindgen_prelude::{AsyncTask, Env};
+use napi_derive::napi;
+
+use crate::error::{self, JsErr, Result, guard};
+use crate::wire::{self, JsonInput};
+
+/// Error code for a request object that does not fit SPEC §8.
+pub const INVALID_REQUEST: &str = "input.invalid_request";
+
+/// The pack in `dir`, or the built-in Binzhou pack.
+fn pack_of(dir: Option<&str>) -> Result<PolicyPack> {
+    match dir {
+        None => Ok(PolicyPack::binzhou()),
+        Some(dir) => Err(error::error(
+            "input.unsupported",
+            format!("loading a pack from `{dir}` is not available in this build"),
+        )),
+    }
+}
+
+/// Parses and checks a registry given as JSON text or an object.
+fn registry_of(input: JsonInput) -> Result<Registry> {
+    match input {
+        JsonInput::Text(s) => Registry::from_json_str(&s).map_err(error::core),
+        JsonInput::Value(v) => {
+            let doc: RegistryDoc = serde_json::from_value(v)
+                .map_err(|e| error::core(RegistryError::Json(e.to_string())))?;
+            Registry::from_doc(doc).map_err(error::core)
+        }
+    }
+}
+
+/// What `Engine.loadAsync` / `fromFileAsync` read off the event loop.
+#[derive(Debug)]
+enum Source {
+    Json(JsonInput),
+    File(String),
+}
+
+fn build(source: Source, pack: Option<&str>) -> Result<CoreEngine> {
+    guard(|| {
+        let registry = match source {
+            Source::Json(input) => registry_of(input)?,
+            Source::File(path) => Registry::from_path(path).map_err(error::core)?,
+        };
+        CoreEngine::new(pack_of(pack)?, registry).map_err(error::core)
+    })
+}
+
+/// The decision engine: a policy pack (the built-in Binzhou pack unless a
+/// directory is given) over a registry snapshot. Immutable and cheap to share;
+/// the async methods run on the libuv thread pool.
+#[napi]
+#[derive(Debug, Clone)]
+pub struct Engine {
+    inner: Arc<CoreEngine>,
+}
+
+impl Engine {
+    /// The core engine.
+    pub fn inner(&self) -> &Arc<CoreEngine> {
+        &self.inner
+    }
+}
+
+/// Reads the requests (on the JS thread).
+fn requests_of(env: &Env, requests: Vec<Unknown<'_>>) -> Result<Vec<AccessRequest>> {
+    requests
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| wire::from_js(env, r, &format!("request {i}"), INVALID_REQUEST))
+        .collect()
+}
+
+fn decide_all(engine: &CoreEngine, requests: &[AccessRequest]) -> Result<Vec<Decision>> {
+    guard(|| {
+        requests
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                engine.decide(r).map_err(|e| {
+                    let e = error::core(e);
+                    error::error(&e.status, format!("request {i}: {}", e.reason))
+                })
+            })
+            .collect()
+    })
+}
+
+#[napi]
+impl Engine {
+    /// An engine over `registry` (a SPEC §8 registry object or its JSON text)
+    /// and the pack in directory `pack` (default: the built-in Binzhou pack).
+    /// A malformed registry throws with `code` `registry.*`.
+    #[napi(constructor, ts_args_type = "registry: RegistryDoc | string, pack?: string")]
+    pub fn new(env: Env, registry: Unknown<'_>, pack: Option<String>) -> Result<Self> {
+        let input = wire::json_or_object(&env, registry)?;
+        let inner = build(Source::Json(input), pack.as_deref())?;
+        Ok(Self { inner: Arc::new(inner) })
+    }
+
+    /// An engine over the registry file at `path` (JSON).
+    #[napi(factory)]
+    pub fn from_file(path: String, pack: Option<String>) -> Result<Self> {
+        let inner = build(Source::File(path), pack.as_deref())?;
+        Ok(Self { inner: Arc::new(inner) })
+    }
+
+    /// Like `new Engine(registry, pack)`, parsing, checking and indexing the
+    /// registry off the event loop.
+    #[napi(ts_args_type = "registry: RegistryDoc | string, pack?: string", ts_return_type = "Promise<Engine>")]
+    pub fn load_async(env: Env, registry: Unknown<'_>, pack: Option<String>) -> Result<AsyncTask<LoadTask>> {
+        let input = wire::json_or_object(&env, registry)?;
+        Ok(AsyncTask::new(LoadTask { source: Some(Source::Json(input)), pack }))
+    }
+
+    /// Like `Engine.fromFile(path, pack)`, off the event loop.
+    #[napi(ts_return_type = "Promise<Engine>")]
+    pub fn from_file_async(path: String, pack: Option<String>) -> AsyncTask<LoadTask> {
+        AsyncTask::new(LoadTask { source: Some(Source::File(path)), pack })
+    }
+
+    /// Decides one SPEC §8 access request (`at` may be a `Date`).
+    #[napi(ts_args_type = "request: AccessRequest", ts_return_type = "Decision")]
+    pub fn decide<'e>(&self, env: &'e Env, request: Unknown<'_>) -> Result<Unknown<'e>> {
+        let request: AccessRequest = wire::from_js(env, request, "request", INVALID_REQUEST)?;
+        let decision = guard(|| self.inner.decide(&request).map_err(error::core))?;
+        wire::to_js(env, &decision)
+    }
+
+    /// Decides many requests, in order. Throws on the first request that cannot
+    /// be decided, naming its index.
+    #[napi(ts_args_type = "requests: AccessRequest[]", ts_return_type = "Decision[]")]
+    pub fn decide_many<'e>(&self, env: &'e Env, requests: Vec<Unknown<'_>>) -> Result<Unknown<'e>> {
+        let requests = requests_of(env, requests)?;
+        let decisions = decide_all(&self.inner, &requests)?;
+        wire::to_js(env, &decisions)
+    }
+
+    /// `decideMany` off the event loop: the requests are read now, decided on
+    /// the thread pool, and the promise resolves with the decisions.
+    #[napi(ts_args_type = "requests: AccessRequest[]", ts_return_type = "Promise<Decision[]>")]
+    pub fn decide_many_async(&self, env: Env, requests: Vec<Unknown<'_>>) -> Result<AsyncTask<DecideManyTask>> {
+        let requests = requests_of(&env, requests)?;
+        Ok(AsyncTask::new(DecideManyTask {
+            engine: Arc::clone(&self.inner),
+            requests,
+        }))
+    }
+}
+
+/// `Engine.loadAsync` / `Engine.fromFileAsync`.
+#[derive(Debug)]
+pub struct LoadTask {
+    source: Option<Source>,
+    pack: Option<String>,
+}
+
+impl<'t> ScopedTask<'t> for LoadTask {
+    type Output = std::result::Result<CoreEngine, JsErr>;
+    type JsValue = Engine;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(match self.source.take() {
+            Some(source) => build(source, self.pack.as_deref()),
+            None => Err(error::error(error::PANIC, "load task computed twice")),
+        })
+    }
+
+    fn resolve(&mut self, env: &'t Env, output: Self::Output) -> napi::Result<Engine> {
+        output
+            .map(|e| Engine { inner: Arc::new(e) })
+            .map_err(|e| error::reject(*env, e))
+    }
+}
+
+/// `Engine.decideManyAsync`.
+#[derive(Debug)]
+pub struct DecideManyTask {
+    engine: Arc<CoreEngine>,
+    requests: Vec<AccessRequest>,
+}
+
+impl<'t> ScopedTask<'t> for DecideManyTask {
+    type Output = std::result::Result<Vec<Decision>, JsErr>;
+    type JsValue = Unknown<'t>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(decide_all(&self.engine, &self.requests))
+    }
+
+    fn resolve(&mut self, env: &'t Env, output: Self::Output) -> napi::Result<Unknown<'t>> {
+        output
+            .and_then(|d| wire::to_js(env, &d))
+            .map_err(|e| error::reject(*env, e))
+    }
+}
