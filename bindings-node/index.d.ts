@@ -17,6 +17,8 @@ export type Sensitivity = 'state_secret' | 'commercial_secret' | 'personal_info'
 export type Method = 'system_integration' | 'front_processor' | 'online_query' | 'batch_download'
 export type GrantSource = 'provider_reply' | 'big_data_center' | 'city_government_office'
 export type Time = string | Date
+/** A JavaScript Date (its China date, UTC+08:00, is meant) or a 'YYYY-MM-DD' / RFC 3339 string. */
+export type DateInput = Date | string
 
 export interface Certificate {
   serial: string
@@ -132,6 +134,37 @@ export interface Violation {
   [more: string]: unknown
 }
 
+/** One calendar day, for display. */
+export interface DayInfo {
+  date: string
+  kind: 'workday' | 'weekend' | 'holiday' | 'adjusted_workday'
+  /** The holiday's name for `holiday` and `adjusted_workday`, e.g. `國慶節`. */
+  name?: string
+  workday: boolean
+  /** The notice's document number, e.g. `國辦發明電〔2019〕16號`; null for an ordinary day. */
+  notice: string | null
+}
+
+export interface MonthView {
+  year: number
+  month: number
+  days: DayInfo[]
+}
+
+export interface NoticeInfo {
+  document: string
+  title: string | null
+  issued: string | null
+}
+
+/** A yes/no answer with the articles behind it (Art. 13, Art. 22). */
+export interface Answer {
+  allowed: boolean
+  citations: string[]
+  reasons: Reason[]
+  in_force: boolean
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -177,7 +210,35 @@ export declare class Calendar {
    */
   deadline(at: DateInput, n: number): Date
   /** The first and last covered days, as `'YYYY-MM-DD'` strings. */
-  covered(): Array<string>
+  covered(): Covered
+  /** The counting rule: `'strict'` or `'next_workday_is_day_zero'`. */
+  get rule(): 'strict' | 'next_workday_is_day_zero'
+  /**
+   * This calendar plus a local arrangement or a newly announced year, given
+   * as TOML text (the format of the built-in data). Bad data throws with a
+   * `calendar.*` code naming the line.
+   */
+  withOverridesToml(text: string): Calendar
+  /** Like `withOverridesToml`, from JSON text. */
+  withOverridesJson(text: string): Calendar
+  /** Like `withOverridesToml`, from a `.toml` or `.json` file. */
+  withOverridesFile(path: string): Calendar
+  /**
+   * What a day is (`workday`, `weekend`, `holiday`, `adjusted_workday`), with
+   * the holiday's name and the notice that says so:
+   * `{ date: 'YYYY-MM-DD', kind, name?, workday, notice }`.
+   */
+  day(date: DateInput): DayInfo
+  /**
+   * Every day of a month (`month` 1 to 12), for display:
+   * `{ year, month, days: DayInfo[] }`.
+   */
+  month(year: number, month: number): MonthView
+  /**
+   * The State Council notices the calendar holds:
+   * `{ document, title, issued }[]`.
+   */
+  notices(): NoticeInfo[]
 }
 
 /**
@@ -201,16 +262,53 @@ export declare class Engine {
   static loadAsync(registry: RegistryDoc | string, pack?: string): Promise<Engine>
   /** Like `Engine.fromFile(path, pack)`, off the event loop. */
   static fromFileAsync(path: string, pack?: string | undefined | null): Promise<Engine>
-  /** Decides one SPEC §8 access request (`at` may be a `Date`). */
-  decide(request: AccessRequest): Decision
+  /**
+   * Decides one SPEC §8 access request (`at` may be a `Date`). A moment
+   * outside the pack's validity throws `policy.not_in_force` unless
+   * `options.evaluateOutOfForce`; an unknown department or resource throws
+   * `policy.unknown_department` / `policy.unknown_resource`.
+   */
+  decide(request: AccessRequest, options?: Options): Decision
+  /**
+   * Art. 13: may `department` require a person or company to submit
+   * `resource`? No (`allowed: false`) when it can already get it through the
+   * platform. Returns `{ allowed, citations, reasons, in_force }`.
+   */
+  mayRequireSubmission(department: string, resource: string, at: DateInput, options?: Options): Answer
+  /**
+   * Art. 22: may `department` publish `resource` on the public data open
+   * platform? Returns `{ allowed, citations, reasons, in_force }`.
+   */
+  mayPublishOpenData(department: string, resource: string, at: DateInput, options?: Options): Answer
+  /** The registry snapshot, as a SPEC §8 object. */
+  registry(): RegistryDoc
+  /** The pack's manifest: name, title, validity, the limits it sets. */
+  manifest(): Record<string, unknown>
   /**
    * Decides many requests, in order. Throws on the first request that cannot
    * be decided, naming its index.
    */
-  decideMany(requests: AccessRequest[]): Decision[]
+  decideMany(requests: AccessRequest[], options?: Options): Decision[]
   /**
    * `decideMany` off the event loop: the requests are read now, decided on
    * the thread pool, and the promise resolves with the decisions.
    */
-  decideManyAsync(requests: AccessRequest[]): Promise<Decision[]>
+  decideManyAsync(requests: AccessRequest[], options?: Options): Promise<Decision[]>
+}
+
+/** The days a calendar covers. */
+export interface Covered {
+  /** First covered day, `YYYY-MM-DD`. */
+  first: string
+  /** Last covered day, `YYYY-MM-DD`. */
+  last: string
+}
+
+/** Options of `decide`, `decideMany` and the Art. 13 / Art. 22 questions. */
+export interface Options {
+  /**
+   * Evaluate a moment outside the pack's validity (Art. 33) instead of
+   * throwing `policy.not_in_force`; the answer then says `in_force: false`.
+   */
+  evaluateOutOfForce?: boolean
 }

@@ -133,3 +133,34 @@ export interface Violation {
   en: string
   [more: string]: unknown
 }
+
+/** One calendar day, for display. */
+export interface DayInfo {
+  date: string
+  kind: 'workday' | 'weekend' | 'holiday' | 'adjusted_workday'
+  /** The holiday's name for `holiday` and `adjusted_workday`, e.g. `國慶節`. */
+  name?: string
+  workday: boolean
+  /** The notice's document number, e.g. `國辦發明電〔2019〕16號`; null for an ordinary day. */
+  notice: string | null
+}
+
+export interface MonthView {
+  year: number
+  month: number
+  days: DayInfo[]
+}
+
+export interface NoticeInfo {
+  document: string
+  title: string | null
+  issued: string | null
+}
+
+/** A yes/no answer with the articles behind it (Art. 13, Art. 22). */
+export interface Answer {
+  allowed: boolean
+  citations: string[]
+  reasons: Reason[]
+  in_force: boolean
+}

@@ -75,6 +75,54 @@ test('a date outside the data is an error, never a guess', () => {
 test('bad dates and rules are errors with input codes', () => {
   throwsCode(() => cal.isWorkday(new Date('not a date')), 'input.invalid_date')
   throwsCode(() => cal.isWorkday('yesterday'), 'input.invalid_date', /yesterday/)
-  throwsCode(() => cal.withRule('lenient'), 'input.invalid_argument', /lenient/)
+  throwsCode(() => cal.withRule('lenient'), 'calendar.invalid_rule', /lenient/)
   assert.throws(() => cal.isWorkday(20190927), Error)
+})
+
+test('day() and month() say what each day is and which notice says so', () => {
+  const nationalDay = cal.day('2019-10-01')
+  assert.equal(nationalDay.date, '2019-10-01')
+  assert.equal(nationalDay.kind, 'holiday')
+  assert.equal(nationalDay.workday, false)
+  assert.match(nationalDay.notice, /2018/)
+  const makeUp = cal.day(new Date('2019-09-29'))
+  assert.equal(makeUp.kind, 'adjusted_workday')
+  assert.equal(makeUp.workday, true)
+  assert.equal(cal.day('2019-10-14').kind, 'workday')
+  assert.equal(cal.day('2019-10-14').notice, null)
+
+  const oct = cal.month(2019, 10)
+  assert.equal(oct.year, 2019)
+  assert.equal(oct.month, 10)
+  assert.equal(oct.days.length, 31)
+  assert.equal(oct.days.filter((d) => d.workday).length, 19)
+  assert.deepEqual(
+    oct.days.filter((d) => d.kind === 'holiday').map((d) => d.date.slice(8)),
+    ['01', '02', '03', '04', '05', '06', '07'],
+  )
+  throwsCode(() => cal.month(2019, 13), 'calendar.bad_month')
+  throwsCode(() => cal.month(2040, 1), 'calendar.not_covered')
+  assert.ok(cal.notices().length >= 23)
+})
+
+test('a newly announced year can be added as data without a release', () => {
+  const toml = `format = 1
+[coverage]
+first = "2004-01-01"
+last = "2027-12-31"
+
+[[notice]]
+document = "test-2027"
+rest = [{ name = "元旦", from = "2027-01-01" }]
+`
+  throwsCode(() => cal.isWorkday('2027-01-01'), 'calendar.not_covered')
+  const extended = cal.withOverridesToml(toml)
+  assert.equal(extended.isWorkday('2027-01-01'), false)
+  assert.equal(extended.isWorkday('2027-01-04'), true)
+  assert.equal(extended.day('2027-01-01').notice, 'test-2027')
+  assert.equal(cal.covered().last, '2026-12-31', 'the original is unchanged')
+  throwsCode(() => cal.withOverridesToml('format = ['), 'calendar.bad_syntax')
+  throwsCode(() => cal.withOverridesFile('/nonexistent/holidays.toml'), 'calendar.io', /nonexistent/)
+  assert.equal(cal.rule, 'strict')
+  assert.equal(cal.withRule('next_workday_is_day_zero').rule, 'next_workday_is_day_zero')
 })

@@ -91,21 +91,23 @@ test('decideMany and decideManyAsync give decide’s answers, in order', async (
   assert.deepEqual(engine.decideMany([]), [])
 })
 
-test('a large batch runs off the event loop', async () => {
-  const reqs = Array.from({ length: 20000 }, (_, i) => request(i % 2 ? {} : { network: 'intranet' }))
-  let ticks = 0
-  const timer = setInterval(() => ticks++, 0)
+test('decideManyAsync runs off the event loop', async () => {
+  const reqs = Array.from({ length: 2000 }, (_, i) => request(i % 2 ? {} : { network: 'intranet' }))
+  let immediateRan = false
+  setImmediate(() => {
+    immediateRan = true
+  })
   const out = await engine.decideManyAsync(reqs)
-  clearInterval(timer)
+  // A synchronous implementation would settle before the event loop turned.
+  assert.equal(immediateRan, true)
   assert.equal(out.length, reqs.length)
   assert.equal(out[0].decision, 'deny')
   assert.equal(out[1].decision, 'permit')
-  assert.ok(ticks >= 0)
 })
 
 test('batch errors name the request and keep the code', async () => {
   const reqs = [request(), request({ at: '2023-01-03T10:00:00+08:00' })]
   throwsCode(() => engine.decideMany(reqs), 'policy.not_in_force', /request 1/)
   await rejectsCode(engine.decideManyAsync(reqs), 'policy.not_in_force', /request 1/)
-  throwsCode(() => engine.decideMany([request(), { bogus: 1 }]), 'input.invalid_request', /request 1/)
+  throwsCode(() => engine.decideMany([request(), { bogus: 1 }]), 'policy.invalid_request', /request 1/)
 })

@@ -6,7 +6,7 @@ import { registry, request, throwsCode } from './helpers.mjs'
 
 test('core errors keep the core code and a message naming the input', () => {
   throwsCode(() => Calendar.china().isWorkday('2040-01-01'), 'calendar.not_covered', /2040-01-01/)
-  throwsCode(() => new Engine('[]'), 'registry.invalid_json')
+  throwsCode(() => new Engine('{"departments": 5}'), 'registry.invalid_json', /departments|sequence/)
 })
 
 test('errors are plain Error objects (instanceof, message, stack)', () => {
@@ -23,13 +23,13 @@ test('errors are plain Error objects (instanceof, message, stack)', () => {
 
 test('wire-shape errors on requests name the field', () => {
   const engine = new Engine(registry())
-  throwsCode(() => engine.decide({ ...request(), colour: 'red' }), 'input.invalid_request', /colour/)
-  throwsCode(() => engine.decide({ ...request(), method: 'fax' }), 'input.invalid_request', /fax/)
+  throwsCode(() => engine.decide({ ...request(), colour: 'red' }), 'policy.invalid_request', /colour/)
+  throwsCode(() => engine.decide({ ...request(), method: 'fax' }), 'policy.invalid_request', /fax/)
   const { purpose: _, ...noPurpose } = request()
-  throwsCode(() => engine.decide(noPurpose), 'input.invalid_request', /purpose/)
-  throwsCode(() => engine.decide({ ...request(), at: 'yesterday' }), 'input.invalid_request')
+  throwsCode(() => engine.decide(noPurpose), 'policy.invalid_request', /purpose/)
+  throwsCode(() => engine.decide({ ...request(), at: 'yesterday' }), 'policy.invalid_request')
   throwsCode(() => engine.decide({ ...request(), at: new Date(NaN) }), 'input.invalid_date')
-  throwsCode(() => engine.decide('nope'), 'input.invalid_request')
+  throwsCode(() => engine.decide('nope'), 'policy.invalid_request')
 })
 
 test('an error leaves the object usable', () => {

@@ -1,12 +1,16 @@
 //! `Calendar`: Chinese statutory working days (SPEC §3).
 
 use govshare::calendar::{CountingRule, WorkCalendar};
-use napi::JsDate;
 use napi::bindgen_prelude::Env;
+use napi::{JsDate, Unknown};
 use napi_derive::napi;
 
 use crate::dates::{self, DateInput};
 use crate::error::{self, Result, guard};
+use crate::wire;
+
+/// Error code for an unknown counting rule.
+const INVALID_RULE: &str = "calendar.invalid_rule";
 
 /// A working-day calendar: Monday to Friday, minus the State Council's rest
 /// days, plus its make-up working days (2004 through 2026 built in).
@@ -41,8 +45,8 @@ pub struct Covered {
 fn rule_of(rule: &str) -> Result<CountingRule> {
     serde_json::from_value(serde_json::Value::String(rule.to_owned())).map_err(|_| {
         error::error(
-            error::INVALID_ARGUMENT,
-            format!("unknown counting rule `{rule}` (expected `strict` or `next_workday_is_day_zero`)"),
+            INVALID_RULE,
+            format!("invalid counting rule: unknown rule `{rule}` (expected `strict` or `next_workday_is_day_zero`)"),
         )
     })
 }
@@ -82,7 +86,12 @@ impl Calendar {
     /// The `n`-th working day after `date` (`date` itself not counted).
     /// `addWorkdays(new Date('2019-09-27'), 5)` is 2019-10-10.
     #[napi]
-    pub fn add_workdays<'e>(&self, env: &'e Env, date: DateInput<'_>, n: u32) -> Result<JsDate<'e>> {
+    pub fn add_workdays<'e>(
+        &self,
+        env: &'e Env,
+        date: DateInput<'_>,
+        n: u32,
+    ) -> Result<JsDate<'e>> {
         let d = guard(|| {
             let d = dates::china_day(&date)?;
             self.inner.add_workdays(d, n).map_err(error::core)
@@ -141,5 +150,71 @@ impl Calendar {
                 last: last.to_string(),
             })
         })
+    }
+
+    /// The counting rule: `'strict'` or `'next_workday_is_day_zero'`.
+    #[napi(getter, ts_return_type = "'strict' | 'next_workday_is_day_zero'")]
+    pub fn rule(&self) -> Result<String> {
+        guard(|| match serde_json::to_value(self.inner.rule()) {
+            Ok(serde_json::Value::String(s)) => Ok(s),
+            _ => Err(error::error(error::PANIC, "counting rule is not a string")),
+        })
+    }
+
+    /// This calendar plus a local arrangement or a newly announced year, given
+    /// as TOML text (the format of the built-in data). Bad data throws with a
+    /// `calendar.*` code naming the line.
+    #[napi]
+    pub fn with_overrides_toml(&self, text: String) -> Result<Self> {
+        guard(|| {
+            let inner = self.inner.with_overrides_toml(&text).map_err(error::core)?;
+            Ok(Self { inner })
+        })
+    }
+
+    /// Like `withOverridesToml`, from JSON text.
+    #[napi]
+    pub fn with_overrides_json(&self, text: String) -> Result<Self> {
+        guard(|| {
+            let inner = self.inner.with_overrides_json(&text).map_err(error::core)?;
+            Ok(Self { inner })
+        })
+    }
+
+    /// Like `withOverridesToml`, from a `.toml` or `.json` file.
+    #[napi]
+    pub fn with_overrides_file(&self, path: String) -> Result<Self> {
+        guard(|| {
+            let inner = self.inner.with_overrides_path(&path).map_err(error::core)?;
+            Ok(Self { inner })
+        })
+    }
+
+    /// What a day is (`workday`, `weekend`, `holiday`, `adjusted_workday`), with
+    /// the holiday's name and the notice that says so:
+    /// `{ date: 'YYYY-MM-DD', kind, name?, workday, notice }`.
+    #[napi(ts_return_type = "DayInfo")]
+    pub fn day<'e>(&self, env: &'e Env, date: DateInput<'_>) -> Result<Unknown<'e>> {
+        let info = guard(|| {
+            let d = dates::china_day(&date)?;
+            self.inner.day(d).map_err(error::core)
+        })?;
+        wire::to_js(env, &info)
+    }
+
+    /// Every day of a month (`month` 1 to 12), for display:
+    /// `{ year, month, days: DayInfo[] }`.
+    #[napi(ts_return_type = "MonthView")]
+    pub fn month<'e>(&self, env: &'e Env, year: i32, month: u32) -> Result<Unknown<'e>> {
+        let view = guard(|| self.inner.month(year, month).map_err(error::core))?;
+        wire::to_js(env, &view)
+    }
+
+    /// The State Council notices the calendar holds:
+    /// `{ document, title, issued }[]`.
+    #[napi(ts_return_type = "NoticeInfo[]")]
+    pub fn notices<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        let notices = guard(|| Ok(self.inner.notices()))?;
+        wire::to_js(env, &notices)
     }
 }

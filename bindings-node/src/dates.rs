@@ -15,9 +15,9 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use govshare::calendar::{CHINA_OFFSET, china_date};
+use napi::bindgen_prelude::FromNapiValue;
 use napi::bindgen_prelude::{Either, Env};
 use napi::{JsDate, JsValue};
-use napi::bindgen_prelude::FromNapiValue;
 
 use crate::error::{self, INVALID_DATE, Result};
 
@@ -26,7 +26,10 @@ pub type DateInput<'a> = Either<JsDate<'a>, String>;
 
 fn from_millis(ms: f64) -> Result<DateTime<FixedOffset>> {
     if !ms.is_finite() {
-        return Err(error::error(INVALID_DATE, "invalid `Date` (its time is NaN)"));
+        return Err(error::error(
+            INVALID_DATE,
+            "invalid `Date` (its time is NaN)",
+        ));
     }
     #[expect(
         clippy::cast_possible_truncation,
@@ -101,5 +104,7 @@ pub fn wire_date(v: napi::Unknown<'_>) -> Result<Option<String>> {
         return Ok(None);
     }
     let d = JsDate::from_unknown(v).map_err(|e| error::napi(&e))?;
-    Ok(Some(from_millis(d.value_of().map_err(|e| error::napi(&e))?)?.to_rfc3339()))
+    Ok(Some(
+        from_millis(d.value_of().map_err(|e| error::napi(&e))?)?.to_rfc3339(),
+    ))
 }

@@ -52,7 +52,10 @@ pub fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
                 .map(|s| (*s).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(error(PANIC, format!("internal error (a bug in govshare): {what}")))
+            Err(error(
+                PANIC,
+                format!("internal error (a bug in govshare): {what}"),
+            ))
         }
     }
 }

@@ -17,7 +17,12 @@ const TIME_FIELDS: &[&str] = &["at", "until", "from", "as_of"];
 
 /// Reads a wire object of type `T` from JavaScript; `what` names it in errors
 /// (e.g. `request`, `event 3`), `code` is the error code for a bad shape.
-pub fn from_js<T: DeserializeOwned>(env: &Env, v: Unknown<'_>, what: &str, code: &str) -> Result<T> {
+pub fn from_js<T: DeserializeOwned>(
+    env: &Env,
+    v: Unknown<'_>,
+    what: &str,
+    code: &str,
+) -> Result<T> {
     let bad = |m: String| error::error(code, format!("invalid {what}: {m}"));
     let ty = v.get_type().map_err(|e| error::napi(&e))?;
     if ty != ValueType::Object {
@@ -47,8 +52,12 @@ pub fn from_js<T: DeserializeOwned>(env: &Env, v: Unknown<'_>, what: &str, code:
 
 /// A wire value as a plain JavaScript object.
 pub fn to_js<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
-    env.to_js_value(value)
-        .map_err(|e| error::error(error::INVALID_ARGUMENT, format!("cannot convert result: {}", e.reason)))
+    env.to_js_value(value).map_err(|e| {
+        error::error(
+            error::INVALID_ARGUMENT,
+            format!("cannot convert result: {}", e.reason),
+        )
+    })
 }
 
 /// A JavaScript value (a JSON string or an object) as a JSON value, for inputs
