@@ -165,6 +165,14 @@ export interface Answer {
   in_force: boolean
 }
 
+/** A ledger's applications and obligations as of a moment (SPEC §4). */
+export interface LedgerState {
+  as_of?: string
+  applications: Record<string, unknown>[]
+  obligations: Record<string, unknown>[]
+  [more: string]: unknown
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -172,6 +180,19 @@ export interface Answer {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * A streaming audit: push events one at a time (memory grows with what is
+ * open, not with the log), then `finish()` for the violations.
+ */
+export declare class Auditor {
+  /** An auditor over `engine`'s pack and registry, as of `asOf`. */
+  constructor(engine: Engine, asOf: DateInput)
+  /** Reads one event; an event the ledger cannot apply throws, naming it. */
+  push(event: Event): void
+  /** The violations found; the auditor cannot be used afterwards. */
+  finish(): Violation[]
+}
 
 /**
  * A working-day calendar: Monday to Friday, minus the State Council's rest
@@ -295,6 +316,71 @@ export declare class Engine {
    */
   decideManyAsync(requests: AccessRequest[], options?: Options): Promise<Decision[]>
 }
+
+/**
+ * A strict ledger: applies SPEC §8 events one at a time. An event that does
+ * not fit the state it meets throws (`workflow.*`, naming the event, the rule
+ * and the state) and changes nothing.
+ */
+export declare class Ledger {
+  /**
+   * A ledger over `engine`'s pack and registry; due dates are counted with
+   * `calendar` (default: the built-in China calendar) under the pack's
+   * counting rule.
+   */
+  constructor(engine: Engine, calendar?: Calendar | undefined | null)
+  /**
+   * Applies one event (`at` may be a `Date`); returns what it did
+   * (`Applied`: the event id, the application or obligations it touched).
+   */
+  apply(event: Event): Record<string, unknown>
+  /**
+   * Applies events in order; stops at the first rejected one (the events
+   * before it stay applied) and throws naming its index.
+   */
+  applyAll(events: Event[]): Record<string, unknown>[]
+  /**
+   * Every application and obligation as of `asOf` (a `Date` or string):
+   * `{ as_of, applications: [...], obligations: [...] }`, with due dates and
+   * lateness in working days.
+   */
+  state(asOf: DateInput): LedgerState
+  /**
+   * Art. 20: while `resource`'s data is being verified, must a person who
+   * has shown valid proof (`proofValid`) be served as usual?
+   */
+  mustServe(resource: string, proofValid: boolean, at: DateInput): Record<string, unknown>
+  /**
+   * An engine over the registry plus the grants approvals created so far
+   * (a decision after an approval is `granted`).
+   */
+  engine(): Engine
+  /**
+   * Hands back and forgets finished applications and fulfilled obligations
+   * (`{ applications, obligations }`), to keep a long-running ledger small.
+   */
+  drain(): LedgerState
+  /**
+   * How many log positions were counted (events without an `id` get their
+   * 1-based position as id).
+   */
+  get position(): number
+}
+
+/**
+ * Audits `events` as of `asOf` and returns every violation (category,
+ * article, responsible department, severity, consequences, due date, the
+ * events behind it, Chinese and English text). `target` is an `Engine` or a
+ * registry (object or JSON text, with the built-in pack). An event the
+ * ledger cannot apply throws, naming it.
+ */
+export declare function audit(target: Engine | RegistryDoc | string, events: Event[], asOf: DateInput): Violation[]
+
+/**
+ * `audit` off the event loop: the events are read now, audited on the thread
+ * pool, and the promise resolves with the violations.
+ */
+export declare function auditAsync(target: Engine | RegistryDoc | string, events: Event[], asOf: DateInput): Promise<Violation[]>
 
 /** The days a calendar covers. */
 export interface Covered {

@@ -835,5 +835,9 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Auditor = nativeBinding.Auditor
 module.exports.Calendar = nativeBinding.Calendar
 module.exports.Engine = nativeBinding.Engine
+module.exports.Ledger = nativeBinding.Ledger
+module.exports.audit = nativeBinding.audit
+module.exports.auditAsync = nativeBinding.auditAsync

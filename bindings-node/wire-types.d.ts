@@ -164,3 +164,11 @@ export interface Answer {
   reasons: Reason[]
   in_force: boolean
 }
+
+/** A ledger's applications and obligations as of a moment (SPEC §4). */
+export interface LedgerState {
+  as_of?: string
+  applications: Record<string, unknown>[]
+  obligations: Record<string, unknown>[]
+  [more: string]: unknown
+}

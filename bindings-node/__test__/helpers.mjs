@@ -44,3 +44,18 @@ export const request = (over = {}) => ({
   at: '2019-03-01T10:00:00+08:00',
   ...over,
 })
+
+export const samplePath = fileURLToPath(new URL('../../policies/binzhou/sample/registry.json', import.meta.url))
+
+/** civil-affairs applies to human-resources for a non-open field (Friday 2019-09-27). */
+export const applyEvent = (over = {}) => ({
+  id: 'e1',
+  kind: 'apply',
+  at: '2019-09-27T10:00:00+08:00',
+  application: 'a-1',
+  department: 'city.civil-affairs',
+  resource: 'hr.social-insurance',
+  purpose: 'elderly-care',
+  fields: ['contribution_base'],
+  ...over,
+})

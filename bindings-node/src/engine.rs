@@ -67,6 +67,19 @@ impl Engine {
     pub fn inner(&self) -> &Arc<CoreEngine> {
         &self.inner
     }
+
+    /// Wraps a core engine.
+    pub fn from_core(inner: CoreEngine) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+}
+
+/// An engine over a registry given as JSON text or an object, and the pack in
+/// `pack` (default: Binzhou).
+pub fn build_from_json(input: JsonInput, pack: Option<&str>) -> Result<CoreEngine> {
+    build(Source::Json(input), pack)
 }
 
 /// Reads the requests (on the JS thread).

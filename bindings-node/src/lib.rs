@@ -5,11 +5,15 @@
 //! because they are the contract. Errors carry the core's stable `code`
 //! ([`error`]); dates follow [`dates`].
 
+mod audit;
 mod calendar;
 mod dates;
 mod engine;
 mod error;
 mod wire;
+mod workflow;
 
+pub use audit::{Auditor, audit, audit_async};
 pub use calendar::Calendar;
 pub use engine::Engine;
+pub use workflow::Ledger;
