@@ -75,6 +75,10 @@ test('a date outside the data is an error, never a guess', () => {
 test('bad dates and rules are errors with input codes', () => {
   throwsCode(() => cal.isWorkday(new Date('not a date')), 'input.invalid_date')
   throwsCode(() => cal.isWorkday('yesterday'), 'input.invalid_date', /yesterday/)
+  throwsCode(() => cal.isWorkday('2019-02-30'), 'input.invalid_date', /2019-02-30/)
+  throwsCode(() => cal.isWorkday('2019-9-27'), 'input.invalid_date')
+  throwsCode(() => cal.isWorkday('2019-09-2x'), 'input.invalid_date')
+  assert.equal(cal.isWorkday('2019-09-27T23:30:00-02:00'), false, 'Saturday 09-28 09:30 in China')
   throwsCode(() => cal.withRule('lenient'), 'calendar.invalid_rule', /lenient/)
   assert.throws(() => cal.isWorkday(20190927), Error)
 })

@@ -41,8 +41,19 @@ fn from_millis(ms: f64) -> Result<DateTime<FixedOffset>> {
         .ok_or_else(|| error::error(INVALID_DATE, format!("`Date` {ms} ms is out of range")))
 }
 
+/// `YYYY-MM-DD` exactly (a fast path: this is the common input).
 fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    let b: &[u8; 10] = s.as_bytes().try_into().ok()?;
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *b else {
+        return None;
+    };
+    let num = |ds: &[u8]| -> Option<u32> {
+        ds.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(num(&[y0, y1, y2, y3])?).ok()?;
+    NaiveDate::from_ymd_opt(year, num(&[m0, m1])?, num(&[d0, d1])?)
 }
 
 /// The instant a JavaScript value stands for (a date string: 00:00 China time).
