@@ -109,7 +109,14 @@ export interface Decision {
 /** A catalog validation finding (SPEC §6). */
 export interface Finding {
   article: string
-  [more: string]: unknown
+  severity: 'error' | 'warning'
+  /** `department`, `resource`, `grant` or `registry`. */
+  kind: string
+  /** The id concerned (empty for registry-wide findings). */
+  id: string
+  code: string
+  zh: string
+  en: string
 }
 
 /** A SPEC §8 event: `kind`, `at` and the fields its kind needs. */
@@ -301,6 +308,13 @@ export declare class Engine {
    * platform? Returns `{ allowed, citations, reasons, in_force }`.
    */
   mayPublishOpenData(department: string, resource: string, at: DateInput, options?: Options): Answer
+  /**
+   * Catalog validation (SPEC §6): the rules a well-formed registry may still
+   * break, each finding with its article, severity (`error` | `warning`),
+   * the kind and id it concerns, a stable code and Chinese and English text.
+   * An empty array means no findings.
+   */
+  validate(): Finding[]
   /** The registry snapshot, as a SPEC §8 object. */
   registry(): RegistryDoc
   /** The pack's manifest: name, title, validity, the limits it sets. */

@@ -109,7 +109,14 @@ export interface Decision {
 /** A catalog validation finding (SPEC §6). */
 export interface Finding {
   article: string
-  [more: string]: unknown
+  severity: 'error' | 'warning'
+  /** `department`, `resource`, `grant` or `registry`. */
+  kind: string
+  /** The id concerned (empty for registry-wide findings). */
+  id: string
+  code: string
+  zh: string
+  en: string
 }
 
 /** A SPEC §8 event: `kind`, `at` and the fields its kind needs. */

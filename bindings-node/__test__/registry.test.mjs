@@ -52,3 +52,34 @@ test('a missing file is registry.io naming the path', async () => {
 test('a registry of the wrong type is input.invalid_argument', () => {
   throwsCode(() => new Engine(42), 'input.invalid_argument')
 })
+
+test('validate(): SPEC §6 findings with their article and id', () => {
+  const doc = registry()
+  doc.resources[0].sharing = 'conditional' // a basic-database entry must be unconditional (Art. 10)
+  delete doc.resources[2].legal_basis // not shared needs a legal basis (Art. 5)
+  doc.resources[1].open_data = true // open data with personal info (Art. 22)
+  delete doc.departments[2].certificate // every department has a certificate (Art. 26)
+  doc.resources.push({
+    id: 'secret.plans', name: '保密規劃', provider: 'city.public-security', sharing: 'conditional',
+    database: 'business', network: 'extranet', fields: ['plan'], sensitivity: ['state_secret'],
+    interface: { endpoint: 'https://intranet.example/plans', spec: 'spec/plans.md' }, update_workdays: 5,
+  })
+  const findings = new Engine(doc).validate()
+  const has = (code, article, id) =>
+    assert.ok(
+      findings.some((f) => f.code === code && f.article === article && f.id === id),
+      `${code} ${article} ${id} in ${JSON.stringify(findings.map((f) => [f.code, f.article, f.id]))}`,
+    )
+  has('basic_not_unconditional', '10', 'population.basic')
+  has('legal_basis_missing', '5', 'security.case-files')
+  has('open_data_sensitive', '22', 'civil.low-income')
+  has('certificate_missing', '26', 'city.public-security')
+  has('state_secret_not_intranet', '8', 'secret.plans')
+  has('certificate_revoked', '26', 'city.housing')
+  for (const f of findings) {
+    assert.ok(['error', 'warning'].includes(f.severity))
+    assert.ok(f.zh && f.en && f.kind)
+  }
+  const clean = new Engine(registry()).validate().filter((f) => f.severity === 'error')
+  assert.ok(clean.length < findings.filter((f) => f.severity === 'error').length)
+})

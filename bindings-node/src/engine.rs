@@ -253,6 +253,16 @@ impl Engine {
         wire::to_js(env, &answer)
     }
 
+    /// Catalog validation (SPEC §6): the rules a well-formed registry may still
+    /// break, each finding with its article, severity (`error` | `warning`),
+    /// the kind and id it concerns, a stable code and Chinese and English text.
+    /// An empty array means no findings.
+    #[napi(ts_return_type = "Finding[]")]
+    pub fn validate<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        let findings = guard(|| Ok(self.inner.registry().validate()))?;
+        wire::to_js(env, &findings)
+    }
+
     /// The registry snapshot, as a SPEC §8 object.
     #[napi(ts_return_type = "RegistryDoc")]
     pub fn registry<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
