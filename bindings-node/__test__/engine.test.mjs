@@ -111,3 +111,30 @@ test('batch errors name the request and keep the code', async () => {
   await rejectsCode(engine.decideManyAsync(reqs), 'policy.not_in_force', /request 1/)
   throwsCode(() => engine.decideMany([request(), { bogus: 1 }]), 'policy.invalid_request', /request 1/)
 })
+
+test('a pack directory gives the same answers as the built-in pack; a bad one is a policy error', async () => {
+  const dir = new URL('../../policies/binzhou', import.meta.url).pathname
+  const fromDir = new Engine(registry(), dir)
+  const reqs = [request(), request({ network: 'intranet' }), request({ resource: 'civil.low-income', fields: ['bank_account'] })]
+  assert.deepEqual(fromDir.decideMany(reqs), engine.decideMany(reqs))
+  assert.equal(fromDir.manifest().name, 'binzhou')
+  assert.equal(fromDir.manifest().reply_limit_workdays, 5)
+  throwsCode(() => new Engine(registry(), '/nonexistent/pack'), 'policy.io', /nonexistent/)
+  await rejectsCode(Engine.loadAsync(registry(), '/nonexistent/pack'), 'policy.io', /nonexistent/)
+})
+
+test('Art. 33: evaluateOutOfForce decides anyway and says in_force: false', () => {
+  const d = engine.decide(request({ at: '2023-01-03T10:00:00+08:00' }), { evaluateOutOfForce: true })
+  assert.equal(d.in_force, false)
+  assert.equal(d.decision, 'permit')
+})
+
+test('Art. 13 and Art. 22 answers', () => {
+  const submit = engine.mayRequireSubmission('city.civil-affairs', 'population.basic', '2019-03-01T10:00:00+08:00')
+  assert.equal(submit.allowed, false, 'it can get it through the platform')
+  assert.ok(submit.citations.includes('13'))
+  const publish = engine.mayPublishOpenData('city.civil-affairs', 'population.basic', new Date('2019-03-01T02:00:00Z'))
+  assert.equal(publish.allowed, false, 'only the provider may publish, and not personal info')
+  assert.ok(publish.citations.includes('22'))
+  throwsCode(() => engine.mayRequireSubmission('nobody', 'population.basic', '2019-03-01'), 'policy.unknown_department', /nobody/)
+})

@@ -133,6 +133,25 @@ const resEntity = (r) => ({
   },
   parents: [],
 })
+const grantEntity = (g) => ({
+  uid: uid('Grant', g.id),
+  attrs: {
+    department: { __entity: uid('Department', g.department) },
+    resource: { __entity: uid('Resource', g.resource) },
+    purposes: g.purposes ?? [],
+    all_fields: !(g.fields ?? []).length,
+    fields: g.fields ?? [],
+    all_methods: !(g.methods ?? []).length,
+    methods: g.methods ?? [],
+    from: secs(g.from),
+    has_until: Boolean(g.until),
+    until: secs(g.until),
+    coordinated: ['big_data_center', 'city_government_office'].includes(g.source),
+    provider_approved: g.source === 'provider_reply' || (g.approvals ?? []).includes('provider_reply'),
+    big_data_center_approved: g.source === 'big_data_center' || (g.approvals ?? []).includes('big_data_center'),
+  },
+  parents: [],
+})
 const depts = new Map(doc.departments.map((d) => [d.id, d]))
 const ress = new Map(doc.resources.map((r) => [r.id, r]))
 const policyText = readdirSync(`${repo}policies/binzhou`)
@@ -142,12 +161,17 @@ const policyText = readdirSync(`${repo}policies/binzhou`)
   .join('\n')
 const schemaText = readFileSync(`${repo}policies/binzhou/schema.cedarschema`, 'utf8')
 
-// Per request: the principal, the resource and its provider (what one Cedar
-// evaluation of the request needs), built ahead so that only authorization is timed.
+// Per request, what the engine's first Cedar evaluation gets (Engine::cedar_inputs
+// in the core): the principal, the resource, its provider, the department's grants
+// on the resource and the first of them in the context. Built ahead, so that only
+// authorization is timed on the cedar-wasm side, while Engine.decide is timed
+// from the JS request object to the JS decision object.
 const cedarCalls = requests.map((q) => {
   const r = ress.get(q.resource)
   const entities = [deptEntity(depts.get(q.department)), resEntity(r)]
   if (r.provider !== q.department) entities.push(deptEntity(depts.get(r.provider)))
+  const grants = (doc.grants ?? []).filter((g) => g.department === q.department && g.resource === q.resource)
+  entities.push(...grants.map(grantEntity))
   return {
     principal: uid('Department', q.department),
     action: { type: 'Gov::Action', id: 'access' },
@@ -159,6 +183,7 @@ const cedarCalls = requests.map((q) => {
       network: q.network,
       certificate: q.certificate,
       at: atSeconds,
+      ...(grants.length ? { grant: { __entity: uid('Grant', grants[0].id) } } : {}),
     },
     policies: { staticPolicies: policyText },
     entities,
