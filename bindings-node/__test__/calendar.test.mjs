@@ -80,7 +80,13 @@ test('bad dates and rules are errors with input codes', () => {
   throwsCode(() => cal.isWorkday('2019-09-2x'), 'input.invalid_date')
   assert.equal(cal.isWorkday('2019-09-27T23:30:00-02:00'), false, 'Saturday 09-28 09:30 in China')
   throwsCode(() => cal.withRule('lenient'), 'calendar.invalid_rule', /lenient/)
-  assert.throws(() => cal.isWorkday(20190927), Error)
+  throwsCode(() => cal.isWorkday(20190927), 'input.invalid_date', /Number/)
+  throwsCode(() => cal.isWorkday(undefined), 'input.invalid_date')
+  throwsCode(() => cal.isWorkday({}), 'input.invalid_date', /Object/)
+  throwsCode(() => cal.addWorkdays('2019-09-27', -1), 'input.invalid_argument', /-1/)
+  throwsCode(() => cal.addWorkdays('2019-09-27', 1.5), 'input.invalid_argument', /1\.5/)
+  throwsCode(() => cal.deadline('2019-09-27', NaN), 'input.invalid_argument')
+  assert.equal(ymd(cal.addWorkdays('2019-09-27', 0)), '2019-09-27')
 })
 
 test('day() and month() say what each day is and which notice says so', () => {

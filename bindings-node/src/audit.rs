@@ -53,7 +53,7 @@ pub fn audit<'e>(
     env: &'e Env,
     target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
     events: Vec<Unknown<'_>>,
-    as_of: DateInput<'_>,
+    as_of: DateInput,
 ) -> Result<Unknown<'e>> {
     let engine = engine_of(env, target)?;
     let events = workflow::events_of(env, events)?;
@@ -72,7 +72,7 @@ pub fn audit_async(
     env: Env,
     target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
     events: Vec<Unknown<'_>>,
-    as_of: DateInput<'_>,
+    as_of: DateInput,
 ) -> Result<AsyncTask<AuditTask>> {
     let engine = engine_of(&env, target)?;
     let events = workflow::events_of(&env, events)?;
@@ -119,7 +119,7 @@ pub struct Auditor {
 impl Auditor {
     /// An auditor over `engine`'s pack and registry, as of `asOf`.
     #[napi(constructor)]
-    pub fn new(engine: &Engine, as_of: DateInput<'_>) -> Result<Self> {
+    pub fn new(engine: &Engine, as_of: DateInput) -> Result<Self> {
         let as_of = dates::instant(&as_of)?;
         guard(|| {
             Ok(Self {

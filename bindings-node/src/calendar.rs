@@ -76,7 +76,7 @@ impl Calendar {
 
     /// Whether the (China) date is a working day.
     #[napi]
-    pub fn is_workday(&self, date: DateInput<'_>) -> Result<bool> {
+    pub fn is_workday(&self, date: DateInput) -> Result<bool> {
         guard(|| {
             let d = dates::china_day(&date)?;
             self.inner.is_workday(d).map_err(error::core)
@@ -86,22 +86,19 @@ impl Calendar {
     /// The `n`-th working day after `date` (`date` itself not counted).
     /// `addWorkdays(new Date('2019-09-27'), 5)` is 2019-10-10.
     #[napi]
-    pub fn add_workdays<'e>(
-        &self,
-        env: &'e Env,
-        date: DateInput<'_>,
-        n: u32,
-    ) -> Result<JsDate<'e>> {
+    pub fn add_workdays<'e>(&self, env: &'e Env, date: DateInput, n: f64) -> Result<JsDate<'e>> {
         let d = guard(|| {
             let d = dates::china_day(&date)?;
-            self.inner.add_workdays(d, n).map_err(error::core)
+            self.inner
+                .add_workdays(d, error::count(n, "n")?)
+                .map_err(error::core)
         })?;
         dates::date_to_js(env, d)
     }
 
     /// Working days in `(from, to]`; negative when `to` is before `from`.
     #[napi]
-    pub fn workdays_between(&self, from: DateInput<'_>, to: DateInput<'_>) -> Result<i64> {
+    pub fn workdays_between(&self, from: DateInput, to: DateInput) -> Result<i64> {
         guard(|| {
             let (f, t) = (dates::china_day(&from)?, dates::china_day(&to)?);
             self.inner.workdays_between(f, t).map_err(error::core)
@@ -110,7 +107,7 @@ impl Calendar {
 
     /// The first working day strictly after `date`.
     #[napi]
-    pub fn next_workday<'e>(&self, env: &'e Env, date: DateInput<'_>) -> Result<JsDate<'e>> {
+    pub fn next_workday<'e>(&self, env: &'e Env, date: DateInput) -> Result<JsDate<'e>> {
         let d = guard(|| {
             let d = dates::china_day(&date)?;
             self.inner.next_workday(d).map_err(error::core)
@@ -120,10 +117,12 @@ impl Calendar {
 
     /// The due date of "within `n` working days of `at`" (its China date).
     #[napi]
-    pub fn due_date<'e>(&self, env: &'e Env, at: DateInput<'_>, n: u32) -> Result<JsDate<'e>> {
+    pub fn due_date<'e>(&self, env: &'e Env, at: DateInput, n: f64) -> Result<JsDate<'e>> {
         let d = guard(|| {
             let t = dates::instant(&at)?;
-            self.inner.due_date(t, n).map_err(error::core)
+            self.inner
+                .due_date(t, error::count(n, "n")?)
+                .map_err(error::core)
         })?;
         dates::date_to_js(env, d)
     }
@@ -132,10 +131,12 @@ impl Calendar {
     /// time of the due day (e.g. `2019-10-10T16:00:00.000Z` for
     /// `deadline(new Date('2019-09-27T10:00:00+08:00'), 5)`).
     #[napi]
-    pub fn deadline<'e>(&self, env: &'e Env, at: DateInput<'_>, n: u32) -> Result<JsDate<'e>> {
+    pub fn deadline<'e>(&self, env: &'e Env, at: DateInput, n: f64) -> Result<JsDate<'e>> {
         let t = guard(|| {
             let t = dates::instant(&at)?;
-            self.inner.deadline(t, n).map_err(error::core)
+            self.inner
+                .deadline(t, error::count(n, "n")?)
+                .map_err(error::core)
         })?;
         dates::instant_to_js(env, t)
     }
@@ -194,7 +195,7 @@ impl Calendar {
     /// the holiday's name and the notice that says so:
     /// `{ date: 'YYYY-MM-DD', kind, name?, workday, notice }`.
     #[napi(ts_return_type = "DayInfo")]
-    pub fn day<'e>(&self, env: &'e Env, date: DateInput<'_>) -> Result<Unknown<'e>> {
+    pub fn day<'e>(&self, env: &'e Env, date: DateInput) -> Result<Unknown<'e>> {
         let info = guard(|| {
             let d = dates::china_day(&date)?;
             self.inner.day(d).map_err(error::core)

@@ -15,14 +15,70 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use govshare::calendar::{CHINA_OFFSET, china_date};
-use napi::bindgen_prelude::FromNapiValue;
-use napi::bindgen_prelude::{Either, Env};
-use napi::{JsDate, JsValue};
+use napi::bindgen_prelude::{Env, FromNapiValue, TypeName};
+use napi::{JsDate, JsValue, Unknown, ValueType, sys};
 
-use crate::error::{self, INVALID_DATE, Result};
+use crate::error::{self, INVALID_DATE, JsErr, Result};
 
-/// A `Date` or a date string, as JavaScript passes it.
-pub type DateInput<'a> = Either<JsDate<'a>, String>;
+/// A date argument as JavaScript passed it: a `Date` (its time value) or a
+/// string. Reading it never fails at the napi layer: a value of another kind
+/// is kept as an `input.invalid_date` error that the method reports, so that
+/// every date error has the same code (TypeScript: `DateInput`).
+#[derive(Debug)]
+pub struct DateInput(std::result::Result<Given, JsErr>);
+
+#[derive(Debug)]
+enum Given {
+    Millis(f64),
+    Text(String),
+}
+
+fn read(v: Unknown<'_>) -> Result<Given> {
+    let ty = v.get_type().map_err(|e| error::napi(&e))?;
+    match ty {
+        ValueType::String => String::from_unknown(v)
+            .map(Given::Text)
+            .map_err(|e| error::napi(&e)),
+        ValueType::Object if v.is_date().unwrap_or(false) => {
+            let d = JsDate::from_unknown(v).map_err(|e| error::napi(&e))?;
+            d.value_of().map(Given::Millis).map_err(|e| error::napi(&e))
+        }
+        other => Err(error::error(
+            INVALID_DATE,
+            format!("expected a Date or a date string, got {other}"),
+        )),
+    }
+}
+
+impl TypeName for DateInput {
+    fn type_name() -> &'static str {
+        "DateInput"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl FromNapiValue for DateInput {
+    #[expect(
+        unsafe_code,
+        reason = "napi's conversion trait is unsafe; the handle comes from napi"
+    )]
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        // SAFETY: napi passes a live env and value for this argument.
+        let v = unsafe { Unknown::from_raw_unchecked(env, value) };
+        Ok(Self(read(v)))
+    }
+}
+
+impl DateInput {
+    fn given(&self) -> Result<&Given> {
+        self.0
+            .as_ref()
+            .map_err(|e| error::error(&e.status, e.reason.clone()))
+    }
+}
 
 fn from_millis(ms: f64) -> Result<DateTime<FixedOffset>> {
     if !ms.is_finite() {
@@ -57,10 +113,10 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// The instant a JavaScript value stands for (a date string: 00:00 China time).
-pub fn instant(input: &DateInput<'_>) -> Result<DateTime<FixedOffset>> {
-    match input {
-        Either::A(date) => from_millis(date.value_of().map_err(|e| error::napi(&e))?),
-        Either::B(s) => {
+pub fn instant(input: &DateInput) -> Result<DateTime<FixedOffset>> {
+    match input.given()? {
+        Given::Millis(ms) => from_millis(*ms),
+        Given::Text(s) => {
             if let Some(d) = parse_date(s) {
                 return d
                     .and_time(NaiveTime::MIN)
@@ -79,8 +135,8 @@ pub fn instant(input: &DateInput<'_>) -> Result<DateTime<FixedOffset>> {
 }
 
 /// The China calendar date a JavaScript value stands for.
-pub fn china_day(input: &DateInput<'_>) -> Result<NaiveDate> {
-    if let Either::B(s) = input
+pub fn china_day(input: &DateInput) -> Result<NaiveDate> {
+    if let Given::Text(s) = input.given()?
         && let Some(d) = parse_date(s)
     {
         return Ok(d);

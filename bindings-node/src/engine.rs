@@ -216,7 +216,7 @@ impl Engine {
         env: &'e Env,
         department: String,
         resource: String,
-        at: DateInput<'_>,
+        at: DateInput,
         options: Option<Options>,
     ) -> Result<Unknown<'e>> {
         let at = dates::instant(&at)?;
@@ -240,7 +240,7 @@ impl Engine {
         env: &'e Env,
         department: String,
         resource: String,
-        at: DateInput<'_>,
+        at: DateInput,
         options: Option<Options>,
     ) -> Result<Unknown<'e>> {
         let at = dates::instant(&at)?;

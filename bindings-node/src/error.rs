@@ -42,6 +42,23 @@ pub fn napi(e: &napi::Error) -> JsErr {
     error(INVALID_ARGUMENT, e.reason.clone())
 }
 
+/// A count of working days passed from JavaScript: a whole number from 0 to
+/// 2^32 − 1 (napi would otherwise wrap `-1` to 4294967295).
+pub fn count(n: f64, name: &str) -> Result<u32> {
+    if n.is_finite() && n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "checked above: a whole number in u32's range"
+        )]
+        return Ok(n as u32);
+    }
+    Err(error(
+        INVALID_ARGUMENT,
+        format!("`{name}` must be a whole number of working days from 0, got {n}"),
+    ))
+}
+
 /// Runs `f`, turning a panic into an [`PANIC`] error.
 pub fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     match catch_unwind(AssertUnwindSafe(f)) {

@@ -93,7 +93,7 @@ impl Ledger {
     /// `{ as_of, applications: [...], obligations: [...] }`, with due dates and
     /// lateness in working days.
     #[napi(ts_return_type = "LedgerState")]
-    pub fn state<'e>(&self, env: &'e Env, as_of: DateInput<'_>) -> Result<Unknown<'e>> {
+    pub fn state<'e>(&self, env: &'e Env, as_of: DateInput) -> Result<Unknown<'e>> {
         let as_of = dates::instant(&as_of)?;
         let state = guard(|| Ok(self.inner.state(as_of)))?;
         wire::to_js(env, &state)
@@ -107,7 +107,7 @@ impl Ledger {
         env: &'e Env,
         resource: String,
         proof_valid: bool,
-        at: DateInput<'_>,
+        at: DateInput,
     ) -> Result<Unknown<'e>> {
         let at = dates::instant(&at)?;
         let answer = guard(|| Ok(self.inner.must_serve(&resource, proof_valid, at)))?;
