@@ -282,14 +282,14 @@ export declare class Engine {
    */
   constructor(registry: RegistryDoc | string, pack?: string)
   /** An engine over the registry file at `path` (JSON). */
-  static fromFile(path: string, pack?: string | undefined | null): Engine
+  static fromFile(path: string, pack?: string): Engine
   /**
    * Like `new Engine(registry, pack)`, parsing, checking and indexing the
    * registry off the event loop.
    */
   static loadAsync(registry: RegistryDoc | string, pack?: string): Promise<Engine>
   /** Like `Engine.fromFile(path, pack)`, off the event loop. */
-  static fromFileAsync(path: string, pack?: string | undefined | null): Promise<Engine>
+  static fromFileAsync(path: string, pack?: string): Promise<Engine>
   /**
    * Decides one SPEC §8 access request (`at` may be a `Date`). A moment
    * outside the pack's validity throws `policy.not_in_force` unless
@@ -342,7 +342,7 @@ export declare class Ledger {
    * `calendar` (default: the built-in China calendar) under the pack's
    * counting rule.
    */
-  constructor(engine: Engine, calendar?: Calendar | undefined | null)
+  constructor(engine: Engine, calendar?: Calendar)
   /**
    * Applies one event (`at` may be a `Date`); returns what it did
    * (`Applied`: the event id, the application or obligations it touched).

@@ -37,3 +37,25 @@ test('an error leaves the object usable', () => {
   assert.throws(() => engine.decide({ bogus: true }))
   assert.equal(engine.decide(request()).decision, 'permit')
 })
+
+test('arguments of the wrong JavaScript type are input.invalid_argument naming the argument', async () => {
+  const { Calendar: Cal, Engine: Eng, Ledger, Auditor, audit } = await import('../index.js')
+  const engine = new Eng(registry())
+  const cal = Cal.china()
+  const cases = [
+    [() => engine.decideMany('x'), /requests/],
+    [() => engine.mayRequireSubmission(1, 'population.basic', '2019-03-01'), /department/],
+    [() => Eng.fromFile(42), /path/],
+    [() => new Eng(registry(), 7), /pack/],
+    [() => new Ledger({}), /engine/],
+    [() => new Ledger(engine, 'china'), /calendar/],
+    [() => new Auditor(cal, '2019-10-01'), /engine/],
+    [() => audit(engine, 'x', '2019-10-01'), /events/],
+    [() => cal.withRule(5), /rule/],
+    [() => cal.addWorkdays('2019-09-27', '5'), /`n`/],
+    [() => cal.month('2019', 10), /year/],
+    [() => cal.withOverridesToml(null), /text/],
+  ]
+  for (const [fn, message] of cases) throwsCode(fn, 'input.invalid_argument', message)
+  await assert.rejects(Eng.fromFileAsync(42).catch((e) => Promise.reject(e)), (e) => e.code === 'input.invalid_argument')
+})

@@ -11,6 +11,7 @@ use napi::Unknown;
 use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Env};
 use napi_derive::napi;
 
+use crate::args::Arg;
 use crate::dates::{self, DateInput};
 use crate::engine::{self, Engine};
 use crate::error::{self, JsErr, Result, guard};
@@ -52,11 +53,11 @@ fn run(
 pub fn audit<'e>(
     env: &'e Env,
     target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
-    events: Vec<Unknown<'_>>,
+    events: Arg<Vec<Unknown<'_>>>,
     as_of: DateInput,
 ) -> Result<Unknown<'e>> {
     let engine = engine_of(env, target)?;
-    let events = workflow::events_of(env, events)?;
+    let events = workflow::events_of(env, events.get("events")?)?;
     let as_of = dates::instant(&as_of)?;
     let violations = run(&engine, &events, as_of)?;
     wire::to_js(env, &violations)
@@ -71,11 +72,11 @@ pub fn audit<'e>(
 pub fn audit_async(
     env: Env,
     target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
-    events: Vec<Unknown<'_>>,
+    events: Arg<Vec<Unknown<'_>>>,
     as_of: DateInput,
 ) -> Result<AsyncTask<AuditTask>> {
     let engine = engine_of(&env, target)?;
-    let events = workflow::events_of(&env, events)?;
+    let events = workflow::events_of(&env, events.get("events")?)?;
     let as_of = dates::instant(&as_of)?;
     Ok(AsyncTask::new(AuditTask {
         engine,
@@ -118,8 +119,9 @@ pub struct Auditor {
 #[napi]
 impl Auditor {
     /// An auditor over `engine`'s pack and registry, as of `asOf`.
-    #[napi(constructor)]
-    pub fn new(engine: &Engine, as_of: DateInput) -> Result<Self> {
+    #[napi(constructor, ts_args_type = "engine: Engine, asOf: DateInput")]
+    pub fn new(engine: Arg<ClassInstance<'_, Engine>>, as_of: DateInput) -> Result<Self> {
+        let engine = engine.get("engine")?;
         let as_of = dates::instant(&as_of)?;
         guard(|| {
             Ok(Self {

@@ -5,6 +5,7 @@ use napi::bindgen_prelude::Env;
 use napi::{JsDate, Unknown};
 use napi_derive::napi;
 
+use crate::args::Arg;
 use crate::dates::{self, DateInput};
 use crate::error::{self, Result, guard};
 use crate::wire;
@@ -66,7 +67,8 @@ impl Calendar {
     /// This calendar with another counting rule: `'strict'` (SPEC §3, the
     /// default) or `'next_workday_is_day_zero'`.
     #[napi(ts_args_type = "rule: 'strict' | 'next_workday_is_day_zero'")]
-    pub fn with_rule(&self, rule: String) -> Result<Self> {
+    pub fn with_rule(&self, rule: Arg<String>) -> Result<Self> {
+        let rule = rule.get("rule")?;
         guard(|| {
             Ok(Self {
                 inner: self.inner.with_rule(rule_of(&rule)?),
@@ -86,11 +88,16 @@ impl Calendar {
     /// The `n`-th working day after `date` (`date` itself not counted).
     /// `addWorkdays(new Date('2019-09-27'), 5)` is 2019-10-10.
     #[napi]
-    pub fn add_workdays<'e>(&self, env: &'e Env, date: DateInput, n: f64) -> Result<JsDate<'e>> {
+    pub fn add_workdays<'e>(
+        &self,
+        env: &'e Env,
+        date: DateInput,
+        #[napi(ts_arg_type = "number")] n: Arg<f64>,
+    ) -> Result<JsDate<'e>> {
         let d = guard(|| {
             let d = dates::china_day(&date)?;
             self.inner
-                .add_workdays(d, error::count(n, "n")?)
+                .add_workdays(d, error::count(n.get("n")?, "n")?)
                 .map_err(error::core)
         })?;
         dates::date_to_js(env, d)
@@ -117,11 +124,16 @@ impl Calendar {
 
     /// The due date of "within `n` working days of `at`" (its China date).
     #[napi]
-    pub fn due_date<'e>(&self, env: &'e Env, at: DateInput, n: f64) -> Result<JsDate<'e>> {
+    pub fn due_date<'e>(
+        &self,
+        env: &'e Env,
+        at: DateInput,
+        #[napi(ts_arg_type = "number")] n: Arg<f64>,
+    ) -> Result<JsDate<'e>> {
         let d = guard(|| {
             let t = dates::instant(&at)?;
             self.inner
-                .due_date(t, error::count(n, "n")?)
+                .due_date(t, error::count(n.get("n")?, "n")?)
                 .map_err(error::core)
         })?;
         dates::date_to_js(env, d)
@@ -131,11 +143,16 @@ impl Calendar {
     /// time of the due day (e.g. `2019-10-10T16:00:00.000Z` for
     /// `deadline(new Date('2019-09-27T10:00:00+08:00'), 5)`).
     #[napi]
-    pub fn deadline<'e>(&self, env: &'e Env, at: DateInput, n: f64) -> Result<JsDate<'e>> {
+    pub fn deadline<'e>(
+        &self,
+        env: &'e Env,
+        at: DateInput,
+        #[napi(ts_arg_type = "number")] n: Arg<f64>,
+    ) -> Result<JsDate<'e>> {
         let t = guard(|| {
             let t = dates::instant(&at)?;
             self.inner
-                .deadline(t, error::count(n, "n")?)
+                .deadline(t, error::count(n.get("n")?, "n")?)
                 .map_err(error::core)
         })?;
         dates::instant_to_js(env, t)
@@ -166,7 +183,11 @@ impl Calendar {
     /// as TOML text (the format of the built-in data). Bad data throws with a
     /// `calendar.*` code naming the line.
     #[napi]
-    pub fn with_overrides_toml(&self, text: String) -> Result<Self> {
+    pub fn with_overrides_toml(
+        &self,
+        #[napi(ts_arg_type = "string")] text: Arg<String>,
+    ) -> Result<Self> {
+        let text = text.get("text")?;
         guard(|| {
             let inner = self.inner.with_overrides_toml(&text).map_err(error::core)?;
             Ok(Self { inner })
@@ -175,7 +196,11 @@ impl Calendar {
 
     /// Like `withOverridesToml`, from JSON text.
     #[napi]
-    pub fn with_overrides_json(&self, text: String) -> Result<Self> {
+    pub fn with_overrides_json(
+        &self,
+        #[napi(ts_arg_type = "string")] text: Arg<String>,
+    ) -> Result<Self> {
+        let text = text.get("text")?;
         guard(|| {
             let inner = self.inner.with_overrides_json(&text).map_err(error::core)?;
             Ok(Self { inner })
@@ -184,7 +209,11 @@ impl Calendar {
 
     /// Like `withOverridesToml`, from a `.toml` or `.json` file.
     #[napi]
-    pub fn with_overrides_file(&self, path: String) -> Result<Self> {
+    pub fn with_overrides_file(
+        &self,
+        #[napi(ts_arg_type = "string")] path: Arg<String>,
+    ) -> Result<Self> {
+        let path = path.get("path")?;
         guard(|| {
             let inner = self.inner.with_overrides_path(&path).map_err(error::core)?;
             Ok(Self { inner })
@@ -206,7 +235,13 @@ impl Calendar {
     /// Every day of a month (`month` 1 to 12), for display:
     /// `{ year, month, days: DayInfo[] }`.
     #[napi(ts_return_type = "MonthView")]
-    pub fn month<'e>(&self, env: &'e Env, year: i32, month: u32) -> Result<Unknown<'e>> {
+    pub fn month<'e>(
+        &self,
+        env: &'e Env,
+        #[napi(ts_arg_type = "number")] year: Arg<i32>,
+        #[napi(ts_arg_type = "number")] month: Arg<u32>,
+    ) -> Result<Unknown<'e>> {
+        let (year, month) = (year.get("year")?, month.get("month")?);
         let view = guard(|| self.inner.month(year, month).map_err(error::core))?;
         wire::to_js(env, &view)
     }

@@ -9,6 +9,7 @@ use napi::Unknown;
 use napi::bindgen_prelude::{AsyncTask, Env};
 use napi_derive::napi;
 
+use crate::args::Arg;
 use crate::dates::{self, DateInput};
 use crate::error::{self, JsErr, Result, guard};
 use crate::wire::{self, JsonInput};
@@ -136,7 +137,8 @@ impl Engine {
         constructor,
         ts_args_type = "registry: RegistryDoc | string, pack?: string"
     )]
-    pub fn new(env: Env, registry: Unknown<'_>, pack: Option<String>) -> Result<Self> {
+    pub fn new(env: Env, registry: Unknown<'_>, pack: Arg<Option<String>>) -> Result<Self> {
+        let pack = pack.get("pack")?;
         let input = wire::json_or_object(&env, registry)?;
         let inner = build(Source::Json(input), pack.as_deref())?;
         Ok(Self {
@@ -145,8 +147,9 @@ impl Engine {
     }
 
     /// An engine over the registry file at `path` (JSON).
-    #[napi(factory)]
-    pub fn from_file(path: String, pack: Option<String>) -> Result<Self> {
+    #[napi(factory, ts_args_type = "path: string, pack?: string")]
+    pub fn from_file(path: Arg<String>, pack: Arg<Option<String>>) -> Result<Self> {
+        let (path, pack) = (path.get("path")?, pack.get("pack")?);
         let inner = build(Source::File(path), pack.as_deref())?;
         Ok(Self {
             inner: Arc::new(inner),
@@ -162,8 +165,9 @@ impl Engine {
     pub fn load_async(
         env: Env,
         registry: Unknown<'_>,
-        pack: Option<String>,
+        pack: Arg<Option<String>>,
     ) -> Result<AsyncTask<LoadTask>> {
+        let pack = pack.get("pack")?;
         let input = wire::json_or_object(&env, registry)?;
         Ok(AsyncTask::new(LoadTask {
             source: Some(Source::Json(input)),
@@ -172,12 +176,19 @@ impl Engine {
     }
 
     /// Like `Engine.fromFile(path, pack)`, off the event loop.
-    #[napi(ts_return_type = "Promise<Engine>")]
-    pub fn from_file_async(path: String, pack: Option<String>) -> AsyncTask<LoadTask> {
-        AsyncTask::new(LoadTask {
+    #[napi(
+        ts_args_type = "path: string, pack?: string",
+        ts_return_type = "Promise<Engine>"
+    )]
+    pub fn from_file_async(
+        path: Arg<String>,
+        pack: Arg<Option<String>>,
+    ) -> Result<AsyncTask<LoadTask>> {
+        let (path, pack) = (path.get("path")?, pack.get("pack")?);
+        Ok(AsyncTask::new(LoadTask {
             source: Some(Source::File(path)),
             pack,
-        })
+        }))
     }
 
     /// Decides one SPEC §8 access request (`at` may be a `Date`). A moment
@@ -192,10 +203,10 @@ impl Engine {
         &self,
         env: &'e Env,
         request: Unknown<'_>,
-        options: Option<Options>,
+        options: Arg<Option<Options>>,
     ) -> Result<Unknown<'e>> {
+        let options = options_of(options.get("options")?.as_ref());
         let request: AccessRequest = wire::from_js(env, request, "request", INVALID_REQUEST)?;
-        let options = options_of(options.as_ref());
         let decision = guard(|| {
             self.inner
                 .decide_with(&request, options)
@@ -214,13 +225,14 @@ impl Engine {
     pub fn may_require_submission<'e>(
         &self,
         env: &'e Env,
-        department: String,
-        resource: String,
+        department: Arg<String>,
+        resource: Arg<String>,
         at: DateInput,
-        options: Option<Options>,
+        options: Arg<Option<Options>>,
     ) -> Result<Unknown<'e>> {
+        let (department, resource) = (department.get("department")?, resource.get("resource")?);
         let at = dates::instant(&at)?;
-        let options = options_of(options.as_ref());
+        let options = options_of(options.get("options")?.as_ref());
         let answer = guard(|| {
             self.inner
                 .may_require_submission_with(&department, &resource, at, options)
@@ -238,13 +250,14 @@ impl Engine {
     pub fn may_publish_open_data<'e>(
         &self,
         env: &'e Env,
-        department: String,
-        resource: String,
+        department: Arg<String>,
+        resource: Arg<String>,
         at: DateInput,
-        options: Option<Options>,
+        options: Arg<Option<Options>>,
     ) -> Result<Unknown<'e>> {
+        let (department, resource) = (department.get("department")?, resource.get("resource")?);
         let at = dates::instant(&at)?;
-        let options = options_of(options.as_ref());
+        let options = options_of(options.get("options")?.as_ref());
         let answer = guard(|| {
             self.inner
                 .may_publish_open_data_with(&department, &resource, at, options)
@@ -284,11 +297,12 @@ impl Engine {
     pub fn decide_many<'e>(
         &self,
         env: &'e Env,
-        requests: Vec<Unknown<'_>>,
-        options: Option<Options>,
+        requests: Arg<Vec<Unknown<'_>>>,
+        options: Arg<Option<Options>>,
     ) -> Result<Unknown<'e>> {
-        let requests = requests_of(env, requests)?;
-        let decisions = decide_all(&self.inner, &requests, options_of(options.as_ref()))?;
+        let options = options_of(options.get("options")?.as_ref());
+        let requests = requests_of(env, requests.get("requests")?)?;
+        let decisions = decide_all(&self.inner, &requests, options)?;
         wire::to_js(env, &decisions)
     }
 
@@ -301,14 +315,15 @@ impl Engine {
     pub fn decide_many_async(
         &self,
         env: Env,
-        requests: Vec<Unknown<'_>>,
-        options: Option<Options>,
+        requests: Arg<Vec<Unknown<'_>>>,
+        options: Arg<Option<Options>>,
     ) -> Result<AsyncTask<DecideManyTask>> {
-        let requests = requests_of(&env, requests)?;
+        let options = options_of(options.get("options")?.as_ref());
+        let requests = requests_of(&env, requests.get("requests")?)?;
         Ok(AsyncTask::new(DecideManyTask {
             engine: Arc::clone(&self.inner),
             requests,
-            options: options_of(options.as_ref()),
+            options,
         }))
     }
 }

@@ -5,6 +5,7 @@
 //! because they are the contract. Errors carry the core's stable `code`
 //! ([`error`]); dates follow [`dates`].
 
+mod args;
 mod audit;
 mod calendar;
 mod dates;

@@ -2,9 +2,10 @@
 
 use govshare::workflow::{Event, Ledger as CoreLedger};
 use napi::Unknown;
-use napi::bindgen_prelude::Env;
+use napi::bindgen_prelude::{ClassInstance, Env};
 use napi_derive::napi;
 
+use crate::args::Arg;
 use crate::calendar::Calendar;
 use crate::dates::{self, DateInput};
 use crate::engine::Engine;
@@ -43,8 +44,12 @@ impl Ledger {
     /// A ledger over `engine`'s pack and registry; due dates are counted with
     /// `calendar` (default: the built-in China calendar) under the pack's
     /// counting rule.
-    #[napi(constructor)]
-    pub fn new(engine: &Engine, calendar: Option<&Calendar>) -> Result<Self> {
+    #[napi(constructor, ts_args_type = "engine: Engine, calendar?: Calendar")]
+    pub fn new(
+        engine: Arg<ClassInstance<'_, Engine>>,
+        calendar: Arg<Option<ClassInstance<'_, Calendar>>>,
+    ) -> Result<Self> {
+        let (engine, calendar) = (engine.get("engine")?, calendar.get("calendar")?);
         guard(|| {
             let mut inner = CoreLedger::new(engine.inner().as_ref().clone());
             if let Some(c) = calendar {
@@ -72,8 +77,12 @@ impl Ledger {
         ts_args_type = "events: Event[]",
         ts_return_type = "Record<string, unknown>[]"
     )]
-    pub fn apply_all<'e>(&mut self, env: &'e Env, events: Vec<Unknown<'_>>) -> Result<Unknown<'e>> {
-        let events = events_of(env, events)?;
+    pub fn apply_all<'e>(
+        &mut self,
+        env: &'e Env,
+        events: Arg<Vec<Unknown<'_>>>,
+    ) -> Result<Unknown<'e>> {
+        let events = events_of(env, events.get("events")?)?;
         let applied = guard(|| {
             events
                 .iter()
@@ -101,14 +110,18 @@ impl Ledger {
 
     /// Art. 20: while `resource`'s data is being verified, must a person who
     /// has shown valid proof (`proofValid`) be served as usual?
-    #[napi(ts_return_type = "Record<string, unknown>")]
+    #[napi(
+        ts_args_type = "resource: string, proofValid: boolean, at: DateInput",
+        ts_return_type = "Record<string, unknown>"
+    )]
     pub fn must_serve<'e>(
         &self,
         env: &'e Env,
-        resource: String,
-        proof_valid: bool,
+        resource: Arg<String>,
+        proof_valid: Arg<bool>,
         at: DateInput,
     ) -> Result<Unknown<'e>> {
+        let (resource, proof_valid) = (resource.get("resource")?, proof_valid.get("proofValid")?);
         let at = dates::instant(&at)?;
         let answer = guard(|| Ok(self.inner.must_serve(&resource, proof_valid, at)))?;
         wire::to_js(env, &answer)
