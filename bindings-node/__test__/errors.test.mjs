@@ -57,5 +57,7 @@ test('arguments of the wrong JavaScript type are input.invalid_argument naming t
     [() => cal.withOverridesToml(null), /text/],
   ]
   for (const [fn, message] of cases) throwsCode(fn, 'input.invalid_argument', message)
-  await assert.rejects(Eng.fromFileAsync(42).catch((e) => Promise.reject(e)), (e) => e.code === 'input.invalid_argument')
+  // The async forms read their arguments synchronously: bad arguments throw at once.
+  throwsCode(() => Eng.fromFileAsync(42), 'input.invalid_argument', /path/)
+  throwsCode(() => engine.decideManyAsync([{ bogus: 1 }]), 'policy.invalid_request', /bogus/)
 })
