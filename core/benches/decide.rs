@@ -151,6 +151,26 @@ fn synthetic() -> RegistryDoc {
     }
 }
 
+/// This process's CPU time (user + system) in seconds, from /proc (Linux);
+/// wall-clock figures are unreliable on a shared, loaded machine.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit(')').next()?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// CPU microseconds per call of `f`, over `n` calls.
+fn cpu_micros(n: u32, mut f: impl FnMut()) -> Option<f64> {
+    let start = cpu_seconds()?;
+    for _ in 0..n {
+        f();
+    }
+    Some((cpu_seconds()? - start) * 1e6 / f64::from(n))
+}
+
 fn bench_pair(c: &mut Criterion, group: &str, engine: &Engine, cases: &[(&str, AccessRequest)]) {
     let mut g = c.benchmark_group(group);
     let policies = engine.pack().policies().clone();
@@ -170,6 +190,20 @@ fn bench_pair(c: &mut Criterion, group: &str, engine: &Engine, cases: &[(&str, A
             continue;
         };
         let auth = Authorizer::new();
+        let n = 20_000;
+        if let (Some(ours), Some(raw)) = (
+            cpu_micros(n, || {
+                let _ = black_box(engine.decide(black_box(req)));
+            }),
+            cpu_micros(n, || {
+                black_box(auth.is_authorized(black_box(&creq), &policies, &entities));
+            }),
+        ) {
+            eprintln!(
+                "{group}/{name}: CPU time per call: decide {ours:.1} µs, cedar is_authorized {raw:.1} µs, ratio {:.2}",
+                ours / raw
+            );
+        }
         g.bench_function(format!("cedar_is_authorized/{name}"), |b| {
             b.iter(|| auth.is_authorized(black_box(&creq), &policies, &entities))
         });

@@ -240,11 +240,12 @@ impl Auditor {
         let n = a.reply_late_workdays.unwrap_or(0);
         let mut events: Vec<String> = a.events.first().cloned().into_iter().collect();
         events.extend(reply_event.map(str::to_owned));
+        let applicant = dept_name(self.ledger.base_engine(), &a.department);
         let detail = match a.replied {
             Some(t) => (
                 format!(
                     "：對{}的申請{}（{}）應於{due}前答覆（第十七條），{}方答覆，逾期{n}個工作日",
-                    a.department,
+                    applicant,
                     a.id,
                     a.resource,
                     china_date(t)
@@ -261,7 +262,7 @@ impl Auditor {
             None => (
                 format!(
                     "：對{}的申請{}（{}）應於{due}前答覆（第十七條），截至{}仍未答覆，逾期{n}個工作日",
-                    a.department, a.id, a.resource, self.as_of_day
+                    applicant, a.id, a.resource, self.as_of_day
                 ),
                 format!(
                     ": the reply to {}'s application {} ({}) was due by {due} (Art. 17); no reply by {}, {}",

@@ -1,0 +1,105 @@
+//! `govshare demo` on the embedded sample: decisions, applications across holidays,
+//! obligations, Art. 20 and the audit table.
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions unwrap too"
+)]
+
+use std::process::Command;
+
+fn demo() -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_govshare"))
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn line_with<'a>(text: &'a str, needle: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle:?} in:\n{text}"))
+}
+
+#[test]
+fn demo_shows_decisions_deadlines_obligations_and_the_audit() {
+    let text = demo();
+    // Sections, in Chinese with English labels.
+    for heading in [
+        "一、共享決定 Access decisions",
+        "二、共享申請 Applications",
+        "三、義務 Obligations",
+        "四、校核期間照常辦理 Art. 20",
+        "五、審計 Audit",
+    ] {
+        assert!(text.contains(heading), "missing {heading}");
+    }
+    // Decisions with citations: a direct permit, a deny routed to apply, a deny for
+    // the purpose, and a permit under the grant from an approval in the log.
+    assert!(text.contains("准予 permit, route `direct`"));
+    assert!(text.contains("拒絕 deny, route `apply`"));
+    assert!(text.contains("citations [4(2), 19, 23]"));
+    assert!(text.contains("grant `grant.sq-2019-008`"));
+    // The National Day example: applied Friday 2019-09-27, due 2019-10-10, one day late.
+    let sq8 = line_with(&text, "申請 applied 2019-09-27");
+    assert!(
+        sq8.contains("reply due 2019-10-10") && sq8.contains("國慶節 National Day"),
+        "{sq8}"
+    );
+    assert!(sq8.contains("late 1 個工作日"), "{sq8}");
+    // Across the 2020 Spring Festival (extended): applied 01-20, due 02-04.
+    let sf = line_with(&text, "申請 applied 2020-01-20");
+    assert!(
+        sf.contains("reply due 2020-02-04") && sf.contains("春節 Spring Festival"),
+        "{sf}"
+    );
+    // The live workflow rejected the refusal without a reason.
+    assert!(text.contains("error[workflow.missing_reason]"));
+    // Obligations: the Art. 16 filing across National Day, four working days late.
+    let filing = line_with(
+        &text,
+        "惠民縣民政局（county.huimin.civil-affairs），起 from 2019-10-03，期限 due 2019-10-08",
+    );
+    assert!(filing.contains("目錄備案") || text.contains("catalog filing"));
+    assert!(text.contains(
+        "due 2019-10-08（二），跨 across 國慶節 National Day，完成 done 2019-10-12，逾期 late 4"
+    ));
+    // Art. 20.
+    assert!(text.contains("must_serve = true，citations [20]"));
+    // The audit table has every article column and a total row.
+    for col in [
+        "Art.30(1)",
+        "Art.30(2)",
+        "Art.30(3)",
+        "Art.30(4)",
+        "Art.30(5)",
+        "Art.31",
+        "Art.28",
+    ] {
+        assert!(text.contains(col), "missing column {col}");
+    }
+    let total = line_with(&text, "合計 total");
+    assert!(total.contains('['), "{total}");
+    // Violations of several kinds, with consequences.
+    for category in [
+        "reply_overdue",
+        "refusal_without_reason",
+        "catalog_not_updated",
+        "catalog_not_filed",
+        "data_not_provided",
+        "purpose_violation",
+        "sensitive_data_breach",
+        "project_without_catalog",
+        "duplicate_collection",
+    ] {
+        assert!(text.contains(category), "missing {category}");
+    }
+    assert!(text.contains("criminal_referral"));
+    assert!(text.contains("restrict_derived_access"));
+}
