@@ -38,7 +38,6 @@ enum Command {
 }
 
 /// Prints an error as `error[code]: message` on stderr; exit status 2.
-#[expect(dead_code, reason = "skeleton: used once the commands are built")]
 pub(crate) fn fail(err: &govshare::Error) -> ExitCode {
     eprintln!("error[{}]: {err}", err.code());
     ExitCode::from(2)
