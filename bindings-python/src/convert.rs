@@ -4,7 +4,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyType;
+use pyo3::types::{PyString, PyType};
 use pyo3::{Py, intern};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -22,12 +22,21 @@ fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DATETIME.import(py, "datetime", "datetime")
 }
 
-/// A `datetime.datetime` with a time zone, as a chrono moment.
+/// A `datetime.datetime` with a time zone, or an RFC 3339 string with an offset
+/// (the wire form), as a chrono moment.
 pub fn to_moment(obj: &Bound<'_, PyAny>, arg: &str) -> PyResult<DateTime<FixedOffset>> {
     let py = obj.py();
+    if let Ok(s) = obj.cast::<PyString>() {
+        let s = s.to_cow()?;
+        return DateTime::parse_from_rfc3339(&s).map_err(|e| {
+            PyValueError::new_err(format!(
+                "`{arg}` ({s}) is not an RFC 3339 moment with an offset: {e}"
+            ))
+        });
+    }
     if !obj.is_instance(datetime_type(py)?)? {
         return Err(PyTypeError::new_err(format!(
-            "`{arg}` must be a datetime.datetime, not {}",
+            "`{arg}` must be a datetime.datetime or an RFC 3339 string, not {}",
             obj.get_type().name()?
         )));
     }
@@ -74,9 +83,12 @@ pub fn from_moment(py: Python<'_>, at: DateTime<FixedOffset>) -> PyResult<Bound<
 }
 
 /// Deserialises a SPEC §8 dict; a failure names the field path.
+///
+/// The object goes through a JSON value first: it keeps the wire types exact (a
+/// `str` where a list belongs is an error, not a list of characters).
 pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> Result<T, String> {
-    let mut de = pythonize::Depythonizer::from_object(obj);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value: serde_json::Value = pythonize::depythonize(obj).map_err(|e| e.to_string())?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if path == "." {

@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use govshare::policy::{AccessRequest, PolicyPack};
+use govshare::policy::{AccessRequest, DecideOptions, PolicyPack};
 use govshare::registry::{Registry, RegistryDoc, RegistryError};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::convert::{self, wire_name};
+use crate::convert::{self, to_moment, wire_name};
 use crate::error::{self, Input};
 
 /// Loads a registry from a dict, a JSON string or a path (`str` or `os.PathLike`).
@@ -43,15 +43,10 @@ fn load_pack(obj: Option<&Bound<'_, PyAny>>) -> PyResult<PolicyPack> {
         None => Ok(PolicyPack::binzhou()),
         Some(obj) if obj.is_none() => Ok(PolicyPack::binzhou()),
         Some(obj) => {
-            let _path: std::path::PathBuf = obj.extract().map_err(|_| {
+            let path: std::path::PathBuf = obj.extract().map_err(|_| {
                 PyTypeError::new_err("pack must be a path to a policy pack folder, or None")
             })?;
-            Err(error::raise(
-                obj.py(),
-                error::Kind::Policy,
-                "policy.unsupported",
-                "loading a pack from a folder is not available in this build".to_owned(),
-            ))
+            PolicyPack::load(path).map_err(|e| error::core(obj.py(), e))
         }
     }
 }
@@ -91,28 +86,94 @@ impl Engine {
         })
     }
 
-    /// Decides one SPEC §8 access request (a dict).
-    fn decide(&self, request: &Bound<'_, PyAny>) -> PyResult<Decision> {
+    /// Decides one SPEC §8 access request (a dict). Outside the pack's validity
+    /// this raises `PolicyError` (`policy.not_in_force`) unless
+    /// `evaluate_out_of_force` is set; the decision then says `in_force=False`.
+    #[pyo3(signature = (request, *, evaluate_out_of_force = false))]
+    fn decide(
+        &self,
+        request: &Bound<'_, PyAny>,
+        evaluate_out_of_force: bool,
+    ) -> PyResult<Decision> {
         let py = request.py();
         let request: AccessRequest = convert::input(request, Input::Request, None)?;
+        let options = DecideOptions {
+            evaluate_out_of_force,
+        };
         self.inner
-            .decide(&request)
+            .decide_with(&request, options)
             .map(|inner| Decision { inner })
             .map_err(|e| error::to_py(py, &e))
     }
 
     /// Decides every request of an iterable, in order, without holding the GIL
-    /// while deciding. Raises on the first bad request (naming its index).
-    fn decide_many(&self, py: Python<'_>, requests: &Bound<'_, PyAny>) -> PyResult<Vec<Decision>> {
+    /// while deciding. A bad request raises, naming its index.
+    #[pyo3(signature = (requests, *, evaluate_out_of_force = false))]
+    fn decide_many(
+        &self,
+        py: Python<'_>,
+        requests: &Bound<'_, PyAny>,
+        evaluate_out_of_force: bool,
+    ) -> PyResult<Vec<Decision>> {
         let requests = Self::requests(requests)?;
         let engine = Arc::clone(&self.inner);
-        let out = py.detach(move || {
+        let options = DecideOptions {
+            evaluate_out_of_force,
+        };
+        let results = py.detach(move || {
             requests
                 .iter()
-                .map(|r| engine.decide(r))
-                .collect::<Result<Vec<_>, _>>()
+                .map(|r| engine.decide_with(r, options))
+                .collect::<Vec<_>>()
         });
-        out.map(|ds| ds.into_iter().map(|inner| Decision { inner }).collect())
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.map(|inner| Decision { inner })
+                    .map_err(|e| error::to_py_at(py, &e, "request", i))
+            })
+            .collect()
+    }
+
+    /// Art. 13: may `department` require a person or company to submit
+    /// `resource` at `at`? No when it can already get it through the platform.
+    #[pyo3(signature = (department, resource, at, *, evaluate_out_of_force = false))]
+    fn may_require_submission(
+        &self,
+        py: Python<'_>,
+        department: &str,
+        resource: &str,
+        at: &Bound<'_, PyAny>,
+        evaluate_out_of_force: bool,
+    ) -> PyResult<Answer> {
+        let at = to_moment(at, "at")?;
+        let options = DecideOptions {
+            evaluate_out_of_force,
+        };
+        self.inner
+            .may_require_submission_with(department, resource, at, options)
+            .map(|inner| Answer { inner })
+            .map_err(|e| error::to_py(py, &e))
+    }
+
+    /// Art. 22: may `department` publish `resource` on the open data platform?
+    #[pyo3(signature = (department, resource, at, *, evaluate_out_of_force = false))]
+    fn may_publish_open_data(
+        &self,
+        py: Python<'_>,
+        department: &str,
+        resource: &str,
+        at: &Bound<'_, PyAny>,
+        evaluate_out_of_force: bool,
+    ) -> PyResult<Answer> {
+        let at = to_moment(at, "at")?;
+        let options = DecideOptions {
+            evaluate_out_of_force,
+        };
+        self.inner
+            .may_publish_open_data_with(department, resource, at, options)
+            .map(|inner| Answer { inner })
             .map_err(|e| error::to_py(py, &e))
     }
 
@@ -248,6 +309,60 @@ impl Decision {
             wire_name(&self.inner.route),
             self.inner.citations,
             self.inner.grant
+        )
+    }
+}
+
+/// A yes/no answer with the articles behind it (Art. 13, Art. 22).
+#[pyclass(frozen, module = "govshare", name = "Answer")]
+#[derive(Debug, Clone)]
+pub struct Answer {
+    inner: govshare::policy::Answer,
+}
+
+#[pymethods]
+impl Answer {
+    /// The answer to the question asked.
+    #[getter]
+    fn allowed(&self) -> bool {
+        self.inner.allowed
+    }
+    /// The articles that determined it (never empty).
+    #[getter]
+    fn citations(&self) -> Vec<String> {
+        self.inner.citations.clone()
+    }
+    /// Why, article by article.
+    #[getter]
+    fn reasons(&self) -> Vec<Reason> {
+        self.inner
+            .reasons
+            .iter()
+            .map(|r| Reason { inner: r.clone() })
+            .collect()
+    }
+    /// False when evaluated outside the pack's validity on request.
+    #[getter]
+    fn in_force(&self) -> bool {
+        self.inner.in_force
+    }
+    /// The wire form: `allowed`, `citations`, `reasons`, `in_force`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.inner)
+    }
+    fn __bool__(&self) -> bool {
+        self.inner.allowed
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Self>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Answer(allowed={}, citations={:?})",
+            if self.inner.allowed { "True" } else { "False" },
+            self.inner.citations
         )
     }
 }

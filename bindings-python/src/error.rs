@@ -75,14 +75,24 @@ pub fn raise(py: Python<'_>, kind: Kind, code: &str, message: String) -> PyErr {
 
 /// Converts a core error into its exception (the one conversion point).
 pub fn to_py(py: Python<'_>, e: &govshare::Error) -> PyErr {
-    let kind = match e {
+    raise(py, kind_of(e), e.code(), e.to_string())
+}
+
+/// Converts the core error of the `index`-th item of a batch (0-based), the
+/// message naming the item: `request #3: unknown department `x``.
+pub fn to_py_at(py: Python<'_>, e: &govshare::Error, item: &str, index: usize) -> PyErr {
+    let kind = kind_of(e);
+    raise(py, kind, e.code(), format!("{item} #{index}: {e}"))
+}
+
+fn kind_of(e: &govshare::Error) -> Kind {
+    match e {
         govshare::Error::Calendar(_) => Kind::Calendar,
         govshare::Error::Registry(_) => Kind::Registry,
         govshare::Error::Policy(_) => Kind::Policy,
         govshare::Error::Workflow(_) => Kind::Workflow,
         _ => Kind::Other,
-    };
-    raise(py, kind, e.code(), e.to_string())
+    }
 }
 
 /// Converts any error that converts into a core error.

@@ -16,9 +16,12 @@ use pyo3::prelude::*;
 fn _govshare(m: &Bound<'_, PyModule>) -> PyResult<()> {
     error::register(m)?;
     m.add_class::<calendar::Calendar>()?;
+    m.add_class::<calendar::Day>()?;
+    m.add_class::<calendar::Month>()?;
     m.add_class::<engine::Engine>()?;
     m.add_class::<engine::Decision>()?;
     m.add_class::<engine::Reason>()?;
+    m.add_class::<engine::Answer>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+from pathlib import Path
+
 import pytest
 
 import govshare
@@ -99,10 +101,13 @@ def test_counting_past_the_data_is_an_error() -> None:
 def test_with_rule_next_workday_is_day_zero() -> None:
     other = cal.with_rule("next_workday_is_day_zero")
     strict = cal.with_rule("strict")
-    at = datetime(2019, 9, 27, 10, tzinfo=CST)
-    assert strict.due_date(at, 5) == cal.due_date(at, 5)
-    # Day 0 is 09-27 itself (a working day), so day 5 is one working day earlier.
-    assert other.due_date(at, 5) == date(2019, 10, 9)
+    assert (cal.rule, strict.rule, other.rule) == ("strict", "strict", "next_workday_is_day_zero")
+    on_a_workday = datetime(2019, 9, 27, 10, tzinfo=CST)
+    assert other.due_date(on_a_workday, 5) == strict.due_date(on_a_workday, 5) == date(2019, 10, 10)
+    # Saturday 2019-10-05: strict counts 10-08 as day 1, the other rule as day 0.
+    on_a_rest_day = datetime(2019, 10, 5, 10, tzinfo=CST)
+    assert strict.due_date(on_a_rest_day, 5) == date(2019, 10, 12)
+    assert other.due_date(on_a_rest_day, 5) == date(2019, 10, 14)
 
 
 def test_bad_rule_names_the_choices() -> None:
@@ -120,3 +125,89 @@ def test_wrong_argument_types() -> None:
         cal.deadline(date(2019, 9, 27), 5)  # type: ignore[arg-type]
     with pytest.raises(OverflowError):
         cal.add_workdays(date(2019, 9, 27), -1)
+
+
+def test_moments_may_be_rfc3339_strings() -> None:
+    assert cal.due_date("2019-09-27T10:00:00+08:00", 5) == date(2019, 10, 10)
+    with pytest.raises(ValueError, match="RFC 3339"):
+        cal.due_date("2019-09-27", 5)
+
+
+def test_day_names_the_holiday_and_its_notice() -> None:
+    d = cal.day(date(2019, 10, 1))
+    assert (d.date, d.kind, d.name, d.workday) == (date(2019, 10, 1), "holiday", "國慶節", False)
+    assert d.notice and "2018" in d.notice  # arranged by the notice issued in 2018
+    made_up = cal.day(date(2019, 9, 29))
+    assert (made_up.kind, made_up.name, made_up.workday) == ("adjusted_workday", "國慶節", True)
+    plain = cal.day(date(2019, 10, 9))
+    assert (plain.kind, plain.name, plain.notice, plain.workday) == ("workday", None, None, True)
+    assert cal.day(date(2019, 10, 13)).kind == "weekend"
+    wire = d.to_dict()
+    assert wire["date"] == "2019-10-01" and wire["kind"] == "holiday" and wire["name"] == "國慶節"
+
+
+def test_month_view() -> None:
+    m = cal.month(2019, 10)
+    assert (m.year, m.month, len(m)) == (2019, 10, 31)
+    assert [d.date for d in m.days] == [date(2019, 10, i) for i in range(1, 32)]
+    assert m.workdays == sum(cal.is_workday(date(2019, 10, i)) for i in range(1, 32))
+    assert m.workdays == 19  # 23 weekdays - 5 rest days (10-01..04, 10-07) + Saturday 10-12
+    assert m.to_dict()["days"][0] == m.days[0].to_dict()
+
+
+def test_bad_month() -> None:
+    with pytest.raises(govshare.CalendarError) as info:
+        cal.month(2019, 13)
+    assert info.value.code == "calendar.bad_month"
+
+
+def test_notices_are_traceable() -> None:
+    notices = cal.notices()
+    assert len(notices) >= 23
+    assert all(n["document"] for n in notices)
+
+
+OVERRIDE_2027 = """
+format = 1
+
+[coverage]
+first = "2004-01-01"
+last = "2027-12-31"
+
+[[notice]]
+document = "TEST-2027"
+title = "a test arrangement for 2027"
+issued = "2026-11-01"
+rest = [{ name = "元旦", from = "2027-01-01" }]
+work = [{ name = "元旦", dates = ["2027-01-09"] }]
+"""
+
+
+def test_a_user_can_add_a_year() -> None:
+    extended = cal.with_overrides_toml(OVERRIDE_2027)
+    assert extended.covered()[1] == date(2027, 12, 31)
+    assert extended.is_workday(date(2027, 1, 1)) is False
+    assert extended.is_workday(date(2027, 1, 9)) is True  # a Saturday worked
+    assert extended.day(date(2027, 1, 1)).notice == "TEST-2027"
+    # The original is unchanged.
+    with pytest.raises(govshare.CalendarError):
+        cal.is_workday(date(2027, 1, 1))
+
+
+def test_overrides_from_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "local.toml"
+    f.write_text(OVERRIDE_2027, encoding="utf-8")
+    assert cal.with_overrides(f).is_workday(date(2027, 1, 9)) is True
+    assert cal.with_overrides(str(f)).is_workday(date(2027, 1, 9)) is True
+    with pytest.raises(govshare.CalendarError) as info:
+        cal.with_overrides(tmp_path / "missing.toml")
+    assert info.value.code == "calendar.io"
+
+
+def test_bad_override_names_the_problem() -> None:
+    with pytest.raises(govshare.CalendarError) as info:
+        cal.with_overrides_toml(OVERRIDE_2027.replace('from = "2027-01-01"', 'from = "2027-02-30"'))
+    assert info.value.code in {"calendar.bad_entry", "calendar.bad_syntax"}
+    with pytest.raises(govshare.CalendarError) as info:
+        cal.with_overrides_json("{")
+    assert info.value.code == "calendar.bad_syntax"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import govshare
-from conftest import request
+from conftest import CST, request
 
 DECISION_KEYS = {"decision", "route", "citations", "grant", "in_force", "reasons"}
 REASON_KEYS = {"article", "code", "zh", "en"}
@@ -158,6 +160,63 @@ def test_outside_the_pack_validity_is_an_error(engine: govshare.Engine) -> None:
     with pytest.raises(govshare.PolicyError) as info:
         engine.decide(request(at="2023-01-02T10:00:00+08:00"))
     assert info.value.code == "policy.not_in_force"
+    with pytest.raises(govshare.PolicyError) as info:
+        engine.decide_many([request(), request(at="2017-12-05T10:00:00+08:00")])
+    assert info.value.code == "policy.not_in_force"
+    assert "request #1" in str(info.value)
+
+
+def test_outside_the_validity_on_request_says_not_in_force(engine: govshare.Engine) -> None:
+    d = engine.decide(request(at="2023-01-02T10:00:00+08:00"), evaluate_out_of_force=True)
+    assert d.in_force is False and d.to_dict()["in_force"] is False
+    assert d.decision in {"permit", "deny"} and d.citations
+    many = engine.decide_many([request(at="2023-01-02T10:00:00+08:00")], evaluate_out_of_force=True)
+    assert many == [d]
+
+
+def test_unknown_ids_are_errors_naming_them(engine: govshare.Engine) -> None:
+    with pytest.raises(govshare.PolicyError) as info:
+        engine.decide(request(department="city.nobody"))
+    assert info.value.code == "policy.unknown_department"
+    assert "city.nobody" in str(info.value)
+    with pytest.raises(govshare.PolicyError) as info:
+        engine.decide(request(resource="no.such-thing"))
+    assert info.value.code == "policy.unknown_resource"
+    assert "no.such-thing" in str(info.value)
+
+
+def test_art_13_submission_is_not_required_when_the_platform_has_it(engine: govshare.Engine) -> None:
+    at = datetime(2019, 3, 1, 10, tzinfo=CST)
+    a = engine.may_require_submission("city.civil-affairs", "population.basic", at)
+    assert a.allowed is False and not a
+    assert "13" in a.citations
+    assert engine.may_require_submission("city.civil-affairs", "population.basic", "2019-03-01T10:00:00+08:00") == a
+    b = engine.may_require_submission("city.market-regulation", "civil-affairs.marriage", at)
+    assert set(b.to_dict()) == {"allowed", "citations", "reasons", "in_force"}
+
+
+def test_art_22_open_data_only_by_the_provider_without_sensitivity(engine: govshare.Engine) -> None:
+    at = datetime(2019, 3, 1, 10, tzinfo=CST)
+    not_provider = engine.may_publish_open_data("city.civil-affairs", "market.food-inspection", at)
+    assert not_provider.allowed is False
+    assert "22" in not_provider.citations
+    sensitive = engine.may_publish_open_data("city.public-security", "population.basic", at)
+    assert sensitive.allowed is False
+
+
+def test_pack_from_a_folder_answers_like_the_builtin(sample_path: Path) -> None:
+    pack_dir = sample_path.parents[1]
+    loaded = govshare.Engine(sample_path, pack=pack_dir)
+    builtin = govshare.Engine(sample_path)
+    for r in _mixed_requests()[:20]:
+        assert loaded.decide(r) == builtin.decide(r)
+    assert loaded.manifest() == builtin.manifest()
+
+
+def test_bad_pack_folder(sample_path: Path, tmp_path: Path) -> None:
+    with pytest.raises(govshare.PolicyError) as info:
+        govshare.Engine(sample_path, pack=tmp_path)
+    assert info.value.code == "policy.missing_file"
 
 
 def test_to_dict_is_exactly_the_spec_shape(engine: govshare.Engine) -> None:

@@ -5,11 +5,14 @@ re-exports it. No rule lives in Python.
 """
 
 from ._govshare import (
-    CalendarError,
+    Answer,
     Calendar,
+    CalendarError,
+    Day,
     Decision,
     Engine,
     GovShareError,
+    Month,
     PolicyError,
     Reason,
     RegistryError,
@@ -18,11 +21,14 @@ from ._govshare import (
 )
 
 __all__ = [
+    "Answer",
     "Calendar",
     "CalendarError",
+    "Day",
     "Decision",
     "Engine",
     "GovShareError",
+    "Month",
     "PolicyError",
     "Reason",
     "RegistryError",
