@@ -20,7 +20,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -88,8 +88,12 @@ def bench_calendar(govshare: Any) -> None:
         theirs = [cc.find_workday(15, d) for d in days]
         t = per_call(lambda: [cc.find_workday(15, d) for d in days], len(days))
         agree = sum(a == b for a, b in zip(ours, theirs))
+        # chinese_calendar counts a rest-day start's next working day as day 0.
+        day0 = cal.with_rule("next_workday_is_day_zero")
+        agree0 = sum(day0.add_workdays(d, 15) == b for d, b in zip(days, theirs))
         print(f"  chinese_calendar.find_workday         {fmt(t)}   govshare is {t / t_ours:7.0f}x faster"
-              f"  (same answer on {agree}/{len(days)})")
+              f"  (same answer on {agree}/{len(days)}; {agree0}/{len(days)} with rule"
+              f" next_workday_is_day_zero)")
 
     hol = ensure("holidays")
     if hol is not None:
@@ -117,25 +121,86 @@ def bench_decide(govshare: Any) -> None:
     t_many = per_call(lambda: engine.decide_many(batch), len(batch))
     print(f"  govshare Engine.decide_many (per req) {fmt(t_many)}")
 
-    cedar_input = getattr(engine, "_cedar_input", None)
-    if cedar_input is None:
-        print("  cedarpy: skipped (this build does not expose the Cedar input it evaluates)")
-        return
     cedarpy = ensure("cedarpy")
     if cedarpy is None:
         return
     inp = cedar_input(request)
-    policies = cedarpy.PolicySet(inp["policies"])
-    schema = cedarpy.Schema(inp["schema"]) if hasattr(cedarpy, "Schema") else inp["schema"]
-    entities = cedarpy.Entities(inp["entities"], schema) if hasattr(cedarpy, "Entities") else inp["entities"]
+    policies = cedarpy.PolicySet.from_str(inp["policies"])
+    schema = cedarpy.Schema.from_str(inp["schema"])
+    entities = cedarpy.Entities.from_json_str(json.dumps(inp["entities"]), schema)
     result = cedarpy.is_authorized(inp["request"], policies, entities, schema)
+    assert result.allowed == decision.permitted, (result, decision)
     t = per_call(lambda: cedarpy.is_authorized(inp["request"], policies, entities, schema), 1)
     print(f"  cedarpy.is_authorized (pre-parsed)    {fmt(t)}   govshare is {t / t_ours:7.1f}x faster"
           f"  -> {result.decision}")
+    t_nos = per_call(lambda: cedarpy.is_authorized(inp["request"], policies, entities), 1)
+    print(f"  cedarpy.is_authorized (no schema)     {fmt(t_nos)}   govshare is {t_nos / t_ours:7.1f}x faster")
+    entities_json = json.dumps(inp["entities"])
     t_raw = per_call(
-        lambda: cedarpy.is_authorized(inp["request"], inp["policies"], json.dumps(inp["entities"]), inp["schema"]), 1
+        lambda: cedarpy.is_authorized(inp["request"], inp["policies"], entities_json, inp["schema"]), 1
     )
     print(f"  cedarpy.is_authorized (from text)     {fmt(t_raw)}   govshare is {t_raw / t_ours:7.1f}x faster")
+
+
+def cedar_input(request: dict[str, Any]) -> dict[str, Any]:
+    """The Cedar request, entities, policies and schema the engine evaluates for
+    `request` (one candidate grant). Benchmark input only: it mirrors
+    core/src/policy/entities.rs so that cedarpy evaluates exactly the same thing."""
+    pack = REPO / "policies" / "binzhou"
+    registry = json.loads((pack / "sample" / "registry.json").read_text(encoding="utf-8"))
+    depts = {d["id"]: d for d in registry["departments"]}
+    res = {r["id"]: r for r in registry["resources"]}
+    ts = lambda s: int(datetime.fromisoformat(s).timestamp())  # noqa: E731
+    dep = lambda i: {"__entity": {"type": "Gov::Department", "id": i}}  # noqa: E731
+
+    def department(d: dict[str, Any]) -> dict[str, Any]:
+        c = d.get("certificate")
+        return {"uid": dep(d["id"])["__entity"], "parents": [], "attrs": {
+            "duties": d.get("duties", []), "roles": d.get("roles", []),
+            "restricted": d.get("restricted", False), "has_certificate": c is not None,
+            "certificate_serial": c["serial"] if c else "",
+            "certificate_not_before": ts(c["not_before"]) if c else 0,
+            "certificate_not_after": ts(c["not_after"]) if c else 0,
+            "certificate_revoked": bool(c and c.get("revoked")),
+        }}
+
+    r = res[request["resource"]]
+    d = depts[request["department"]]
+    grants = [g for g in registry["grants"] if g["department"] == d["id"] and g["resource"] == r["id"]]
+    g = grants[0]
+    sources = [g["source"], *g.get("approvals", [])]
+    entities = [department(d), department(depts[r["provider"]]), {
+        "uid": {"type": "Gov::Resource", "id": r["id"]}, "parents": [], "attrs": {
+            "provider": dep(r["provider"]), "sharing": r["sharing"], "database": r["database"],
+            "derived": r.get("derived", False), "network": r["network"], "fields": r.get("fields", []),
+            "open_fields": r.get("open_fields", []), "sensitivity": r.get("sensitivity", []),
+            "state_secret": "state_secret" in r.get("sensitivity", []), "open_data": r.get("open_data", False),
+        }}, {
+        "uid": {"type": "Gov::Grant", "id": g["id"]}, "parents": [], "attrs": {
+            "department": dep(g["department"]),
+            "resource": {"__entity": {"type": "Gov::Resource", "id": g["resource"]}},
+            "purposes": g.get("purposes", []), "all_fields": not g.get("fields"), "fields": g.get("fields", []),
+            "all_methods": not g.get("methods"), "methods": g.get("methods", []),
+            "from": ts(g["from"]), "has_until": g.get("until") is not None,
+            "until": ts(g["until"]) if g.get("until") else 0,
+            "coordinated": g["source"] in ("big_data_center", "city_government_office"),
+            "provider_approved": "provider_reply" in sources,
+            "big_data_center_approved": "big_data_center" in sources,
+        }}]
+    cedar_request = {
+        "principal": {"type": "Gov::Department", "id": d["id"]},
+        "action": {"type": "Gov::Action", "id": "access"},
+        "resource": {"type": "Gov::Resource", "id": r["id"]},
+        "context": {
+            "method": request["method"], "purpose": request["purpose"],
+            "fields": request.get("fields") or r.get("fields", []), "network": request["network"],
+            "certificate": request["certificate"], "at": ts(request["at"]),
+            "grant": {"__entity": {"type": "Gov::Grant", "id": g["id"]}},
+        },
+    }
+    policies = "\n".join(p.read_text(encoding="utf-8") for p in sorted(pack.glob("*.cedar")))
+    schema = (pack / "schema.cedarschema").read_text(encoding="utf-8")
+    return {"request": cedar_request, "entities": entities, "policies": policies, "schema": schema}
 
 
 def main() -> None:
