@@ -177,6 +177,17 @@ impl Engine {
             .map_err(|e| error::to_py(py, &e))
     }
 
+    /// Catalog validation (SPEC §6): the rules this registry breaks, each a
+    /// `Finding` with its article and the id it concerns (empty when clean).
+    fn validate(&self) -> Vec<Finding> {
+        self.inner
+            .registry()
+            .validate()
+            .into_iter()
+            .map(|inner| Finding { inner })
+            .collect()
+    }
+
     /// The registry snapshot as a SPEC §8 dict.
     fn registry<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         convert::to_py(py, self.inner.registry().doc())
@@ -363,6 +374,67 @@ impl Answer {
             "Answer(allowed={}, citations={:?})",
             if self.inner.allowed { "True" } else { "False" },
             self.inner.citations
+        )
+    }
+}
+
+/// One catalog validation finding (SPEC §6).
+#[pyclass(frozen, module = "govshare", name = "Finding")]
+#[derive(Debug, Clone)]
+pub struct Finding {
+    inner: govshare::registry::Finding,
+}
+
+#[pymethods]
+impl Finding {
+    /// The article, e.g. `"10"`.
+    #[getter]
+    fn article(&self) -> &str {
+        &self.inner.article
+    }
+    /// `"error"` or `"warning"`.
+    #[getter]
+    fn severity(&self) -> String {
+        wire_name(&self.inner.severity)
+    }
+    /// `department`, `resource`, `grant` or `registry`.
+    #[getter]
+    fn kind(&self) -> &str {
+        &self.inner.kind
+    }
+    /// The id concerned (empty for `registry` findings).
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+    /// A stable code, e.g. `basic_not_unconditional`.
+    #[getter]
+    fn code(&self) -> &str {
+        &self.inner.code
+    }
+    /// The Chinese message.
+    #[getter]
+    fn zh(&self) -> &str {
+        &self.inner.zh
+    }
+    /// The English message.
+    #[getter]
+    fn en(&self) -> &str {
+        &self.inner.en
+    }
+    /// The wire form, as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.inner)
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Self>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Finding(article={:?}, code={:?}, {} {:?})",
+            self.inner.article, self.inner.code, self.inner.kind, self.inner.id
         )
     }
 }

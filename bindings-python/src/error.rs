@@ -106,7 +106,6 @@ pub enum Input {
     /// An access request (SPEC §8).
     Request,
     /// A workflow event (SPEC §8).
-    #[expect(dead_code, reason = "bound when the workflow branch lands")]
     Event,
 }
 

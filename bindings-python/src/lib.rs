@@ -8,6 +8,7 @@ mod calendar;
 mod convert;
 mod engine;
 mod error;
+mod workflow;
 
 use pyo3::prelude::*;
 
@@ -22,6 +23,10 @@ fn _govshare(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::Decision>()?;
     m.add_class::<engine::Reason>()?;
     m.add_class::<engine::Answer>()?;
+    m.add_class::<engine::Finding>()?;
+    m.add_class::<workflow::Ledger>()?;
+    m.add_class::<workflow::Violation>()?;
+    m.add_function(wrap_pyfunction!(workflow::audit, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

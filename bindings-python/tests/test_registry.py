@@ -100,3 +100,34 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_wrong_registry_type() -> None:
     with pytest.raises(TypeError, match="registry must be"):
         govshare.Engine(42)  # type: ignore[arg-type]
+
+
+def test_validate_reports_the_sample_findings(engine: govshare.Engine) -> None:
+    found = {(f.article, f.code, f.kind, f.id) for f in engine.validate()}
+    assert ("26", "certificate_revoked", "department", "city.housing") in found
+    for f in engine.validate():
+        assert f.severity in {"error", "warning"}
+        assert f.zh and f.en
+        assert f.to_dict() == {
+            "article": f.article, "severity": f.severity, "kind": f.kind, "id": f.id,
+            "code": f.code, "zh": f.zh, "en": f.en,
+        }
+
+
+def test_validate_names_each_broken_rule(sample: dict[str, Any]) -> None:
+    res = {r["id"]: r for r in sample["resources"]}
+    res["population.basic"]["sharing"] = "conditional"  # Art. 10
+    res["public-security.criminal-records"]["legal_basis"] = None  # Art. 5
+    del res["market.food-inspection"]["interface"]  # Art. 14
+    res["public-security.case-intelligence"]["network"] = "extranet"  # Art. 8
+    res["hr.employment-registration"]["open_data"] = True  # Art. 22 (personal_info)
+    del sample["departments"][0]["certificate"]  # Art. 26
+    found = {(f.article, f.id) for f in govshare.Engine(sample).validate()}
+    assert {
+        ("10", "population.basic"),
+        ("5", "public-security.criminal-records"),
+        ("14", "market.food-inspection"),
+        ("8", "public-security.case-intelligence"),
+        ("22", "hr.employment-registration"),
+        ("26", "city.public-security"),
+    } <= found

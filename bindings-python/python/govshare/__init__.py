@@ -11,13 +11,17 @@ from ._govshare import (
     Day,
     Decision,
     Engine,
+    Finding,
     GovShareError,
+    Ledger,
     Month,
     PolicyError,
     Reason,
     RegistryError,
+    Violation,
     WorkflowError,
     __version__,
+    audit,
 )
 
 __all__ = [
@@ -27,11 +31,15 @@ __all__ = [
     "Day",
     "Decision",
     "Engine",
+    "Finding",
     "GovShareError",
+    "Ledger",
     "Month",
     "PolicyError",
     "Reason",
     "RegistryError",
+    "Violation",
     "WorkflowError",
     "__version__",
+    "audit",
 ]
