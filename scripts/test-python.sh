@@ -31,3 +31,6 @@ cd "$work"
   --rootdir "$repo/bindings-python" -c "$repo/bindings-python/pyproject.toml" \
   "$repo/bindings-python/tests"
 "$py" -m mypy.stubtest govshare --mypy-config-file "$repo/bindings-python/pyproject.toml"
+# The stubs also type-check the tests, as a user's code would use them.
+MYPYPATH="$repo/bindings-python/tests" "$py" -m mypy --cache-dir "$work/.mypy_cache" \
+  --explicit-package-bases "$repo/bindings-python/tests"
