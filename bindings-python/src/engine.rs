@@ -177,6 +177,15 @@ impl Engine {
             .map_err(|e| error::to_py(py, &e))
     }
 
+    /// The same pack over another registry (dict, JSON string or path): the
+    /// policies are not parsed again.
+    fn with_registry(&self, registry: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let registry = load_registry(registry)?;
+        Ok(Self {
+            inner: Arc::new(self.inner.with_registry(registry)),
+        })
+    }
+
     /// Catalog validation (SPEC §6): the rules this registry breaks, each a
     /// `Finding` with its article and the id it concerns (empty when clean).
     fn validate(&self) -> Vec<Finding> {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -268,6 +270,36 @@ def test_engine_is_shared_safely_between_threads(engine: govshare.Engine) -> Non
     assert one_by_one == sequential
     for batch in batches:
         assert [d.to_dict() for d in batch] == sequential
+
+
+def test_decide_many_releases_the_gil(engine: govshare.Engine) -> None:
+    # While a batch is decided on another thread, this thread keeps running Python:
+    # no pause between two ticks here comes near the length of the batch.
+    reqs = _mixed_requests() * 3
+    span: list[float] = []
+
+    def worker() -> None:
+        start = time.perf_counter()
+        engine.decide_many(reqs)
+        span.append(time.perf_counter() - start)
+
+    thread = threading.Thread(target=worker)
+    ticks = [time.perf_counter()]
+    thread.start()
+    while thread.is_alive():
+        ticks.append(time.perf_counter())
+    thread.join()
+    longest_pause = max(b - a for a, b in zip(ticks, ticks[1:]))
+    assert span and longest_pause < span[0] / 2, (longest_pause, span)
+
+
+def test_with_registry_swaps_the_snapshot(engine: govshare.Engine, sample: dict[str, Any]) -> None:
+    sample["grants"] = [g for g in sample["grants"] if g["id"] != "g-2018-0001"]
+    fewer = engine.with_registry(sample)
+    req = request(resource="hr.social-insurance", fields=["id_number"], at="2019-06-03T10:00:00+08:00")
+    assert engine.decide(req).route == "granted"
+    assert fewer.decide(req).route == "apply"
+    assert fewer.manifest() == engine.manifest()
 
 
 def test_engine_exposes_registry_and_manifest(engine: govshare.Engine, sample: dict[str, Any]) -> None:
