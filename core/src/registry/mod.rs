@@ -272,6 +272,16 @@ impl Registry {
             .filter_map(|&i| self.doc.grants.get(i))
     }
 
+    /// The position of department `id` in [`Registry::departments`].
+    pub(crate) fn department_index(&self, id: &str) -> Option<usize> {
+        self.departments.get(id).copied()
+    }
+
+    /// The position of resource `id` in [`Registry::resources`].
+    pub(crate) fn resource_index(&self, id: &str) -> Option<usize> {
+        self.resources.get(id).copied()
+    }
+
     /// All departments, in document order.
     pub fn departments(&self) -> &[Department] {
         &self.doc.departments
