@@ -98,6 +98,12 @@ impl Auditor {
         self.as_of
     }
 
+    /// Counts a log entry that could not be parsed, so that later events without an
+    /// id still get their position in the log as their id.
+    pub fn skip_entry(&mut self) {
+        self.ledger.skip_entry();
+    }
+
     /// The audit's ledger (lenient), for its state.
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
@@ -179,11 +185,14 @@ impl Auditor {
             (
                 format!(
                     "：應於{due}前{zh_what}{res}（第{}條），截至{}仍未完成，逾期{n}個工作日",
-                    o.article, self.as_of_day
+                    zh_article(&o.article),
+                    self.as_of_day
                 ),
                 format!(
-                    ": had to {en_what}{res_en} by {due} (Art. {}); still not done on {}, {n} working days late",
-                    o.article, self.as_of_day
+                    ": had to {en_what}{res_en} by {due} (Art. {}); still not done on {}, {}",
+                    o.article,
+                    self.as_of_day,
+                    days(n)
                 ),
             )
         } else {
@@ -195,11 +204,12 @@ impl Auditor {
             (
                 format!(
                     "：應於{due}前{zh_what}{res}（第{}條），{done}方完成，逾期{n}個工作日",
-                    o.article
+                    zh_article(&o.article)
                 ),
                 format!(
-                    ": had to {en_what}{res_en} by {due} (Art. {}); done on {done}, {n} working days late",
-                    o.article
+                    ": had to {en_what}{res_en} by {due} (Art. {}); done on {done}, {}",
+                    o.article,
+                    days(n)
                 ),
             )
         };
@@ -240,11 +250,12 @@ impl Auditor {
                     china_date(t)
                 ),
                 format!(
-                    ": the reply to {}'s application {} ({}) was due by {due} (Art. 17); replied on {}, {n} working days late",
+                    ": the reply to {}'s application {} ({}) was due by {due} (Art. 17); replied on {}, {}",
                     a.department,
                     a.id,
                     a.resource,
-                    china_date(t)
+                    china_date(t),
+                    days(n)
                 ),
             ),
             None => (
@@ -253,8 +264,12 @@ impl Auditor {
                     a.department, a.id, a.resource, self.as_of_day
                 ),
                 format!(
-                    ": the reply to {}'s application {} ({}) was due by {due} (Art. 17); no reply by {}, {n} working days late",
-                    a.department, a.id, a.resource, self.as_of_day
+                    ": the reply to {}'s application {} ({}) was due by {due} (Art. 17); no reply by {}, {}",
+                    a.department,
+                    a.id,
+                    a.resource,
+                    self.as_of_day,
+                    days(n)
                 ),
             ),
         };
@@ -714,6 +729,31 @@ fn finish_one(engine: &Engine, d: Draft, severity: Severity, because: Vec<String
         application: d.application,
         late_workdays: d.late_workdays,
         serious_because: because,
+    }
+}
+
+/// "1 working day late", "3 working days late".
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 working day late".to_owned()
+    } else {
+        format!("{n} working days late")
+    }
+}
+
+/// The Chinese numeral of an obligation's article (十一, 十六, 十八, 二十一).
+fn zh_article(article: &str) -> String {
+    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let Ok(n) = article.parse::<usize>() else {
+        return article.to_owned();
+    };
+    let digit = |d: usize| DIGITS.get(d).copied().unwrap_or("");
+    match (n / 10, n % 10) {
+        (0, u) => digit(u).to_owned(),
+        (1, 0) => "十".to_owned(),
+        (1, u) => format!("十{}", digit(u)),
+        (t, 0) => format!("{}十", digit(t)),
+        (t, u) => format!("{}十{}", digit(t), digit(u)),
     }
 }
 
