@@ -26,6 +26,7 @@ fn _govshare(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::Finding>()?;
     m.add_class::<workflow::Ledger>()?;
     m.add_class::<workflow::Violation>()?;
+    m.add_class::<workflow::Auditor>()?;
     m.add_function(wrap_pyfunction!(workflow::audit, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

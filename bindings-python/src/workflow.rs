@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use govshare::audit::Violation as CoreViolation;
 use govshare::workflow::Event;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 
 use crate::calendar::Calendar;
@@ -94,6 +94,21 @@ impl Ledger {
     }
 }
 
+/// An `Engine`'s engine, or one over a registry with the built-in pack.
+fn engine_of(obj: &Bound<'_, PyAny>) -> PyResult<govshare::policy::Engine> {
+    if let Ok(e) = obj.cast::<Engine>() {
+        return Ok((*e.get().inner).clone());
+    }
+    if obj.is_none() {
+        return Err(PyTypeError::new_err(
+            "audit needs an Engine or a registry, not None",
+        ));
+    }
+    let registry = load_registry(obj)?;
+    govshare::policy::Engine::new(govshare::policy::PolicyPack::binzhou(), registry)
+        .map_err(|e| error::to_py(obj.py(), &e))
+}
+
 /// Audits an event log (an iterable of SPEC §8 event dicts) as of `as_of`: every
 /// violation with its category, article, responsible department, severity,
 /// consequences, due date and events. `registry_or_engine` is an `Engine`, or a
@@ -107,25 +122,68 @@ pub fn audit(
     events: &Bound<'_, PyAny>,
     as_of: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<Violation>> {
-    let engine = match registry_or_engine.cast::<Engine>() {
-        Ok(e) => (*e.get().inner).clone(),
-        Err(_) => {
-            if registry_or_engine.is_none() {
-                return Err(PyTypeError::new_err(
-                    "audit needs an Engine or a registry, not None",
-                ));
-            }
-            let registry = load_registry(registry_or_engine)?;
-            govshare::policy::Engine::new(govshare::policy::PolicyPack::binzhou(), registry)
-                .map_err(|e| error::to_py(py, &e))?
-        }
-    };
+    let engine = engine_of(registry_or_engine)?;
     let as_of = to_moment(as_of, "as_of")?;
     let events = self::events(events)?;
     let found = py.detach(move || govshare::audit::audit(engine, &events, as_of));
     found
         .map(|vs| vs.into_iter().map(|inner| Violation { inner }).collect())
         .map_err(|e| error::to_py(py, &e))
+}
+
+/// A streaming audit: feed events one at a time (`push`), then `finish()`. Memory
+/// grows with what is open, not with the length of the log.
+#[pyclass(module = "govshare", name = "Auditor")]
+#[derive(Debug)]
+pub struct Auditor {
+    inner: Option<govshare::audit::Auditor>,
+}
+
+impl Auditor {
+    fn live(&mut self) -> PyResult<&mut govshare::audit::Auditor> {
+        self.inner
+            .as_mut()
+            .ok_or_else(|| PyRuntimeError::new_err("this audit is already finished"))
+    }
+}
+
+#[pymethods]
+impl Auditor {
+    /// An audit as of `as_of` over `registry_or_engine` (an `Engine`, or a
+    /// registry used with the built-in pack).
+    #[new]
+    fn new(registry_or_engine: &Bound<'_, PyAny>, as_of: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let engine = engine_of(registry_or_engine)?;
+        let as_of = to_moment(as_of, "as_of")?;
+        Ok(Self {
+            inner: Some(govshare::audit::Auditor::new(engine, as_of)),
+        })
+    }
+
+    /// Feeds one event (a SPEC §8 dict). An event the audit's ledger cannot apply
+    /// raises `WorkflowError` naming it; the audit can go on without it.
+    fn push(&mut self, event: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = event.py();
+        let event: Event = convert::input(event, Input::Event, None)?;
+        self.live()?.push(&event).map_err(|e| error::to_py(py, &e))
+    }
+
+    /// Ends the audit and returns the violations, ordered by when they happened.
+    fn finish(&mut self, py: Python<'_>) -> PyResult<Vec<Violation>> {
+        let auditor = self
+            .inner
+            .take()
+            .ok_or_else(|| PyRuntimeError::new_err("this audit is already finished"))?;
+        let found = py.detach(move || auditor.finish());
+        Ok(found.into_iter().map(|inner| Violation { inner }).collect())
+    }
+
+    fn __repr__(&self) -> String {
+        match &self.inner {
+            Some(a) => format!("<govshare.Auditor as of {}>", a.as_of().to_rfc3339()),
+            None => "<govshare.Auditor finished>".to_owned(),
+        }
+    }
 }
 
 /// One violation (SPEC §8): who broke which rule, how badly, and what follows.

@@ -108,3 +108,31 @@ def test_audits_run_in_parallel_threads(engine: govshare.Engine) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(pool.map(lambda log: [v.to_dict() for v in govshare.audit(engine, log, AS_OF)], logs))
     assert parallel == sequential
+
+
+def test_streaming_auditor_equals_audit(engine: govshare.Engine) -> None:
+    auditor = govshare.Auditor(engine, AS_OF)
+    for event in LOG:
+        auditor.push(event)
+    streamed = auditor.finish()
+    assert streamed == govshare.audit(engine, LOG, AS_OF)
+    assert "finished" in repr(auditor)
+    with pytest.raises(RuntimeError, match="finished"):
+        auditor.push(LOG[0])
+    with pytest.raises(RuntimeError, match="finished"):
+        auditor.finish()
+
+
+def test_streaming_auditor_goes_on_after_a_rejected_event(engine: govshare.Engine) -> None:
+    auditor = govshare.Auditor(engine, AS_OF)
+    ghost = {"id": "x1", "kind": "reply", "at": "2019-10-08T10:00:00+08:00", "application": "ghost",
+             "by": "city.human-resources", "outcome": "approve"}
+    with pytest.raises(govshare.WorkflowError) as info:
+        auditor.push(ghost)
+    assert info.value.code == "workflow.unknown_application"
+    with pytest.raises(govshare.WorkflowError) as info:
+        auditor.push({"kind": "leak"})
+    assert info.value.code == "workflow.invalid_event"
+    for event in LOG:
+        auditor.push(event)
+    assert {v.category for v in auditor.finish()} == {v.category for v in govshare.audit(engine, LOG, AS_OF)}

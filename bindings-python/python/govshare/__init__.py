@@ -6,6 +6,7 @@ re-exports it. No rule lives in Python.
 
 from ._govshare import (
     Answer,
+    Auditor,
     Calendar,
     CalendarError,
     Day,
@@ -26,6 +27,7 @@ from ._govshare import (
 
 __all__ = [
     "Answer",
+    "Auditor",
     "Calendar",
     "CalendarError",
     "Day",

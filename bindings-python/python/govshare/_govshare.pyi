@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping, Optional, Tuple, Union, final
 __version__: str
 __all__ = [
     "Answer",
+    "Auditor",
     "Calendar",
     "CalendarError",
     "Day",
@@ -211,6 +212,12 @@ class Violation:
     @property
     def serious_because(self) -> list[str]: ...
     def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Auditor:
+    def __new__(cls, registry_or_engine: Union[Engine, _RegistryInput], as_of: _Moment) -> Auditor: ...
+    def push(self, event: Mapping[str, Any]) -> None: ...
+    def finish(self) -> list[Violation]: ...
 
 def audit(
     registry_or_engine: Union[Engine, _RegistryInput],
