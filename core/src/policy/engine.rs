@@ -1,6 +1,6 @@
 //! The decision engine (SPEC §2): a pack plus a registry snapshot.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use cedar_policy::{
     Authorizer, Context, Decision as CedarDecision, Entities, Entity, Request, Response,
@@ -46,13 +46,67 @@ pub struct Answer {
 pub struct Engine {
     pack: PolicyPack,
     registry: Arc<Registry>,
+    cache: Arc<EntityCache>,
+}
+
+/// Department and resource entities, built on first use for this registry
+/// snapshot (grants are built per request: only the candidates are needed).
+#[derive(Debug)]
+struct EntityCache {
+    departments: Box<[OnceLock<Entity>]>,
+    resources: Box<[OnceLock<Entity>]>,
+}
+
+impl EntityCache {
+    fn for_registry(registry: &Registry) -> Self {
+        Self {
+            departments: registry
+                .departments()
+                .iter()
+                .map(|_| OnceLock::new())
+                .collect(),
+            resources: registry
+                .resources()
+                .iter()
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
+}
+
+/// The cached entity in `slot`, building it first if needed.
+fn cached(
+    slot: Option<&OnceLock<Entity>>,
+    build: impl FnOnce() -> Result<Entity, PolicyError>,
+) -> Result<Entity, PolicyError> {
+    let Some(slot) = slot else { return build() };
+    if let Some(e) = slot.get() {
+        return Ok(e.clone());
+    }
+    let e = build()?;
+    // Another thread may have won the race; both built the same entity.
+    let _ = slot.set(e.clone());
+    Ok(e)
 }
 
 /// What one Cedar evaluation said, read through the policies' annotations.
-struct Outcome {
+struct Outcome<'p> {
     effect: Effect,
     route: Route,
-    metas: Vec<(String, PolicyMeta)>,
+    metas: Vec<&'p PolicyMeta>,
+}
+
+static FALLBACK: OnceLock<PolicyMeta> = OnceLock::new();
+
+fn fallback() -> &'static PolicyMeta {
+    FALLBACK.get_or_init(|| PolicyMeta {
+        order: usize::MAX,
+        articles: vec![FALLBACK_ARTICLE.to_owned()],
+        code: "no_applicable_policy".to_owned(),
+        route: Some(Route::None),
+        zh: "沒有任何共享規則允許此請求".to_owned(),
+        en: "no sharing rule allows this request".to_owned(),
+    })
 }
 
 const FALLBACK_ARTICLE: &str = "17";
@@ -67,6 +121,7 @@ impl Engine {
     pub fn new(pack: PolicyPack, registry: Registry) -> Result<Self, crate::Error> {
         Ok(Self {
             pack,
+            cache: Arc::new(EntityCache::for_registry(&registry)),
             registry: Arc::new(registry),
         })
     }
@@ -76,6 +131,7 @@ impl Engine {
     pub fn with_registry(&self, registry: Registry) -> Self {
         Self {
             pack: self.pack.clone(),
+            cache: Arc::new(EntityCache::for_registry(&registry)),
             registry: Arc::new(registry),
         }
     }
@@ -256,6 +312,79 @@ impl Engine {
         })
     }
 
+    /// The Cedar request and entities the engine evaluates first for `request`
+    /// (with its first candidate grant, if any): for debugging a pack, and for
+    /// measuring the engine against Cedar's own `is_authorized`.
+    pub fn cedar_inputs(
+        &self,
+        request: &AccessRequest,
+    ) -> Result<(Request, Entities), crate::Error> {
+        let dept = self.department(&request.department)?;
+        let res = self.resource(&request.resource)?;
+        let grants: Vec<&Grant> = self.registry.grants_for(&dept.id, &res.id).collect();
+        let entities = self.entities(dept, res, &grants)?;
+        let req = self.cedar_request(request, dept, res, grants.first().copied())?;
+        Ok((req, entities))
+    }
+
+    fn cedar_request(
+        &self,
+        req: &AccessRequest,
+        dept: &Department,
+        res: &Resource,
+        grant: Option<&Grant>,
+    ) -> Result<Request, PolicyError> {
+        let names = &self.pack.inner.names;
+        let fields = match &req.fields {
+            Some(f) if !f.is_empty() => f.as_slice(),
+            _ => res.fields.as_slice(),
+        };
+        let mut pairs = Vec::with_capacity(7);
+        pairs.push((
+            "method".to_owned(),
+            RestrictedExpression::new_string(method_str(req.method).to_owned()),
+        ));
+        pairs.push((
+            "purpose".to_owned(),
+            RestrictedExpression::new_string(req.purpose.clone()),
+        ));
+        pairs.push((
+            "fields".to_owned(),
+            RestrictedExpression::new_set(
+                fields
+                    .iter()
+                    .map(|f| RestrictedExpression::new_string(f.clone())),
+            ),
+        ));
+        pairs.push((
+            "network".to_owned(),
+            RestrictedExpression::new_string(network_str(req.network).to_owned()),
+        ));
+        pairs.push((
+            "certificate".to_owned(),
+            RestrictedExpression::new_string(req.certificate.clone()),
+        ));
+        pairs.push((
+            "at".to_owned(),
+            RestrictedExpression::new_long(req.at.timestamp()),
+        ));
+        if let Some(g) = grant {
+            pairs.push((
+                "grant".to_owned(),
+                RestrictedExpression::new_entity_uid(uid(&names.grant, &g.id)),
+            ));
+        }
+        let context = Context::from_pairs(pairs).map_err(eval_err)?;
+        Request::new(
+            uid(&names.department, &dept.id),
+            names.access.clone(),
+            uid(&names.resource, &res.id),
+            context,
+            None,
+        )
+        .map_err(eval_err)
+    }
+
     fn check_in_force(
         &self,
         at: DateTime<FixedOffset>,
@@ -299,11 +428,22 @@ impl Engine {
     ) -> Result<Entities, PolicyError> {
         let names = &self.pack.inner.names;
         let mut list: Vec<Entity> = Vec::with_capacity(3 + grants.len());
-        list.push(entities::department(names, dept)?);
-        list.push(entities::resource(names, res)?);
+        let dept_entity = |d: &Department| {
+            let slot = self
+                .registry
+                .department_index(&d.id)
+                .and_then(|i| self.cache.departments.get(i));
+            cached(slot, || entities::department(names, d))
+        };
+        list.push(dept_entity(dept)?);
+        let slot = self
+            .registry
+            .resource_index(&res.id)
+            .and_then(|i| self.cache.resources.get(i));
+        list.push(cached(slot, || entities::resource(names, res))?);
         if res.provider != dept.id {
             let provider = self.department(&res.provider)?;
-            list.push(entities::department(names, provider)?);
+            list.push(dept_entity(provider)?);
         }
         for g in grants {
             list.push(entities::grant(names, g)?);
@@ -318,67 +458,16 @@ impl Engine {
         res: &Resource,
         in_force: bool,
     ) -> Result<Decision, PolicyError> {
-        let names = &self.pack.inner.names;
         let grants: Vec<&Grant> = self.registry.grants_for(&dept.id, &res.id).collect();
         let entities = self.entities(dept, res, &grants)?;
-        let principal = uid(&names.department, &dept.id);
-        let resource = uid(&names.resource, &res.id);
-        let fields: Vec<&str> = match &req.fields {
-            Some(f) if !f.is_empty() => f.iter().map(String::as_str).collect(),
-            _ => res.fields.iter().map(String::as_str).collect(),
-        };
         let authorizer = Authorizer::new();
         let evaluate = |grant: Option<&Grant>| -> Result<Outcome, PolicyError> {
-            let mut pairs = vec![
-                (
-                    "method".to_owned(),
-                    RestrictedExpression::new_string(method_str(req.method).to_owned()),
-                ),
-                (
-                    "purpose".to_owned(),
-                    RestrictedExpression::new_string(req.purpose.clone()),
-                ),
-                (
-                    "fields".to_owned(),
-                    RestrictedExpression::new_set(
-                        fields
-                            .iter()
-                            .map(|f| RestrictedExpression::new_string((*f).to_owned())),
-                    ),
-                ),
-                (
-                    "network".to_owned(),
-                    RestrictedExpression::new_string(network_str(req.network).to_owned()),
-                ),
-                (
-                    "certificate".to_owned(),
-                    RestrictedExpression::new_string(req.certificate.clone()),
-                ),
-                (
-                    "at".to_owned(),
-                    RestrictedExpression::new_long(req.at.timestamp()),
-                ),
-            ];
-            if let Some(g) = grant {
-                pairs.push((
-                    "grant".to_owned(),
-                    RestrictedExpression::new_entity_uid(uid(&names.grant, &g.id)),
-                ));
-            }
-            let context = Context::from_pairs(pairs).map_err(eval_err)?;
-            let request = Request::new(
-                principal.clone(),
-                names.access.clone(),
-                resource.clone(),
-                context,
-                None,
-            )
-            .map_err(eval_err)?;
+            let request = self.cedar_request(req, dept, res, grant)?;
             let response = authorizer.is_authorized(&request, &self.pack.inner.policies, &entities);
             self.outcome(&response)
         };
 
-        let mut best: Option<(Outcome, Option<&Grant>)> = None;
+        let mut best: Option<(Outcome<'_>, Option<&Grant>)> = None;
         if grants.is_empty() {
             best = Some((evaluate(None)?, None));
         } else {
@@ -420,7 +509,7 @@ impl Engine {
     /// Reads a Cedar response through the annotations of the policies that
     /// determined it. An evaluation error is an error, never a guess; a deny
     /// that no policy explains (a gap in the pack) gets a fallback reason.
-    fn outcome(&self, response: &Response) -> Result<Outcome, PolicyError> {
+    fn outcome(&self, response: &Response) -> Result<Outcome<'_>, PolicyError> {
         if let Some(err) = response.diagnostics().errors().next() {
             return Err(PolicyError::Evaluation {
                 policy: None,
@@ -428,17 +517,17 @@ impl Engine {
             });
         }
         let meta = &self.pack.inner.meta;
-        let mut metas: Vec<(String, PolicyMeta)> = response
+        let mut metas: Vec<&PolicyMeta> = response
             .diagnostics()
             .reason()
-            .filter_map(|id| meta.get(id).map(|m| (id.to_string(), m.clone())))
+            .filter_map(|id| meta.get(id))
             .collect();
-        metas.sort_by_key(|(_, m)| m.order);
+        metas.sort_by_key(|m| m.order);
         let effect = match response.decision() {
             CedarDecision::Allow => Effect::Permit,
             CedarDecision::Deny => Effect::Deny,
         };
-        let has = |r: Route| metas.iter().any(|(_, m)| m.route == Some(r));
+        let has = |r: Route| metas.iter().any(|m| m.route == Some(r));
         let route = match effect {
             Effect::Permit if has(Route::Direct) => Route::Direct,
             Effect::Permit if has(Route::Granted) => Route::Granted,
@@ -450,20 +539,10 @@ impl Engine {
         };
         // A permit cites the policies of its route only.
         if effect == Effect::Permit {
-            metas.retain(|(_, m)| m.route.is_none() || m.route == Some(route));
+            metas.retain(|m| m.route.is_none() || m.route == Some(route));
         }
         if metas.is_empty() {
-            metas.push((
-                "fallback".to_owned(),
-                PolicyMeta {
-                    order: usize::MAX,
-                    articles: vec![FALLBACK_ARTICLE.to_owned()],
-                    code: "no_applicable_policy".to_owned(),
-                    route: Some(Route::None),
-                    zh: "沒有任何共享規則允許此請求".to_owned(),
-                    en: "no sharing rule allows this request".to_owned(),
-                },
-            ));
+            metas.push(fallback());
         }
         Ok(Outcome {
             effect,
@@ -488,10 +567,10 @@ fn push_unique(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) 
     }
 }
 
-fn citations_and_reasons(metas: &[(String, PolicyMeta)]) -> (Vec<String>, Vec<Reason>) {
+fn citations_and_reasons(metas: &[&PolicyMeta]) -> (Vec<String>, Vec<Reason>) {
     let mut citations = Vec::new();
     let mut reasons = Vec::with_capacity(metas.len());
-    for (_, m) in metas {
+    for m in metas {
         push_unique(&mut citations, m.articles.iter().cloned());
         reasons.push(Reason {
             article: m

@@ -205,3 +205,66 @@ pub(crate) fn grant(names: &Names, g: &Grant) -> Result<Entity, PolicyError> {
     ]);
     entity(uid(&names.grant, &g.id), attrs)
 }
+
+#[cfg(test)]
+mod tests {
+    use cedar_policy::{Entities, Request};
+
+    use super::*;
+    use crate::policy::{AccessRequest, Engine, PolicyPack};
+    use crate::registry::Registry;
+
+    const SAMPLE: &str = include_str!("../../../policies/binzhou/sample/registry.json");
+
+    /// The entities the engine builds (without the schema, for speed) conform
+    /// to the pack's schema.
+    #[test]
+    fn entities_conform_to_the_schema() {
+        let pack = PolicyPack::binzhou();
+        let reg = Registry::from_json_str(SAMPLE).unwrap();
+        let names = &pack.inner.names;
+        let mut list = Vec::new();
+        for d in reg.departments() {
+            list.push(department(names, d).unwrap());
+        }
+        for r in reg.resources() {
+            list.push(resource(names, r).unwrap());
+        }
+        for g in reg.grants() {
+            list.push(grant(names, g).unwrap());
+        }
+        let n = list.len();
+        let entities = Entities::from_entities(list, Some(pack.schema())).unwrap();
+        assert!(entities.iter().count() >= n);
+    }
+
+    /// So do the requests, with and without a candidate grant.
+    #[test]
+    fn requests_conform_to_the_schema() {
+        let engine = Engine::new(
+            PolicyPack::binzhou(),
+            Registry::from_json_str(SAMPLE).unwrap(),
+        )
+        .unwrap();
+        for (dept, res) in [
+            ("city.civil-affairs", "hr.social-insurance"),
+            ("city.civil-affairs", "population.basic"),
+        ] {
+            let r: AccessRequest = serde_json::from_value(serde_json::json!({
+                "department": dept, "resource": res, "method": "online_query",
+                "purpose": "social-assistance", "network": "extranet",
+                "certificate": "BZ-0007", "at": "2019-09-27T10:00:00+08:00"
+            }))
+            .unwrap();
+            let (req, _) = engine.cedar_inputs(&r).unwrap();
+            let checked = Request::new(
+                req.principal().unwrap().clone(),
+                req.action().unwrap().clone(),
+                req.resource().unwrap().clone(),
+                req.context().unwrap().clone(),
+                Some(engine.pack().schema()),
+            );
+            assert!(checked.is_ok(), "{checked:?}");
+        }
+    }
+}

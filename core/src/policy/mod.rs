@@ -6,6 +6,28 @@
 //! Cedar's `is_authorized`, and the annotations of the policies that determined
 //! it (`@article`, `@code`, `@route`, `@zh`, `@en`) give its citations, reasons
 //! and route.
+//!
+//! ```
+//! use govshare::policy::{AccessRequest, Engine, PolicyPack, Route};
+//! use govshare::registry::Registry;
+//!
+//! let registry = Registry::from_json_str(include_str!(concat!(
+//!     env!("CARGO_MANIFEST_DIR"),
+//!     "/../policies/binzhou/sample/registry.json"
+//! )))?;
+//! let engine = Engine::new(PolicyPack::binzhou(), registry)?;
+//! let request: AccessRequest = serde_json::from_str(
+//!     r#"{"department": "city.civil-affairs", "resource": "hr.social-insurance",
+//!         "method": "online_query", "purpose": "social-assistance",
+//!         "fields": ["name", "id_number"], "network": "extranet",
+//!         "certificate": "BZ-0007", "at": "2019-09-27T10:00:00+08:00"}"#,
+//! )?;
+//! let decision = engine.decide(&request)?;
+//! assert_eq!(decision.route, Route::Granted);
+//! assert_eq!(decision.grant.as_deref(), Some("g-2018-0001"));
+//! println!("{:?} {:?} cites {:?}", decision.decision, decision.route, decision.citations);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod engine;
 mod entities;

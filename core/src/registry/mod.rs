@@ -5,6 +5,7 @@
 //! a well-formed registry may still break (SPEC §6) are findings, not errors.
 
 mod model;
+mod validate;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,6 +16,7 @@ pub use model::{
     BasicCategory, Certificate, Database, Department, DepartmentKind, Grant, GrantSource,
     Interface, Level, Method, Network, Resource, Role, Sensitivity, Sharing,
 };
+pub use validate::{Finding, FindingSeverity, validate};
 
 /// An error loading a registry. The registry is not built.
 #[derive(Debug, thiserror::Error)]
@@ -270,6 +272,16 @@ impl Registry {
             .filter_map(|&i| self.doc.grants.get(i))
     }
 
+    /// The position of department `id` in [`Registry::departments`].
+    pub(crate) fn department_index(&self, id: &str) -> Option<usize> {
+        self.departments.get(id).copied()
+    }
+
+    /// The position of resource `id` in [`Registry::resources`].
+    pub(crate) fn resource_index(&self, id: &str) -> Option<usize> {
+        self.resources.get(id).copied()
+    }
+
     /// All departments, in document order.
     pub fn departments(&self) -> &[Department] {
         &self.doc.departments
@@ -291,6 +303,12 @@ impl Registry {
             .departments
             .iter()
             .filter(move |d| d.has_role(role))
+    }
+
+    /// Catalog validation (SPEC §6): the findings, in document order. A
+    /// registry with findings still loads; errors break a rule of the measures.
+    pub fn validate(&self) -> Vec<Finding> {
+        validate::validate(self)
     }
 
     /// The document this registry was built from (plus added grants).
