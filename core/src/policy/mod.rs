@@ -1,15 +1,22 @@
 //! Policy packs, Cedar evaluation and decisions (SPEC §2, §7).
 //!
-//! SKELETON: the wire types are the contract; the decisions issue fills in the
-//! pack loading and the engine.
+//! A [`PolicyPack`] is a manifest, a Cedar schema and Cedar policies, validated
+//! strictly once at load. An [`Engine`] pairs a pack with a registry snapshot
+//! and answers [`AccessRequest`]s with [`Decision`]s: every decision comes from
+//! Cedar's `is_authorized`, and the annotations of the policies that determined
+//! it (`@article`, `@code`, `@route`, `@zh`, `@en`) give its citations, reasons
+//! and route.
 
+mod engine;
+mod entities;
 mod manifest;
+mod pack;
 mod wire;
 
+pub use engine::{Answer, DecideOptions, Engine};
 pub use manifest::{Manifest, SeveritySettings};
+pub use pack::PolicyPack;
 pub use wire::{AccessRequest, Decision, Effect, Reason, Route};
-
-use crate::registry::Registry;
 
 /// An error from a policy pack or the engine.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +34,68 @@ pub enum PolicyError {
         /// End of validity.
         until: String,
     },
+    /// A policy file does not parse, lacks an annotation, or fails strict
+    /// validation against the schema.
+    #[error("invalid policy in `{file}` line {line}: {message}")]
+    InvalidPolicy {
+        /// The policy file.
+        file: String,
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The pack's Cedar schema is invalid.
+    #[error("invalid schema `{file}`{}: {message}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Schema {
+        /// The schema file.
+        file: String,
+        /// The 1-based line, where known.
+        line: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
+    /// The pack's `manifest.toml` is invalid.
+    #[error("invalid manifest `manifest.toml`: {message}")]
+    Manifest {
+        /// What is wrong (names the field).
+        message: String,
+    },
+    /// A file the pack needs is missing.
+    #[error("pack has no `{file}`")]
+    MissingFile {
+        /// The missing file (or pattern).
+        file: String,
+    },
+    /// A pack file could not be read.
+    #[error("cannot read `{path}`: {message}")]
+    Io {
+        /// The path.
+        path: String,
+        /// What the OS said.
+        message: String,
+    },
+    /// The request names a department the registry does not have.
+    #[error("unknown department `{id}`")]
+    UnknownDepartment {
+        /// The id.
+        id: String,
+    },
+    /// The request names a resource the registry does not have.
+    #[error("unknown resource `{id}`")]
+    UnknownResource {
+        /// The id.
+        id: String,
+    },
+    /// Cedar could not evaluate a policy or build the request (a defect in the
+    /// pack or the engine: the decision is not guessed).
+    #[error("policy evaluation failed{}: {message}", policy.as_ref().map(|p| format!(" in `{p}`")).unwrap_or_default())]
+    Evaluation {
+        /// The policy, where known.
+        policy: Option<String>,
+        /// What Cedar said.
+        message: String,
+    },
 }
 
 impl PolicyError {
@@ -34,58 +103,14 @@ impl PolicyError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::NotInForce { .. } => "policy.not_in_force",
+            Self::InvalidPolicy { .. } => "policy.invalid_policy",
+            Self::Schema { .. } => "policy.invalid_schema",
+            Self::Manifest { .. } => "policy.invalid_manifest",
+            Self::MissingFile { .. } => "policy.missing_file",
+            Self::Io { .. } => "policy.io",
+            Self::UnknownDepartment { .. } => "policy.unknown_department",
+            Self::UnknownResource { .. } => "policy.unknown_resource",
+            Self::Evaluation { .. } => "policy.evaluation",
         }
-    }
-}
-
-/// A loaded, validated policy pack (SPEC §7).
-#[derive(Debug, Clone)]
-pub struct PolicyPack {
-    manifest: Manifest,
-}
-
-#[expect(clippy::todo, reason = "skeleton: replaced by the decisions issue")]
-impl PolicyPack {
-    /// The built-in Binzhou pack.
-    pub fn binzhou() -> Self {
-        todo!()
-    }
-    /// The pack's manifest.
-    pub fn manifest(&self) -> &Manifest {
-        &self.manifest
-    }
-}
-
-/// The decision engine: a pack plus a registry snapshot. Immutable, `Send + Sync`.
-#[derive(Debug, Clone)]
-pub struct Engine {
-    pack: PolicyPack,
-    registry: Registry,
-}
-
-#[expect(clippy::todo, reason = "skeleton: replaced by the decisions issue")]
-impl Engine {
-    /// An engine over `pack` and `registry`.
-    pub fn new(pack: PolicyPack, registry: Registry) -> Result<Self, crate::Error> {
-        Ok(Self { pack, registry })
-    }
-    /// The same pack over a new registry snapshot (policies are not re-parsed).
-    pub fn with_registry(&self, registry: Registry) -> Self {
-        Self {
-            pack: self.pack.clone(),
-            registry,
-        }
-    }
-    /// The registry snapshot.
-    pub fn registry(&self) -> &Registry {
-        &self.registry
-    }
-    /// The pack.
-    pub fn pack(&self) -> &PolicyPack {
-        &self.pack
-    }
-    /// Decides one request.
-    pub fn decide(&self, _request: &AccessRequest) -> Result<Decision, crate::Error> {
-        todo!()
     }
 }

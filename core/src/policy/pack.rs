@@ -1,0 +1,448 @@
+//! Loading a policy pack (SPEC §7): manifest, Cedar schema and policies, all
+//! validated once, strictly, at load.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
+
+use cedar_policy::{
+    Effect as CedarEffect, EntityTypeName, EntityUid, PolicyId, PolicySet, Schema, ValidationMode,
+    Validator,
+};
+use miette::Diagnostic;
+
+use super::PolicyError;
+use super::manifest::Manifest;
+use super::wire::Route;
+
+/// The built-in Binzhou pack, embedded at compile time.
+const BINZHOU: &[(&str, &str)] = &[
+    (
+        "manifest.toml",
+        include_str!("../../../policies/binzhou/manifest.toml"),
+    ),
+    (
+        "schema.cedarschema",
+        include_str!("../../../policies/binzhou/schema.cedarschema"),
+    ),
+    (
+        "checks.cedar",
+        include_str!("../../../policies/binzhou/checks.cedar"),
+    ),
+    (
+        "sharing.cedar",
+        include_str!("../../../policies/binzhou/sharing.cedar"),
+    ),
+    (
+        "open_data.cedar",
+        include_str!("../../../policies/binzhou/open_data.cedar"),
+    ),
+];
+
+/// The annotations of one policy, read once at load.
+#[derive(Debug, Clone)]
+pub(crate) struct PolicyMeta {
+    /// Position in the pack (files in name order, policies in file order).
+    pub order: usize,
+    /// `@article`, split on commas; the first is the reason's article.
+    pub articles: Vec<String>,
+    /// `@code`.
+    pub code: String,
+    /// `@route` (access policies only).
+    pub route: Option<Route>,
+    /// `@zh`.
+    pub zh: String,
+    /// `@en`.
+    pub en: String,
+}
+
+/// Cedar names the engine uses, parsed once.
+#[derive(Debug)]
+pub(crate) struct Names {
+    pub department: EntityTypeName,
+    pub resource: EntityTypeName,
+    pub grant: EntityTypeName,
+    pub access: EntityUid,
+    pub publish_open_data: EntityUid,
+}
+
+#[derive(Debug)]
+pub(crate) struct PackInner {
+    pub manifest: Manifest,
+    pub schema: Schema,
+    pub policies: PolicySet,
+    pub meta: HashMap<PolicyId, PolicyMeta>,
+    pub names: Names,
+}
+
+/// A loaded, validated policy pack (SPEC §7). Cheap to clone (shared inside),
+/// `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct PolicyPack {
+    pub(crate) inner: Arc<PackInner>,
+}
+
+fn names() -> Result<Names, PolicyError> {
+    let ty = |s: &str| {
+        EntityTypeName::from_str(s).map_err(|e| PolicyError::Schema {
+            file: "schema.cedarschema".to_owned(),
+            line: None,
+            message: e.to_string(),
+        })
+    };
+    let uid = |s: &str| {
+        EntityUid::from_str(s).map_err(|e| PolicyError::Schema {
+            file: "schema.cedarschema".to_owned(),
+            line: None,
+            message: e.to_string(),
+        })
+    };
+    Ok(Names {
+        department: ty("Gov::Department")?,
+        resource: ty("Gov::Resource")?,
+        grant: ty("Gov::Grant")?,
+        access: uid(r#"Gov::Action::"access""#)?,
+        publish_open_data: uid(r#"Gov::Action::"publish_open_data""#)?,
+    })
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |head| head.bytes().filter(|&b| b == b'\n').count() + 1)
+}
+
+/// The first source offset a diagnostic points at (its own labels, then its
+/// related diagnostics').
+fn first_offset(d: &dyn Diagnostic) -> Option<usize> {
+    if let Some(off) = d.labels().and_then(|mut l| l.next()).map(|l| l.offset()) {
+        return Some(off);
+    }
+    d.related()
+        .and_then(|mut related| related.find_map(first_offset))
+}
+
+/// Is `s` an article reference: `17`, `4(2)`, `30(2)`?
+fn valid_article(s: &str) -> bool {
+    let (num, rest) = s.split_at(s.find('(').unwrap_or(s.len()));
+    let num_ok = !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit());
+    let rest_ok = rest.is_empty()
+        || (rest.len() > 2
+            && rest.starts_with('(')
+            && rest.ends_with(')')
+            && rest
+                .get(1..rest.len() - 1)
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())));
+    num_ok && rest_ok
+}
+
+fn parse_route(s: &str) -> Option<Route> {
+    match s {
+        "direct" => Some(Route::Direct),
+        "granted" => Some(Route::Granted),
+        "apply" => Some(Route::Apply),
+        "coordinate" => Some(Route::Coordinate),
+        "none" => Some(Route::None),
+        _ => None,
+    }
+}
+
+impl PolicyPack {
+    /// The built-in Binzhou pack (`policies/binzhou/`), parsed and validated
+    /// once per process; later calls share it.
+    pub fn binzhou() -> Self {
+        static PACK: OnceLock<PolicyPack> = OnceLock::new();
+        PACK.get_or_init(|| {
+            #[expect(
+                clippy::expect_used,
+                reason = "the embedded pack is fixed at compile time and loaded by the test suite"
+            )]
+            Self::try_binzhou().expect("the built-in Binzhou pack is valid")
+        })
+        .clone()
+    }
+
+    /// The built-in Binzhou pack, freshly parsed, as a `Result`.
+    pub fn try_binzhou() -> Result<Self, PolicyError> {
+        Self::from_files(BINZHOU.iter().map(|&(n, t)| (n.to_owned(), t.to_owned())))
+    }
+
+    /// Loads a pack from a folder: `manifest.toml`, one `*.cedarschema` and any
+    /// number of `*.cedar` files. Everything is validated; an invalid policy is
+    /// an error naming the file and the line.
+    pub fn load(dir: impl AsRef<Path>) -> Result<Self, PolicyError> {
+        let dir = dir.as_ref();
+        let io = |path: &Path, e: std::io::Error| PolicyError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+            let path = entry.map_err(|e| io(dir, e))?.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if name == "manifest.toml"
+                || path
+                    .extension()
+                    .is_some_and(|e| e == "cedar" || e == "cedarschema")
+            {
+                let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+                files.push((name.to_owned(), text));
+            }
+        }
+        Self::from_files(files)
+    }
+
+    /// Builds a pack from `(file name, text)` pairs: `manifest.toml`, one
+    /// `*.cedarschema`, and `*.cedar` policy files.
+    pub fn from_files(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, PolicyError> {
+        let mut files: Vec<(String, String)> = files.into_iter().collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+
+        let manifest_text = files
+            .iter()
+            .find(|(n, _)| n == "manifest.toml")
+            .map(|(_, t)| t.as_str())
+            .ok_or_else(|| PolicyError::MissingFile {
+                file: "manifest.toml".to_owned(),
+            })?;
+        let manifest: Manifest =
+            toml::from_str(manifest_text).map_err(|e| PolicyError::Manifest {
+                message: e.to_string(),
+            })?;
+        if manifest.valid_until < manifest.valid_from {
+            return Err(PolicyError::Manifest {
+                message: format!(
+                    "`valid_until` {} is before `valid_from` {}",
+                    manifest.valid_until, manifest.valid_from
+                ),
+            });
+        }
+
+        let mut schemas = files.iter().filter(|(n, _)| n.ends_with(".cedarschema"));
+        let (schema_file, schema_text) =
+            schemas.next().ok_or_else(|| PolicyError::MissingFile {
+                file: "*.cedarschema".to_owned(),
+            })?;
+        if let Some((extra, _)) = schemas.next() {
+            return Err(PolicyError::Schema {
+                file: extra.clone(),
+                line: None,
+                message: format!("a pack has one schema file; `{schema_file}` is already one"),
+            });
+        }
+        let (schema, _warnings) =
+            Schema::from_cedarschema_str(schema_text).map_err(|e| PolicyError::Schema {
+                file: schema_file.clone(),
+                line: first_offset(&e).map(|o| line_of(schema_text, o)),
+                message: e.to_string(),
+            })?;
+        let names = names()?;
+
+        let mut policies = PolicySet::new();
+        let mut meta = HashMap::new();
+        let mut file_of: HashMap<PolicyId, (String, usize)> = HashMap::new();
+        let mut seen_ids = HashSet::new();
+        let mut order = 0;
+        for (file, text) in files.iter().filter(|(n, _)| n.ends_with(".cedar")) {
+            let parsed = PolicySet::from_str(text).map_err(|e| PolicyError::InvalidPolicy {
+                file: file.clone(),
+                line: first_offset(&e).map_or(1, |o| line_of(text, o)),
+                message: e.to_string(),
+            })?;
+            if parsed.templates().next().is_some() {
+                return Err(PolicyError::InvalidPolicy {
+                    file: file.clone(),
+                    line: 1,
+                    message: "templates (policies with slots) are not supported".to_owned(),
+                });
+            }
+            // `from_str` numbers policies policy0, policy1, … in file order.
+            let mut in_file: Vec<_> = parsed.policies().collect();
+            in_file.sort_by_key(|p| {
+                AsRef::<str>::as_ref(p.id())
+                    .trim_start_matches("policy")
+                    .parse::<usize>()
+                    .unwrap_or(usize::MAX)
+            });
+            let mut search_from = 0;
+            for p in in_file {
+                let src = p.to_string();
+                let line = text
+                    .get(search_from..)
+                    .and_then(|rest| rest.find(src.trim()))
+                    .map_or(1, |o| {
+                        search_from += o + 1;
+                        line_of(text, search_from - 1)
+                    });
+                let bad = |message: String| PolicyError::InvalidPolicy {
+                    file: file.clone(),
+                    line,
+                    message,
+                };
+                let ann = |key: &str| {
+                    p.annotation(key)
+                        .map(str::to_owned)
+                        .filter(|v| !v.trim().is_empty())
+                        .ok_or_else(|| bad(format!("policy has no `@{key}(\"…\")` annotation")))
+                };
+                let id = ann("id")?;
+                if !seen_ids.insert(id.clone()) {
+                    return Err(bad(format!("duplicate policy id `{id}`")));
+                }
+                let articles: Vec<String> = ann("article")?
+                    .split(',')
+                    .map(|a| a.trim().to_owned())
+                    .collect();
+                if let Some(a) = articles.iter().find(|a| !valid_article(a)) {
+                    return Err(bad(format!(
+                        "policy `{id}`: `{a}` is not an article like `17` or `4(2)`"
+                    )));
+                }
+                let code = ann("code")?;
+                let zh = ann("zh")?;
+                let en = ann("en")?;
+                let route = match p.annotation("route") {
+                    None => None,
+                    Some(r) => Some(parse_route(r).ok_or_else(|| {
+                        bad(format!(
+                            "policy `{id}`: route `{r}` is not one of direct, granted, apply, coordinate, none"
+                        ))
+                    })?),
+                };
+                if let Some(r) = route {
+                    let fits = match p.effect() {
+                        CedarEffect::Permit => matches!(r, Route::Direct | Route::Granted),
+                        CedarEffect::Forbid => {
+                            matches!(r, Route::Apply | Route::Coordinate | Route::None)
+                        }
+                    };
+                    if !fits {
+                        return Err(bad(format!(
+                            "policy `{id}`: a {:?} cannot have route `{r:?}`",
+                            p.effect()
+                        )));
+                    }
+                }
+                let pid = PolicyId::new(&id);
+                policies
+                    .add(p.new_id(pid.clone()))
+                    .map_err(|e| bad(e.to_string()))?;
+                meta.insert(
+                    pid.clone(),
+                    PolicyMeta {
+                        order,
+                        articles,
+                        code,
+                        route,
+                        zh,
+                        en,
+                    },
+                );
+                file_of.insert(pid, (file.clone(), line));
+                order += 1;
+            }
+        }
+        if meta.is_empty() {
+            return Err(PolicyError::MissingFile {
+                file: "*.cedar".to_owned(),
+            });
+        }
+
+        let validation = Validator::new(schema.clone()).validate(&policies, ValidationMode::Strict);
+        if let Some(err) = validation.validation_errors().next() {
+            let (file, line) = file_of
+                .get(err.policy_id())
+                .cloned()
+                .unwrap_or_else(|| (String::from("?"), 1));
+            // The validator's spans are offsets in the file the policy came from.
+            let line = files
+                .iter()
+                .find(|(n, _)| *n == file)
+                .and_then(|(_, text)| first_offset(err).map(|o| line_of(text, o)))
+                .unwrap_or(line);
+            return Err(PolicyError::InvalidPolicy {
+                file,
+                line,
+                message: format!("policy `{}`: {err}", err.policy_id()),
+            });
+        }
+        // Every access policy must say where the request goes next.
+        for p in policies.policies() {
+            let Some(m) = meta.get(p.id()) else { continue };
+            let is_access = matches!(
+                p.action_constraint(),
+                cedar_policy::ActionConstraint::Eq(ref a) if *a == names.access
+            );
+            if is_access && m.route.is_none() {
+                let (file, line) = file_of.get(p.id()).cloned().unwrap_or_default();
+                return Err(PolicyError::InvalidPolicy {
+                    file,
+                    line,
+                    message: format!("access policy `{}` has no `@route(\"…\")`", p.id()),
+                });
+            }
+        }
+
+        Ok(Self {
+            inner: Arc::new(PackInner {
+                manifest,
+                schema,
+                policies,
+                meta,
+                names,
+            }),
+        })
+    }
+
+    /// The pack's manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.inner.manifest
+    }
+
+    /// The pack's name (from its manifest).
+    pub fn name(&self) -> &str {
+        &self.inner.manifest.name
+    }
+
+    /// The validated Cedar policies.
+    pub fn policies(&self) -> &PolicySet {
+        &self.inner.policies
+    }
+
+    /// The Cedar schema.
+    pub fn schema(&self) -> &Schema {
+        &self.inner.schema
+    }
+
+    /// Whether `date` (China time) is within the pack's validity (Art. 33).
+    pub fn in_force_on(&self, date: chrono::NaiveDate) -> bool {
+        self.inner.manifest.valid_from <= date && date <= self.inner.manifest.valid_until
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn articles_are_checked() {
+        for ok in ["17", "4(2)", "30(2)"] {
+            assert!(valid_article(ok), "{ok}");
+        }
+        for bad in ["", "a", "4(", "4()", "(2)", "4(2", "17 "] {
+            assert!(!valid_article(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lines_count_from_one() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 4), 3);
+    }
+}
