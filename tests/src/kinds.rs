@@ -1,0 +1,360 @@
+//! One runner per case kind: parse `input` and `expect` (unknown fields are
+//! errors), call the Rust API, compare the fields the case gives.
+
+use govshare::policy::{Answer, Effect, Route};
+use govshare::registry::Registry;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::{
+    Bad, Case, Checked, Ctx, Day, Diff, Moment, Request, check_citations, decide_options,
+    decision_invariants, parse,
+};
+
+fn engine(ctx: &Ctx) -> Result<&govshare::policy::Engine, Bad> {
+    ctx.engine
+        .as_ref()
+        .map_err(|e| Bad::Vector(format!("the file's registry does not load: {e}")))
+}
+
+/// An error code expected, compared with what happened.
+fn expect_error<T: std::fmt::Debug>(want: &str, got: Result<T, govshare::Error>) -> Checked {
+    Ok(match got {
+        Err(e) if e.code() == want => Ok(()),
+        Err(e) => Err(format!(
+            "error: expected `{want}`, got `{}` ({e})",
+            e.code()
+        )),
+        Ok(v) => Err(format!("error: expected `{want}`, got a result: {v:?}")),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecideInput {
+    request: Request,
+    #[serde(default)]
+    evaluate_out_of_force: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecideExpect {
+    #[serde(default)]
+    decision: Option<Effect>,
+    #[serde(default)]
+    route: Option<Route>,
+    #[serde(default)]
+    citations: Option<Vec<String>>,
+    #[serde(default)]
+    citations_include: Option<Vec<String>>,
+    /// `null` or a grant id; absent: not checked.
+    #[serde(default, deserialize_with = "present")]
+    grant: Option<Option<String>>,
+    #[serde(default)]
+    in_force: Option<bool>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// Distinguishes an absent field (`None`) from `null` (`Some(None)`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+pub(crate) fn decide(ctx: &Ctx, c: &Case) -> Checked {
+    let input: DecideInput = parse("input", &c.input)?;
+    let want: DecideExpect = parse("expect", &c.expect)?;
+    let engine = engine(ctx)?;
+    let got = engine.decide_with(&input.request, decide_options(input.evaluate_out_of_force));
+    if let Some(code) = &want.error {
+        return expect_error(code, got);
+    }
+    let dec = match got {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(format!("unexpected error `{}`: {e}", e.code()))),
+    };
+    let mut d = Diff::default();
+    decision_invariants(&mut d, &dec);
+    d.eq("decision", want.decision.as_ref(), &dec.decision);
+    d.eq("route", want.route.as_ref(), &dec.route);
+    check_citations(
+        &mut d,
+        want.citations.as_ref(),
+        want.citations_include.as_ref(),
+        &dec.citations,
+    );
+    d.eq("grant", want.grant.as_ref(), &dec.grant);
+    d.eq("in_force", want.in_force.as_ref(), &dec.in_force);
+    Ok(d.finish(|| serde_json::to_string(&dec).unwrap_or_default()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionInput {
+    department: String,
+    resource: String,
+    at: Moment,
+    #[serde(default)]
+    evaluate_out_of_force: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionExpect {
+    #[serde(default)]
+    allowed: Option<bool>,
+    #[serde(default)]
+    citations_include: Option<Vec<String>>,
+    #[serde(default)]
+    in_force: Option<bool>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+fn answer(want: &QuestionExpect, got: Result<Answer, govshare::Error>) -> Checked {
+    if let Some(code) = &want.error {
+        return expect_error(code, got);
+    }
+    let a = match got {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(format!("unexpected error `{}`: {e}", e.code()))),
+    };
+    let mut d = Diff::default();
+    if a.citations.is_empty() {
+        d.push("citations: empty".to_owned());
+    }
+    d.eq("allowed", want.allowed.as_ref(), &a.allowed);
+    check_citations(&mut d, None, want.citations_include.as_ref(), &a.citations);
+    d.eq("in_force", want.in_force.as_ref(), &a.in_force);
+    Ok(d.finish(|| serde_json::to_string(&a).unwrap_or_default()))
+}
+
+pub(crate) fn submission(ctx: &Ctx, c: &Case) -> Checked {
+    let input: QuestionInput = parse("input", &c.input)?;
+    let want: QuestionExpect = parse("expect", &c.expect)?;
+    let got = engine(ctx)?.may_require_submission_with(
+        &input.department,
+        &input.resource,
+        input.at,
+        decide_options(input.evaluate_out_of_force),
+    );
+    answer(&want, got)
+}
+
+pub(crate) fn open_data(ctx: &Ctx, c: &Case) -> Checked {
+    let input: QuestionInput = parse("input", &c.input)?;
+    let want: QuestionExpect = parse("expect", &c.expect)?;
+    let got = engine(ctx)?.may_publish_open_data_with(
+        &input.department,
+        &input.resource,
+        input.at,
+        decide_options(input.evaluate_out_of_force),
+    );
+    answer(&want, got)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeadlineInput {
+    at: Moment,
+    workdays: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeadlineExpect {
+    #[serde(default)]
+    due: Option<Day>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+pub(crate) fn deadline(ctx: &Ctx, c: &Case) -> Checked {
+    let input: DeadlineInput = parse("input", &c.input)?;
+    let want: DeadlineExpect = parse("expect", &c.expect)?;
+    let got = ctx
+        .calendar
+        .due_date(input.at, input.workdays)
+        .map_err(govshare::Error::from);
+    if let Some(code) = &want.error {
+        return expect_error(code, got);
+    }
+    Ok(match got {
+        Ok(due) => {
+            let mut d = Diff::default();
+            d.eq("due", want.due.as_ref(), &due);
+            d.finish(|| due.to_string())
+        }
+        Err(e) => Err(format!("unexpected error `{}`: {e}", e.code())),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IsWorkdayInput {
+    date: Day,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IsWorkdayExpect {
+    #[serde(default)]
+    workday: Option<bool>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+pub(crate) fn is_workday(ctx: &Ctx, c: &Case) -> Checked {
+    let input: IsWorkdayInput = parse("input", &c.input)?;
+    let want: IsWorkdayExpect = parse("expect", &c.expect)?;
+    let got = ctx
+        .calendar
+        .is_workday(input.date)
+        .map_err(govshare::Error::from);
+    if let Some(code) = &want.error {
+        return expect_error(code, got);
+    }
+    Ok(match got {
+        Ok(w) => {
+            let mut d = Diff::default();
+            d.eq("workday", want.workday.as_ref(), &w);
+            d.finish(|| w.to_string())
+        }
+        Err(e) => Err(format!("unexpected error `{}`: {e}", e.code())),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BetweenInput {
+    from: Day,
+    to: Day,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BetweenExpect {
+    #[serde(default)]
+    workdays: Option<i64>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+pub(crate) fn workdays_between(ctx: &Ctx, c: &Case) -> Checked {
+    let input: BetweenInput = parse("input", &c.input)?;
+    let want: BetweenExpect = parse("expect", &c.expect)?;
+    let got = ctx
+        .calendar
+        .workdays_between(input.from, input.to)
+        .map_err(govshare::Error::from);
+    if let Some(code) = &want.error {
+        return expect_error(code, got);
+    }
+    Ok(match got {
+        Ok(n) => {
+            let mut d = Diff::default();
+            d.eq("workdays", want.workdays.as_ref(), &n);
+            d.finish(|| n.to_string())
+        }
+        Err(e) => Err(format!("unexpected error `{}`: {e}", e.code())),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegistryInput {
+    document: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegistryExpect {
+    #[serde(default)]
+    ok: Option<bool>,
+    #[serde(default)]
+    error: Option<String>,
+    /// Words the error message must contain (the field, the id).
+    #[serde(default)]
+    message_contains: Vec<String>,
+}
+
+pub(crate) fn registry(c: &Case) -> Checked {
+    let input: RegistryInput = parse("input", &c.input)?;
+    let want: RegistryExpect = parse("expect", &c.expect)?;
+    let got = Registry::from_json_str(&input.document.to_string());
+    Ok(match (&want.error, got) {
+        (Some(code), Err(e)) => {
+            let msg = e.to_string();
+            let mut d = Diff::default();
+            d.eq("error", Some(&code.as_str()), &e.code());
+            for w in &want.message_contains {
+                if !msg.contains(w.as_str()) {
+                    d.push(format!("message: `{msg}` does not name `{w}`"));
+                }
+            }
+            d.finish(|| msg.clone())
+        }
+        (Some(code), Ok(_)) => Err(format!("error: expected `{code}`, the registry loaded")),
+        (None, Err(e)) => Err(format!("unexpected error `{}`: {e}", e.code())),
+        (None, Ok(_)) if want.ok == Some(false) => {
+            Err("ok: expected a failure, the registry loaded".to_owned())
+        }
+        (None, Ok(_)) => Ok(()),
+    })
+}
+
+/// Catalog validation (SPEC §6) has no Rust API yet: the case is skipped,
+/// visibly, until it has one.
+pub(crate) fn validate(_ctx: &Ctx, c: &Case) -> Checked {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(
+        dead_code,
+        reason = "parsed to reject malformed vectors; no API to compare with yet"
+    )]
+    struct Input {
+        #[serde(default)]
+        registry: Option<Value>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(
+        dead_code,
+        reason = "parsed to reject malformed vectors; no API to compare with yet"
+    )]
+    struct Finding {
+        article: String,
+        id: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[expect(
+        dead_code,
+        reason = "parsed to reject malformed vectors; no API to compare with yet"
+    )]
+    struct Expect {
+        findings: Vec<Finding>,
+    }
+    let _: Input = parse("input", &c.input)?;
+    let _: Expect = parse("expect", &c.expect)?;
+    Err(Bad::Skip(
+        "catalog validation (SPEC §6 findings) has no Rust API yet".to_owned(),
+    ))
+}
+
+pub(crate) fn applications(_ctx: &Ctx, _c: &Case) -> Checked {
+    Err(Bad::Skip(
+        "the workflow (SPEC §4) is not merged into this branch yet".to_owned(),
+    ))
+}
+
+pub(crate) fn audit(_ctx: &Ctx, _c: &Case) -> Checked {
+    Err(Bad::Skip(
+        "the audit (SPEC §5) is not merged into this branch yet".to_owned(),
+    ))
+}
