@@ -57,7 +57,11 @@ fuzz_target!(|input: Input| {
         .iter()
         .filter_map(|d| d.certificate.as_ref().map(|c| c.serial.clone()))
         .collect();
-    let own_serial = dept.certificate.as_ref().map(|c| c.serial.clone()).unwrap_or_default();
+    let own_serial = dept
+        .certificate
+        .as_ref()
+        .map(|c| c.serial.clone())
+        .unwrap_or_default();
     let first_duty = dept.duties.first().cloned().unwrap_or_default();
     let method = match input.method % 4 {
         0 => Method::SystemIntegration,
@@ -73,10 +77,20 @@ fuzz_target!(|input: Input| {
         fields: input.fields.as_ref().map(|fs| {
             fs.iter()
                 .take(8)
-                .map(|f| pick(f, res.fields.first().map_or("", String::as_str), &res.fields))
+                .map(|f| {
+                    pick(
+                        f,
+                        res.fields.first().map_or("", String::as_str),
+                        &res.fields,
+                    )
+                })
                 .collect()
         }),
-        network: if input.intranet { Network::Intranet } else { Network::Extranet },
+        network: if input.intranet {
+            Network::Intranet
+        } else {
+            Network::Extranet
+        },
         certificate: pick(&input.certificate, &own_serial, &serials),
         at: props::moment_from_minutes(input.minutes),
     };
