@@ -1,26 +1,61 @@
 //! Applications and obligations over the event log (SPEC §4).
 //!
-//! SKELETON: filled in by the workflow issue.
+//! A [`Ledger`] applies [`Event`]s one at a time. Applications (Art. 17, 21) move from
+//! `pending` to `approved` (a grant), `refused` (with a reason), coordination by the
+//! Big Data Center and then by the City Government Office. Obligations (Art. 11, 16,
+//! 18, 21) get due dates in Chinese working days and are closed by the events that
+//! fulfil them. An event that does not fit is rejected with a [`WorkflowError`] that
+//! names the event, the rule and the state met; the ledger is unchanged.
+//!
+//! ```
+//! use govshare::policy::{Engine, PolicyPack};
+//! use govshare::registry::Registry;
+//! use govshare::workflow::{ApplicationStatus, Event, Ledger};
+//!
+//! let registry = Registry::from_json_str(include_str!(
+//!     "../../../policies/binzhou/sample/registry.json"
+//! ))?;
+//! let mut ledger = Ledger::new(Engine::new(PolicyPack::binzhou(), registry)?);
+//!
+//! // Friday 2019-09-27: the reply is due within 5 working days, across National Day.
+//! let applied = ledger.apply(&Event::from_json_str(
+//!     r#"{"kind":"apply","at":"2019-09-27T10:00:00+08:00","application":"a-1",
+//!         "department":"city.market-regulation","resource":"hr.social-insurance",
+//!         "purpose":"market-supervision"}"#,
+//! )?)?;
+//! let app = applied.application.expect("an apply event concerns an application");
+//! assert_eq!(app.reply_due.map(|d| d.to_string()).as_deref(), Some("2019-10-10"));
+//!
+//! // A refusal must give a reason (Art. 17): rejected, and nothing changes.
+//! let err = ledger
+//!     .apply(&Event::from_json_str(
+//!         r#"{"id":"r-1","kind":"reply","at":"2019-10-08T09:00:00+08:00","application":"a-1",
+//!             "by":"city.human-resources","outcome":"refuse"}"#,
+//!     )?)
+//!     .unwrap_err();
+//! assert_eq!(err.code(), "workflow.missing_reason");
+//!
+//! // The provider approves: a grant, and the engine now says `granted`.
+//! let applied = ledger.apply(&Event::from_json_str(
+//!     r#"{"kind":"reply","at":"2019-10-08T09:00:00+08:00","application":"a-1",
+//!         "by":"city.human-resources","outcome":"approve"}"#,
+//! )?)?;
+//! assert_eq!(applied.grant.map(|g| g.id).as_deref(), Some("grant.a-1"));
+//! let state = ledger.state(chrono::DateTime::parse_from_rfc3339("2019-10-08T12:00:00+08:00")?);
+//! assert_eq!(state.applications[0].status, ApplicationStatus::Approved);
+//! assert!(!state.applications[0].reply_late);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-/// An error applying an event. The state is unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum WorkflowError {
-    /// The event does not fit the state it met.
-    #[error("event `{event}` rejected: {rule}")]
-    Rejected {
-        /// The event id.
-        event: String,
-        /// What rule it broke.
-        rule: String,
-    },
-}
+mod error;
+mod event;
+mod ledger;
+mod state;
 
-impl WorkflowError {
-    /// The stable code of this error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Rejected { .. } => "workflow.rejected",
-        }
-    }
-}
+pub use error::WorkflowError;
+pub use event::{CoordinationOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope};
+pub use ledger::Ledger;
+pub use state::{
+    ApplicationState, ApplicationStatus, Applied, Drained, Irregularity, LedgerState,
+    ObligationKind, ObligationState, ObligationStatus, ServiceAnswer,
+};

@@ -1,7 +1,16 @@
-//! `govshare audit` (SKELETON: the audit issue fills this in).
+//! `govshare audit`: the violations in an event log, one JSON object per line, or a
+//! table per department and article for a person.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use govshare::audit::{Auditor, Severity, Violation};
+use govshare::registry::Registry;
+
+use crate::workflow_cmd::{load_engine, parse_time, read_events};
 
 /// Arguments of `govshare audit`.
 #[derive(Debug, clap::Args)]
@@ -20,6 +29,165 @@ pub struct AuditArgs {
 }
 
 /// Runs `govshare audit`.
-pub fn audit(_args: &AuditArgs) -> ExitCode {
-    crate::fail_with("cli.not_built", "`audit` is not built yet")
+pub fn audit(args: &AuditArgs) -> ExitCode {
+    match run(args) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
+    let engine = load_engine(&args.registry)?;
+    let as_of = parse_time("as-of", &args.as_of)?;
+    let registry = engine.registry().clone();
+    let mut auditor = Auditor::new(engine, as_of);
+    read_events(&args.events, |event| match event {
+        Some(event) => {
+            if let Err(e) = auditor.push(&event) {
+                eprintln!("error[{}]: {e}", e.code());
+            }
+        }
+        None => auditor.skip_entry(),
+    })?;
+    let violations = auditor.finish();
+    let text = if args.summary {
+        summary_table(&registry, &violations)
+    } else {
+        let mut s = String::new();
+        for v in &violations {
+            match serde_json::to_string(v) {
+                Ok(line) => {
+                    s.push_str(&line);
+                    s.push('\n');
+                }
+                Err(e) => return Err(crate::fail_with("cli.json", &e.to_string())),
+            }
+        }
+        s
+    };
+    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The articles in table order, with their Chinese and English labels.
+pub(crate) const ARTICLES: [(&str, &str, &str); 7] = [
+    ("30(1)", "目錄", "catalog"),
+    ("30(2)", "提供", "provision"),
+    ("30(3)", "質量", "quality"),
+    ("30(4)", "用途", "purpose"),
+    ("30(5)", "其他", "other"),
+    ("31", "泄密", "breach"),
+    ("28", "項目", "project"),
+];
+
+/// A table per department (rows) and article (columns): counts, with the serious
+/// ones in brackets.
+pub(crate) fn summary_table(registry: &Registry, violations: &[Violation]) -> String {
+    let mut rows: BTreeMap<&str, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
+    for v in violations {
+        let cell = rows
+            .entry(v.department.as_str())
+            .or_default()
+            .entry(v.article.as_str())
+            .or_default();
+        cell.0 += 1;
+        if v.severity == Severity::Serious {
+            cell.1 += 1;
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "違規統計 Violations by department and article（n [嚴重 serious]）"
+    );
+    let names: BTreeMap<&str, String> = rows
+        .keys()
+        .map(|dept| {
+            let name = registry
+                .department(dept)
+                .map_or_else(String::new, |d| d.name.clone());
+            (*dept, format!("{name} {dept}"))
+        })
+        .collect();
+    let width = names
+        .values()
+        .map(|n| display_width(n))
+        .max()
+        .unwrap_or(0)
+        .max(16);
+    let mut header = pad("部門 department", width);
+    let mut zh_row = pad("", width);
+    let mut en_row = pad("", width);
+    for (art, zh, en) in ARTICLES {
+        let _ = write!(header, " {}", right(&format!("Art.{art}"), 11));
+        let _ = write!(zh_row, " {}", right(zh, 11));
+        let _ = write!(en_row, " {}", right(en, 11));
+    }
+    let _ = write!(header, " {}", right("合計", 9));
+    let _ = write!(en_row, " {}", right("total", 9));
+    for row in [header, zh_row, en_row] {
+        let _ = writeln!(out, "{}", row.trim_end());
+    }
+    let mut totals: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (dept, cells) in &rows {
+        let mut line = pad(names.get(dept).map_or("", String::as_str), width);
+        let mut sum = (0, 0);
+        for (art, _, _) in ARTICLES {
+            let (n, s) = cells.get(art).copied().unwrap_or_default();
+            let t = totals.entry(art).or_default();
+            t.0 += n;
+            t.1 += s;
+            sum.0 += n;
+            sum.1 += s;
+            let _ = write!(line, " {:>11}", cell(n, s));
+        }
+        let _ = write!(line, " {:>9}", cell(sum.0, sum.1));
+        let _ = writeln!(out, "{line}");
+    }
+    let mut line = pad("合計 total", width);
+    let mut sum = (0, 0);
+    for (art, _, _) in ARTICLES {
+        let (n, s) = totals.get(art).copied().unwrap_or_default();
+        sum.0 += n;
+        sum.1 += s;
+        let _ = write!(line, " {:>11}", cell(n, s));
+    }
+    let _ = write!(line, " {:>9}", cell(sum.0, sum.1));
+    let _ = writeln!(out, "{line}");
+    out
+}
+
+fn cell(n: usize, serious: usize) -> String {
+    match (n, serious) {
+        (0, _) => "-".to_owned(),
+        (n, 0) => n.to_string(),
+        (n, s) => format!("{n} [{s}]"),
+    }
+}
+
+/// The display width of `s`, counting CJK characters as two columns.
+pub(crate) fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Right-aligns to a display width, counting CJK characters as two columns.
+pub(crate) fn right(s: &str, width: usize) -> String {
+    let w = display_width(s);
+    let mut out = String::new();
+    for _ in w..width {
+        out.push(' ');
+    }
+    out.push_str(s);
+    out
+}
+
+/// Pads to a display width, counting CJK characters as two columns.
+pub(crate) fn pad(s: &str, width: usize) -> String {
+    let w = display_width(s);
+    let mut out = s.to_owned();
+    for _ in w..width {
+        out.push(' ');
+    }
+    out
 }

@@ -1,7 +1,14 @@
-//! `govshare applications` (SKELETON: the workflow issue fills this in).
+//! `govshare applications`: the state of every application and obligation after an
+//! event log, as JSON lines.
 
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use chrono::{DateTime, FixedOffset};
+use govshare::policy::{Engine, PolicyPack};
+use govshare::registry::Registry;
+use govshare::workflow::{Event, Ledger};
 
 /// Arguments of `govshare applications`.
 #[derive(Debug, clap::Args)]
@@ -16,7 +23,111 @@ pub struct ApplicationsArgs {
     pub as_of: Option<String>,
 }
 
+/// Loads the registry and builds the engine over the built-in pack.
+pub(crate) fn load_engine(registry: &Path) -> Result<Engine, ExitCode> {
+    let registry =
+        Registry::from_path(registry).map_err(|e| crate::fail(&govshare::Error::from(e)))?;
+    Engine::new(PolicyPack::binzhou(), registry).map_err(|e| crate::fail(&e))
+}
+
+/// Parses an RFC 3339 moment given on the command line.
+pub(crate) fn parse_time(flag: &str, text: &str) -> Result<DateTime<FixedOffset>, ExitCode> {
+    DateTime::parse_from_rfc3339(text).map_err(|e| {
+        crate::fail_with(
+            "cli.invalid_time",
+            &format!("`--{flag}` value `{text}` is not an RFC 3339 time: {e}"),
+        )
+    })
+}
+
+/// Reads an event log line by line, calling `each` with every parsed event; a line
+/// that does not parse is reported on stderr (with its line number) and `each` gets
+/// `None`, so positional ids stay right. Blank lines are not events.
+pub(crate) fn read_events(
+    path: &Path,
+    mut each: impl FnMut(Option<Event>),
+) -> Result<(), ExitCode> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        crate::fail_with(
+            "cli.io",
+            &format!("cannot read event log `{}`: {e}", path.display()),
+        )
+    })?;
+    for (n, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| {
+            crate::fail_with(
+                "cli.io",
+                &format!("cannot read event log `{}`: {e}", path.display()),
+            )
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match Event::from_json_str(&line) {
+            Ok(event) => each(Some(event)),
+            Err(e) => {
+                eprintln!("error[workflow.invalid_event]: line {}: {e}", n + 1);
+                each(None);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn tagged(record: &str, value: &impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(mut m)) => {
+            m.insert(
+                "record".to_owned(),
+                serde_json::Value::String(record.to_owned()),
+            );
+            serde_json::Value::Object(m).to_string()
+        }
+        Ok(other) => other.to_string(),
+        Err(e) => format!("{{\"record\":\"{record}\",\"error\":\"{e}\"}}"),
+    }
+}
+
 /// Runs `govshare applications`.
-pub fn applications(_args: &ApplicationsArgs) -> ExitCode {
-    crate::fail_with("cli.not_built", "`applications` is not built yet")
+pub fn applications(args: &ApplicationsArgs) -> ExitCode {
+    match run(args) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn run(args: &ApplicationsArgs) -> Result<ExitCode, ExitCode> {
+    let engine = load_engine(&args.registry)?;
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(|t| parse_time("as-of", t))
+        .transpose()?;
+    let mut ledger = Ledger::new(engine);
+    let mut last = None;
+    read_events(&args.events, |event| match event {
+        Some(event) => {
+            last = Some(event.at);
+            if let Err(e) = ledger.apply(&event) {
+                eprintln!("error[{}]: {e}", e.code());
+            }
+        }
+        None => ledger.skip_entry(),
+    })?;
+    let Some(as_of) = as_of.or(last) else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let state = ledger.state(as_of);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for a in &state.applications {
+        if writeln!(out, "{}", tagged("application", a)).is_err() {
+            return Ok(ExitCode::from(2));
+        }
+    }
+    for o in &state.obligations {
+        if writeln!(out, "{}", tagged("obligation", o)).is_err() {
+            return Ok(ExitCode::from(2));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,191 @@
+//! The SPEC §8 violation and its vocabulary.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A violation category (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Category {
+    /// 30(1): the catalog was not updated in time (Art. 11, 16).
+    CatalogNotUpdated,
+    /// 30(1): the updated catalog was not filed with the Big Data Center (Art. 16).
+    CatalogNotFiled,
+    /// 30(2): data not provided within the resource's update limit (Art. 14, 18, 21).
+    DataNotProvided,
+    /// 30(3): reported inconsistent data not corrected in time (Art. 18).
+    DataInconsistent,
+    /// 30(3): provided data rejected as unusable (Art. 18).
+    DataUnusable,
+    /// 30(4): data used for a purpose outside the department's duties or grant (Art. 19, 23).
+    PurposeViolation,
+    /// 30(4): shared data disclosed without authorisation (Art. 23).
+    UnauthorizedDisclosure,
+    /// 30(5): the provider replied late, or not at all (Art. 17).
+    ReplyOverdue,
+    /// 30(5): a refusal without a reason (Art. 17).
+    RefusalWithoutReason,
+    /// 30(5): a person or company was asked for an item the platform has (Art. 13).
+    DuplicateCollection,
+    /// 31: secret or personal data disclosed or leaked.
+    SensitiveDataBreach,
+    /// 28: an IT project without its information-resource catalog.
+    ProjectWithoutCatalog,
+}
+
+impl Category {
+    /// Every category, in table order.
+    pub const ALL: [Self; 12] = [
+        Self::CatalogNotUpdated,
+        Self::CatalogNotFiled,
+        Self::DataNotProvided,
+        Self::DataInconsistent,
+        Self::DataUnusable,
+        Self::PurposeViolation,
+        Self::UnauthorizedDisclosure,
+        Self::ReplyOverdue,
+        Self::RefusalWithoutReason,
+        Self::DuplicateCollection,
+        Self::SensitiveDataBreach,
+        Self::ProjectWithoutCatalog,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CatalogNotUpdated => "catalog_not_updated",
+            Self::CatalogNotFiled => "catalog_not_filed",
+            Self::DataNotProvided => "data_not_provided",
+            Self::DataInconsistent => "data_inconsistent",
+            Self::DataUnusable => "data_unusable",
+            Self::PurposeViolation => "purpose_violation",
+            Self::UnauthorizedDisclosure => "unauthorized_disclosure",
+            Self::ReplyOverdue => "reply_overdue",
+            Self::RefusalWithoutReason => "refusal_without_reason",
+            Self::DuplicateCollection => "duplicate_collection",
+            Self::SensitiveDataBreach => "sensitive_data_breach",
+            Self::ProjectWithoutCatalog => "project_without_catalog",
+        }
+    }
+
+    /// The article that sanctions it: `"30(1)"` … `"30(5)"`, `"31"`, `"28"`.
+    pub fn article(self) -> &'static str {
+        match self {
+            Self::CatalogNotUpdated | Self::CatalogNotFiled => "30(1)",
+            Self::DataNotProvided => "30(2)",
+            Self::DataInconsistent | Self::DataUnusable => "30(3)",
+            Self::PurposeViolation | Self::UnauthorizedDisclosure => "30(4)",
+            Self::ReplyOverdue | Self::RefusalWithoutReason | Self::DuplicateCollection => "30(5)",
+            Self::SensitiveDataBreach => "31",
+            Self::ProjectWithoutCatalog => "28",
+        }
+    }
+
+    /// A short Chinese label.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::CatalogNotUpdated => "未按要求更新目錄",
+            Self::CatalogNotFiled => "未向大數據中心備案目錄",
+            Self::DataNotProvided => "未及時提供共享信息",
+            Self::DataInconsistent => "數據不一致未及時更新",
+            Self::DataUnusable => "數據不符合規範、無法使用",
+            Self::PurposeViolation => "超出履職需要使用共享信息",
+            Self::UnauthorizedDisclosure => "未經許可擴散共享信息",
+            Self::ReplyOverdue => "未在5個工作日內答覆申請",
+            Self::RefusalWithoutReason => "不予共享未說明理由",
+            Self::DuplicateCollection => "要求重複提交可共享獲取的信息",
+            Self::SensitiveDataBreach => "泄漏國家秘密、商業秘密或個人隱私",
+            Self::ProjectWithoutCatalog => "信息化項目未編制或未納入信息資源目錄",
+        }
+    }
+
+    /// A short English label.
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::CatalogNotUpdated => "catalog not updated in time",
+            Self::CatalogNotFiled => "catalog not filed with the Big Data Center",
+            Self::DataNotProvided => "data not provided in time",
+            Self::DataInconsistent => "inconsistent data not corrected in time",
+            Self::DataUnusable => "data unusable",
+            Self::PurposeViolation => "data used outside duties or grant",
+            Self::UnauthorizedDisclosure => "unauthorised disclosure",
+            Self::ReplyOverdue => "application reply overdue",
+            Self::RefusalWithoutReason => "refusal without a reason",
+            Self::DuplicateCollection => "duplicate collection from the public",
+            Self::SensitiveDataBreach => "secret or personal data breach",
+            Self::ProjectWithoutCatalog => "IT project without its catalog",
+        }
+    }
+}
+
+/// Ordinary, or serious (情節嚴重).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Ordinary.
+    Ordinary,
+    /// Serious (情節嚴重, Art. 30): over the lateness threshold, repeated, or
+    /// involving sensitive data.
+    Serious,
+}
+
+/// What follows a violation (stable codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Consequence {
+    /// The Big Data Center urges correction (督促糾正, Art. 30).
+    UrgeCorrection,
+    /// Disciplinary action is requested (提請處分, Art. 30, serious cases).
+    DisciplinaryReferral,
+    /// Handled under the secrecy and privacy laws (Art. 31).
+    LegalReferral,
+    /// Prosecution (構成犯罪的，依法追究刑事責任, Art. 31).
+    CriminalReferral,
+    /// Rights to platform-derived information may be restricted (Art. 21).
+    RestrictDerivedAccess,
+    /// The project is not approved (不予審批, Art. 28).
+    ApprovalRefused,
+    /// No operation and maintenance funding (不予安排運行維護經費, Art. 28).
+    FundingWithheld,
+}
+
+/// One violation (SPEC §8): who broke which rule, how badly, and what follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// The category.
+    pub category: Category,
+    /// The article: `"30(1)"` … `"30(5)"`, `"31"`, `"28"`.
+    pub article: String,
+    /// The responsible department.
+    pub department: String,
+    /// Ordinary or serious.
+    pub severity: Severity,
+    /// What follows.
+    pub consequences: Vec<Consequence>,
+    /// The due date, where there was one.
+    pub due: Option<NaiveDate>,
+    /// The events behind it (ids).
+    pub events: Vec<String>,
+    /// Chinese description.
+    pub zh: String,
+    /// English description.
+    pub en: String,
+    /// The articles of the duty broken (e.g. `"11"`, `"17"`, `"23"`).
+    pub basis: Vec<String>,
+    /// The China date the violation happened (the day after a missed due date).
+    pub occurred: NaiveDate,
+    /// The resource concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// The application concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    /// Working days late, for a missed due date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub late_workdays: Option<i64>,
+    /// Why the severity is serious: `lateness`, `repeat`, `sensitive`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub serious_because: Vec<String>,
+}

@@ -1,0 +1,188 @@
+//! Why an event was rejected. A rejected event changes nothing.
+
+use crate::calendar::CalendarError;
+
+/// An error applying an event: names the event id, the rule it broke and the state it
+/// met. The ledger's state is exactly as before.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WorkflowError {
+    /// The event does not fit the state of the application it names.
+    #[error(
+        "event `{event}` rejected: `{kind}` does not fit application `{application}` in state `{state}` ({rule})"
+    )]
+    WrongState {
+        /// The event id.
+        event: String,
+        /// The event kind.
+        kind: &'static str,
+        /// The application.
+        application: String,
+        /// The state the event met.
+        state: &'static str,
+        /// The rule, with its article.
+        rule: &'static str,
+    },
+    /// A refusal without a reason (Art. 17).
+    #[error(
+        "event `{event}` rejected: refusal of application `{application}` (state `{state}`) gives no reason (Art. 17: the provider must state why)"
+    )]
+    MissingReason {
+        /// The event id.
+        event: String,
+        /// The application.
+        application: String,
+        /// The state the event met.
+        state: &'static str,
+    },
+    /// The event names an application that was never opened.
+    #[error("event `{event}` rejected: unknown application `{application}`")]
+    UnknownApplication {
+        /// The event id.
+        event: String,
+        /// The application id.
+        application: String,
+    },
+    /// An application id already in use.
+    #[error(
+        "event `{event}` rejected: application `{application}` already exists (state `{state}`)"
+    )]
+    DuplicateApplication {
+        /// The event id.
+        event: String,
+        /// The application id.
+        application: String,
+        /// The state of the existing application.
+        state: &'static str,
+    },
+    /// The event names a department not in the registry.
+    #[error("event `{event}` rejected: field `{field}` names unknown department `{department}`")]
+    UnknownDepartment {
+        /// The event id.
+        event: String,
+        /// The field.
+        field: &'static str,
+        /// The unknown id.
+        department: String,
+    },
+    /// The event names a resource not in the catalog.
+    #[error("event `{event}` rejected: unknown resource `{resource}`")]
+    UnknownResource {
+        /// The event id.
+        event: String,
+        /// The unknown id.
+        resource: String,
+    },
+    /// The event names a grant that does not exist.
+    #[error("event `{event}` rejected: unknown grant `{grant}`")]
+    UnknownGrant {
+        /// The event id.
+        event: String,
+        /// The unknown id.
+        grant: String,
+    },
+    /// The event came from a department that may not act here.
+    #[error(
+        "event `{event}` rejected: `{actor}` may not act on application `{application}` in state `{state}` ({rule})"
+    )]
+    WrongActor {
+        /// The event id.
+        event: String,
+        /// The acting department.
+        actor: String,
+        /// The application.
+        application: String,
+        /// The state the event met.
+        state: &'static str,
+        /// Who may act, with the article.
+        rule: &'static str,
+    },
+    /// An event id seen before.
+    #[error("event `{event}` rejected: duplicate event id")]
+    DuplicateEvent {
+        /// The event id.
+        event: String,
+    },
+    /// The application does not fit the resource's sharing class.
+    #[error(
+        "event `{event}` rejected: no application is needed for resource `{resource}` ({rule})"
+    )]
+    NotApplicable {
+        /// The event id.
+        event: String,
+        /// The resource.
+        resource: String,
+        /// Why, with the article.
+        rule: &'static str,
+    },
+    /// A fulfilling event with nothing to fulfil.
+    #[error("event `{event}` rejected: `{kind}` for `{subject}` meets no open obligation ({rule})")]
+    NothingOpen {
+        /// The event id.
+        event: String,
+        /// The event kind.
+        kind: &'static str,
+        /// The resource or department.
+        subject: String,
+        /// The rule, with its article.
+        rule: &'static str,
+    },
+    /// The grant an approval would create is not valid in the registry.
+    #[error("event `{event}` rejected: grant `{grant}` cannot be added: {message}")]
+    InvalidGrant {
+        /// The event id.
+        event: String,
+        /// The grant id.
+        grant: String,
+        /// What the registry said.
+        message: String,
+    },
+    /// A due date could not be computed (a date outside the calendar data).
+    #[error("event `{event}` rejected: {source}")]
+    Calendar {
+        /// The event id.
+        event: String,
+        /// The calendar error.
+        source: CalendarError,
+    },
+}
+
+impl WorkflowError {
+    /// The stable code of this error, e.g. `workflow.wrong_state`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::WrongState { .. } => "workflow.wrong_state",
+            Self::MissingReason { .. } => "workflow.missing_reason",
+            Self::UnknownApplication { .. } => "workflow.unknown_application",
+            Self::DuplicateApplication { .. } => "workflow.duplicate_application",
+            Self::UnknownDepartment { .. } => "workflow.unknown_department",
+            Self::UnknownResource { .. } => "workflow.unknown_resource",
+            Self::UnknownGrant { .. } => "workflow.unknown_grant",
+            Self::WrongActor { .. } => "workflow.wrong_actor",
+            Self::DuplicateEvent { .. } => "workflow.duplicate_event",
+            Self::NotApplicable { .. } => "workflow.not_applicable",
+            Self::NothingOpen { .. } => "workflow.nothing_open",
+            Self::InvalidGrant { .. } => "workflow.invalid_grant",
+            Self::Calendar { .. } => "workflow.calendar",
+        }
+    }
+
+    /// The id of the rejected event.
+    pub fn event(&self) -> &str {
+        match self {
+            Self::WrongState { event, .. }
+            | Self::MissingReason { event, .. }
+            | Self::UnknownApplication { event, .. }
+            | Self::DuplicateApplication { event, .. }
+            | Self::UnknownDepartment { event, .. }
+            | Self::UnknownResource { event, .. }
+            | Self::UnknownGrant { event, .. }
+            | Self::WrongActor { event, .. }
+            | Self::DuplicateEvent { event }
+            | Self::NotApplicable { event, .. }
+            | Self::NothingOpen { event, .. }
+            | Self::InvalidGrant { event, .. }
+            | Self::Calendar { event, .. } => event,
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! `govshare applications`, run as a user would.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap too"
+)]
+
+use std::process::Command;
+
+const REGISTRY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../policies/binzhou/sample/registry.json"
+);
+
+fn govshare(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_govshare"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn log_file(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("govshare-{}-{name}.jsonl", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn applications_prints_state_and_reports_rejections() {
+    let log = log_file(
+        "apps",
+        r#"{"kind":"apply","at":"2019-09-27T10:00:00+08:00","application":"a-1","department":"city.civil-affairs","resource":"hr.social-insurance","purpose":"social-assistance"}
+{"kind":"reply","at":"2019-10-11T10:00:00+08:00","application":"a-1","by":"city.human-resources","outcome":"approve"}
+
+{"kind":"apply","at":"2019-09-27T10:00:00+08:00","application":"a-2","department":"city.civil-affairs","resource":"public-security.criminal-records","purpose":"social-assistance"}
+{"kind":"reply","at":"2019-09-30T10:00:00+08:00","application":"a-2","by":"city.public-security","outcome":"refuse"}
+{"kind":"data_provided","at":"2019-09-30T10:00:00+08:00","resource":"hr.social-insurance","colour":"red"}
+{"kind":"collection_scope_changed","at":"2019-10-05T10:00:00+08:00","department":"city.housing"}
+"#,
+    );
+    let (code, out, err) = govshare(&[
+        "applications",
+        "--registry",
+        REGISTRY,
+        &log,
+        "--as-of",
+        "2019-10-21T00:00:00+08:00",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    let a1 = &lines[0];
+    assert_eq!(a1["record"], "application");
+    assert_eq!(a1["status"], "approved");
+    assert_eq!(a1["reply_due"], "2019-10-10");
+    assert_eq!(a1["reply_late_workdays"], 1);
+    assert_eq!(lines[1]["status"], "coordinating_big_data_center");
+    assert_eq!(lines[2]["record"], "obligation");
+    assert_eq!(lines[2]["due"], "2019-10-08");
+    assert_eq!(lines[2]["late_workdays"], 10);
+    // The refusal is rejected naming its position (4: blank lines are not events),
+    // the unknown field names itself and its line.
+    assert!(
+        err.contains("error[workflow.wrong_state]: event `4`"),
+        "{err}"
+    );
+    assert!(err.contains("line 6") && err.contains("colour"), "{err}");
+    // The collection-scope event is the 6th event (the bad line still counts).
+    assert_eq!(lines[2]["events"][0], "6");
+}
+
+#[test]
+fn applications_reports_a_bad_registry() {
+    let log = log_file("empty", "");
+    let (code, _, err) = govshare(&["applications", "--registry", "/nonexistent.json", &log]);
+    assert_eq!(code, 2);
+    assert!(err.contains("registry.io"), "{err}");
+}
