@@ -2,7 +2,10 @@
 //! errors), call the Rust API, compare the fields the case gives.
 
 use govshare::policy::{Answer, Effect, Route};
+use std::collections::BTreeSet;
+
 use govshare::registry::Registry;
+use govshare::workflow::{Event, Ledger};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -347,10 +350,233 @@ pub(crate) fn validate(_ctx: &Ctx, c: &Case) -> Checked {
     ))
 }
 
-pub(crate) fn applications(_ctx: &Ctx, _c: &Case) -> Checked {
-    Err(Bad::Skip(
-        "the workflow (SPEC §4) is not merged into this branch yet".to_owned(),
-    ))
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServeInput {
+    resource: String,
+    proof_valid: bool,
+    at: Moment,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogInput {
+    events: Vec<Value>,
+    as_of: Moment,
+    #[serde(default)]
+    serve: Option<ServeInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppExpect {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    reply_due: Option<Option<Day>>,
+    #[serde(default)]
+    has_grant: Option<bool>,
+    #[serde(default)]
+    approvals: Option<Vec<String>>,
+    #[serde(default)]
+    reply_late: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObligationExpect {
+    kind: String,
+    department: String,
+    #[serde(default)]
+    resource: Option<String>,
+    #[serde(default)]
+    due: Option<Day>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    late: Option<bool>,
+}
+
+#[derive(Deserialize, PartialEq, Eq, Debug, Clone, PartialOrd, Ord)]
+#[serde(deny_unknown_fields)]
+struct Rejected {
+    event: String,
+    code: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServeExpect {
+    #[serde(default)]
+    must_serve: Option<bool>,
+    #[serde(default)]
+    may_require_correction: Option<bool>,
+    #[serde(default)]
+    disputed: Option<bool>,
+    #[serde(default)]
+    citations_include: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApplicationsExpect {
+    #[serde(default)]
+    applications: Option<std::collections::BTreeMap<String, AppExpect>>,
+    #[serde(default)]
+    obligations: Option<Vec<ObligationExpect>>,
+    #[serde(default)]
+    rejected: Option<Vec<Rejected>>,
+    #[serde(default)]
+    serve: Option<ServeExpect>,
+}
+
+/// Feeds `events` to a strict ledger one by one; rejected events are collected
+/// with their code, and must leave the state unchanged.
+fn run_log(
+    engine: &govshare::policy::Engine,
+    events: &[Value],
+    as_of: Moment,
+) -> Result<(Ledger, Vec<Rejected>, Vec<String>), Bad> {
+    let mut ledger = Ledger::new(engine.clone());
+    let mut rejected = Vec::new();
+    let mut broken = Vec::new();
+    for (i, raw) in events.iter().enumerate() {
+        let event: Event = serde_json::from_value(raw.clone())
+            .map_err(|e| Bad::Vector(format!("event {}: {e}", i + 1)))?;
+        let before = ledger.state(as_of);
+        if let Err(e) = ledger.apply(&event) {
+            let id = event.id_or(i as u64 + 1);
+            rejected.push(Rejected {
+                event: id.clone(),
+                code: e.code().to_owned(),
+            });
+            if ledger.state(as_of) != before {
+                broken.push(format!("rejected event `{id}` changed the state"));
+            }
+        }
+    }
+    Ok((ledger, rejected, broken))
+}
+
+pub(crate) fn applications(ctx: &Ctx, c: &Case) -> Checked {
+    let input: LogInput = parse("input", &c.input)?;
+    let want: ApplicationsExpect = parse("expect", &c.expect)?;
+    let engine = engine(ctx)?;
+    let (ledger, rejected, broken) = run_log(engine, &input.events, input.as_of)?;
+    let state = ledger.state(input.as_of);
+    let mut d = Diff::default();
+    for b in broken {
+        d.push(b);
+    }
+    if let Some(apps) = &want.applications {
+        let got_ids: BTreeSet<&str> = state.applications.iter().map(|a| a.id.as_str()).collect();
+        let want_ids: BTreeSet<&str> = apps.keys().map(String::as_str).collect();
+        if got_ids != want_ids {
+            d.push(format!(
+                "applications: expected {want_ids:?}, got {got_ids:?}"
+            ));
+        }
+        for (id, w) in apps {
+            let Some(a) = state.applications.iter().find(|a| &a.id == id) else {
+                continue;
+            };
+            d.eq(
+                &format!("{id}.status"),
+                w.status.as_ref(),
+                &a.status.as_str().to_owned(),
+            );
+            d.eq(
+                &format!("{id}.reply_due"),
+                w.reply_due.as_ref(),
+                &a.reply_due,
+            );
+            d.eq(
+                &format!("{id}.has_grant"),
+                w.has_grant.as_ref(),
+                &a.grant.is_some(),
+            );
+            d.eq(
+                &format!("{id}.reply_late"),
+                w.reply_late.as_ref(),
+                &a.reply_late,
+            );
+            if let Some(ap) = &w.approvals {
+                let got: BTreeSet<String> = a
+                    .approvals
+                    .iter()
+                    .filter_map(|s| serde_json::to_value(s).ok())
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect();
+                let want: BTreeSet<String> = ap.iter().cloned().collect();
+                d.eq(&format!("{id}.approvals"), Some(&want), &got);
+            }
+        }
+    }
+    if let Some(obls) = &want.obligations {
+        let mut left: Vec<&govshare::workflow::ObligationState> =
+            state.obligations.iter().collect();
+        if obls.len() != left.len() {
+            d.push(format!(
+                "obligations: expected {}, got {}",
+                obls.len(),
+                left.len()
+            ));
+        }
+        for w in obls {
+            let pos = left.iter().position(|o| {
+                o.kind.as_str() == w.kind
+                    && o.department == w.department
+                    && w.resource
+                        .as_ref()
+                        .is_none_or(|r| o.resource.as_ref() == Some(r))
+                    && w.due.is_none_or(|due| o.due == Some(due))
+                    && w.status.as_ref().is_none_or(|s| {
+                        serde_json::to_value(o.status)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .as_ref()
+                            == Some(s)
+                    })
+                    && w.late.is_none_or(|l| o.late == l)
+            });
+            match pos {
+                Some(i) => {
+                    left.remove(i);
+                }
+                None => d.push(format!(
+                    "obligations: none matches {} of {} (due {:?}, status {:?}, late {:?})",
+                    w.kind, w.department, w.due, w.status, w.late
+                )),
+            }
+        }
+    }
+    if let Some(want_rej) = &want.rejected
+        && want_rej != &rejected
+    {
+        d.push(format!("rejected: expected {want_rej:?}, got {rejected:?}"));
+    }
+    if let Some(w) = &want.serve {
+        let Some(ask) = &input.serve else {
+            return Err(Bad::Vector(
+                "`expect.serve` without `input.serve`".to_owned(),
+            ));
+        };
+        let a = ledger.must_serve(&ask.resource, ask.proof_valid, ask.at);
+        d.eq("serve.must_serve", w.must_serve.as_ref(), &a.must_serve);
+        d.eq(
+            "serve.may_require_correction",
+            w.may_require_correction.as_ref(),
+            &a.may_require_correction,
+        );
+        d.eq("serve.disputed", w.disputed.as_ref(), &a.disputed);
+        check_citations(&mut d, None, w.citations_include.as_ref(), &a.citations);
+    }
+    Ok(d.finish(|| {
+        format!(
+            "{} rejected {rejected:?}",
+            serde_json::to_string(&state).unwrap_or_default()
+        )
+    }))
 }
 
 pub(crate) fn audit(_ctx: &Ctx, _c: &Case) -> Checked {

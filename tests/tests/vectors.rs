@@ -89,3 +89,28 @@ fn a_wrong_expectation_fails_naming_the_case() {
         "{failures:?}"
     );
 }
+
+#[test]
+fn a_wrong_application_state_fails() {
+    let mut report = govshare_vectors::Report::default();
+    govshare_vectors::run_file(
+        "inline.json",
+        r#"{"description": "x", "registry": "sample", "cases": [
+            {"id": "wrong", "kind": "applications", "rule": "§4",
+             "input": {"events": [{"kind": "apply", "at": "2019-09-27T10:00:00+08:00", "application": "A-1",
+                                   "department": "city.human-resources", "resource": "civil-affairs.marriage",
+                                   "purpose": "employment-services"},
+                                  {"kind": "reply", "at": "2019-09-30T10:00:00+08:00", "application": "A-1",
+                                   "by": "city.civil-affairs", "outcome": "refuse"}],
+                       "as_of": "2019-10-01T00:00:00+08:00"},
+             "expect": {"applications": {"A-1": {"status": "refused", "reply_due": "2019-10-11"}},
+                        "obligations": [{"kind": "catalog_update", "department": "city.civil-affairs"}],
+                        "rejected": []}}]}"#,
+        &mut report,
+    );
+    let failures = report.failures();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    for needle in ["A-1.status", "A-1.reply_due", "obligations", "rejected", "missing_reason"] {
+        assert!(failures[0].contains(needle), "{needle}: {failures:?}");
+    }
+}
