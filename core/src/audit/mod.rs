@@ -9,6 +9,38 @@
 //! department commits its `repeat_count`-th violation of one category within the
 //! window, or when sensitive data is involved (purpose violations, disclosures and
 //! leaks of a resource with any sensitivity); thresholds come from the pack manifest.
+//!
+//! ```
+//! use govshare::audit::{Auditor, Category, Consequence, Severity};
+//! use govshare::policy::{Engine, PolicyPack};
+//! use govshare::registry::Registry;
+//! use govshare::workflow::Event;
+//!
+//! let registry = Registry::from_json_str(include_str!(
+//!     "../../../policies/binzhou/sample/registry.json"
+//! ))?;
+//! let engine = Engine::new(PolicyPack::binzhou(), registry)?;
+//! let as_of = chrono::DateTime::parse_from_rfc3339("2019-11-01T00:00:00+08:00")?;
+//! let mut auditor = Auditor::new(engine, as_of);
+//! for line in [
+//!     // Art. 11: the catalog is due within 15 working days (2019-10-16), updated on 10-20.
+//!     r#"{"kind":"law_revised","at":"2019-09-20T10:00:00+08:00","department":"city.civil-affairs"}"#,
+//!     r#"{"kind":"catalog_updated","at":"2019-10-20T10:00:00+08:00","department":"city.civil-affairs"}"#,
+//!     // Art. 31: personal data leaked.
+//!     r#"{"kind":"leak","at":"2019-10-21T10:00:00+08:00","department":"city.civil-affairs","resource":"population.basic"}"#,
+//! ] {
+//!     auditor.push(&Event::from_json_str(line)?)?;
+//! }
+//! let violations = auditor.finish();
+//! assert_eq!(violations[0].category, Category::CatalogNotUpdated);
+//! assert_eq!(violations[0].article, "30(1)");
+//! assert_eq!(violations[0].late_workdays, Some(2));
+//! assert_eq!(violations[0].severity, Severity::Ordinary);
+//! assert_eq!(violations[1].category, Category::SensitiveDataBreach);
+//! assert_eq!(violations[1].severity, Severity::Serious);
+//! assert_eq!(violations[1].consequences, vec![Consequence::LegalReferral]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod auditor;
 mod violation;

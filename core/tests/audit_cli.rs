@@ -1,0 +1,105 @@
+//! `govshare audit`, run as a user would.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers outside #[test] functions unwrap too"
+)]
+
+use std::process::Command;
+
+const REGISTRY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../policies/binzhou/sample/registry.json"
+);
+
+fn govshare(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_govshare"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn log_file(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("govshare-{}-{name}.jsonl", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+const LOG: &str = r#"{"id":"law","kind":"law_revised","at":"2019-09-20T10:00:00+08:00","department":"city.civil-affairs"}
+{"kind":"reply","at":"2019-09-21T10:00:00+08:00","application":"ghost","by":"city.civil-affairs","outcome":"approve"}
+{"id":"leak","kind":"leak","at":"2019-10-17T10:00:00+08:00","department":"city.civil-affairs","resource":"hr.social-insurance","criminal":true}
+{"kind":"catalog_updated","at":"2019-10-20T10:00:00+08:00","department":"city.civil-affairs"}
+"#;
+
+#[test]
+fn audit_prints_one_violation_per_line_and_reports_rejections() {
+    let log = log_file("audit", LOG);
+    let (code, out, err) = govshare(&[
+        "audit",
+        "--registry",
+        REGISTRY,
+        &log,
+        "--as-of",
+        "2019-11-01T00:00:00+08:00",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let vs: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(vs.len(), 2, "{out}");
+    // Both happened on 2019-10-17 (the day after the catalog's due day): log order.
+    assert_eq!(vs[0]["category"], "sensitive_data_breach");
+    assert_eq!(vs[0]["article"], "31");
+    assert_eq!(
+        vs[0]["consequences"],
+        serde_json::json!(["legal_referral", "criminal_referral"])
+    );
+    assert!(
+        err.contains("error[workflow.unknown_application]") && err.contains("`2`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn audit_summary_is_a_table_per_department_and_article() {
+    let log = log_file("summary", LOG);
+    let (code, out, _) = govshare(&[
+        "audit",
+        "--registry",
+        REGISTRY,
+        &log,
+        "--as-of",
+        "2019-11-01T00:00:00+08:00",
+        "--summary",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Art.30(1)") && out.contains("Art.31"), "{out}");
+    let row = out
+        .lines()
+        .find(|l| l.contains("city.civil-affairs"))
+        .unwrap();
+    assert!(row.contains("濱州市民政局"), "{row}");
+    // One catalog finding, one serious breach, two in all (one serious).
+    assert!(row.trim_end().ends_with("2 [1]"), "{row}");
+    assert!(row.contains("1 [1]"), "{row}");
+}
+
+#[test]
+fn audit_needs_a_valid_as_of() {
+    let log = log_file("asof", LOG);
+    let (code, _, err) = govshare(&[
+        "audit",
+        "--registry",
+        REGISTRY,
+        &log,
+        "--as-of",
+        "yesterday",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cli.invalid_time"), "{err}");
+}
