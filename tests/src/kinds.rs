@@ -4,6 +4,7 @@
 use govshare::policy::{Answer, Effect, Route};
 use std::collections::BTreeSet;
 
+use govshare::audit::Auditor;
 use govshare::registry::Registry;
 use govshare::workflow::{Event, Ledger};
 use serde::Deserialize;
@@ -579,8 +580,180 @@ pub(crate) fn applications(ctx: &Ctx, c: &Case) -> Checked {
     }))
 }
 
-pub(crate) fn audit(_ctx: &Ctx, _c: &Case) -> Checked {
-    Err(Bad::Skip(
-        "the audit (SPEC §5) is not merged into this branch yet".to_owned(),
-    ))
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditInput {
+    events: Vec<Value>,
+    as_of: Moment,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct ViolationExpect {
+    category: String,
+    #[serde(default)]
+    article: Option<String>,
+    department: String,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    due: Option<Day>,
+    #[serde(default)]
+    events: Option<Vec<String>>,
+    #[serde(default)]
+    consequences_include: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditExpect {
+    /// Every violation, no more (order free).
+    #[serde(default)]
+    violations: Option<Vec<ViolationExpect>>,
+    /// Violations that must be among those reported.
+    #[serde(default)]
+    violations_include: Option<Vec<ViolationExpect>>,
+    /// Events the audit rejects, with their codes.
+    #[serde(default)]
+    rejected: Option<Vec<Rejected>>,
+}
+
+fn wire(v: &Value, field: &str) -> String {
+    v.get(field)
+        .map(|f| f.as_str().map_or_else(|| f.to_string(), str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Whether the reported violation (as SPEC §8 JSON) has every field `w` gives.
+fn matches(w: &ViolationExpect, got: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut check = |field: &str, want: Option<String>| {
+        if let Some(want) = want {
+            let g = wire(got, field);
+            if g != want {
+                out.push(format!("{field} {g} (expected {want})"));
+            }
+        }
+    };
+    check("category", Some(w.category.clone()));
+    check("department", Some(w.department.clone()));
+    check("article", w.article.clone());
+    check("severity", w.severity.clone());
+    check("due", w.due.map(|d| d.to_string()));
+    if let Some(ev) = &w.events {
+        let g = got.get("events").cloned().unwrap_or_default();
+        if g != serde_json::json!(ev) {
+            out.push(format!("events {g} (expected {ev:?})"));
+        }
+    }
+    let cons = got.get("consequences").cloned().unwrap_or_default();
+    for c in &w.consequences_include {
+        if !cons
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(c)))
+        {
+            out.push(format!("consequences {cons} lack `{c}`"));
+        }
+    }
+    out
+}
+
+pub(crate) fn audit(ctx: &Ctx, c: &Case) -> Checked {
+    let input: AuditInput = parse("input", &c.input)?;
+    let want: AuditExpect = parse("expect", &c.expect)?;
+    let engine = engine(ctx)?;
+    let mut auditor = Auditor::new(engine.clone(), input.as_of);
+    let mut rejected = Vec::new();
+    for (i, raw) in input.events.iter().enumerate() {
+        let event: Event = serde_json::from_value(raw.clone())
+            .map_err(|e| Bad::Vector(format!("event {}: {e}", i + 1)))?;
+        if let Err(e) = auditor.push(&event) {
+            rejected.push(Rejected {
+                event: event.id_or(i as u64 + 1),
+                code: e.code().to_owned(),
+            });
+        }
+    }
+    let got: Vec<Value> = auditor
+        .finish()
+        .iter()
+        .filter_map(|v| serde_json::to_value(v).ok())
+        .collect();
+    let mut d = Diff::default();
+    for v in &got {
+        for field in [
+            "category",
+            "article",
+            "department",
+            "severity",
+            "consequences",
+            "events",
+            "zh",
+            "en",
+        ] {
+            if v.get(field).is_none() {
+                d.push(format!("a violation without `{field}`: {v}"));
+            }
+        }
+    }
+    let (list, exact) = match (&want.violations, &want.violations_include) {
+        (Some(l), None) => (l, true),
+        (None, Some(l)) => (l, false),
+        _ => {
+            return Err(Bad::Vector(
+                "give exactly one of `violations` and `violations_include`".to_owned(),
+            ));
+        }
+    };
+    let mut left: Vec<&Value> = got.iter().collect();
+    if exact && list.len() != got.len() {
+        d.push(format!(
+            "violations: expected {}, got {}",
+            list.len(),
+            got.len()
+        ));
+    }
+    for w in list {
+        if let Some(i) = left.iter().position(|g| matches(w, g).is_empty()) {
+            left.remove(i);
+        } else {
+            let near: Vec<String> = left
+                .iter()
+                .filter(|g| wire(g, "category") == w.category)
+                .map(|g| matches(w, g).join(", "))
+                .collect();
+            d.push(format!(
+                "violations: no {} by {} matches{}",
+                w.category,
+                w.department,
+                if near.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (closest: {})", near.join(" | "))
+                }
+            ));
+        }
+    }
+    if let Some(r) = &want.rejected
+        && r != &rejected
+    {
+        d.push(format!("rejected: expected {r:?}, got {rejected:?}"));
+    }
+    Ok(d.finish(|| {
+        let brief: Vec<String> = got
+            .iter()
+            .map(|v| {
+                format!(
+                    "{}/{}/{}/{}/due {}/{}",
+                    wire(v, "category"),
+                    wire(v, "department"),
+                    wire(v, "article"),
+                    wire(v, "severity"),
+                    wire(v, "due"),
+                    wire(v, "consequences")
+                )
+            })
+            .collect();
+        format!("{brief:?} rejected {rejected:?}")
+    }))
 }

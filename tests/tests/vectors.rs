@@ -110,7 +110,13 @@ fn a_wrong_application_state_fails() {
     );
     let failures = report.failures();
     assert_eq!(failures.len(), 1, "{failures:?}");
-    for needle in ["A-1.status", "A-1.reply_due", "obligations", "rejected", "missing_reason"] {
+    for needle in [
+        "A-1.status",
+        "A-1.reply_due",
+        "obligations",
+        "rejected",
+        "missing_reason",
+    ] {
         assert!(failures[0].contains(needle), "{needle}: {failures:?}");
     }
 }
