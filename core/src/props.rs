@@ -448,3 +448,130 @@ pub fn at_china(y: i32, m: u32, d: u32, h: u32) -> DateTime<FixedOffset> {
 pub fn moment_from_minutes(minutes: u32) -> DateTime<FixedOffset> {
     at_china(2017, 1, 1, 0) + Duration::minutes(i64::from(minutes % (12 * 366 * 24 * 60)))
 }
+
+/// An event log over `engine` (SPEC §4, §5):
+/// - every event round-trips through JSON;
+/// - an event a strict ledger rejects leaves its state unchanged;
+/// - every grant the workflow creates is a valid grant: decisions over the
+///   ledger's engine for the granted department and resource keep every
+///   [`decision`] property;
+/// - the audit never panics, and every violation has its category's article,
+///   at least one consequence and at least one event.
+pub fn event_log(
+    engine: &Engine,
+    events: &[crate::workflow::Event],
+    as_of: DateTime<FixedOffset>,
+) -> Checked {
+    use crate::workflow::{Event, Ledger};
+    let mut ledger = Ledger::new(engine.clone());
+    for (i, e) in events.iter().enumerate() {
+        let json = serde_json::to_string(e)
+            .map_err(|err| PropertyViolation(format!("event {i} does not serialise: {err}")))?;
+        let again = Event::from_json_str(&json).map_err(|err| {
+            PropertyViolation(format!("event {i} does not parse again: {err}\n{json}"))
+        })?;
+        if &again != e {
+            return violation(format!("event {i} JSON round trip changed it:\n{json}"));
+        }
+        let before = ledger.state(as_of);
+        let position = ledger.position();
+        if ledger.apply(e).is_err() {
+            if ledger.state(as_of) != before {
+                return violation(format!(
+                    "rejected event {i} changed the ledger state:\n{json}"
+                ));
+            }
+            if ledger.position() != position + 1 {
+                return violation(format!("rejected event {i} did not take its log position"));
+            }
+        }
+    }
+    let granted = ledger.engine();
+    let state = ledger.state(as_of);
+    for app in state.applications.iter().filter(|a| a.grant.is_some()) {
+        let Some(g) = app
+            .grant
+            .as_ref()
+            .and_then(|id| granted.registry().grant(id))
+        else {
+            return violation(format!(
+                "application `{}` names a grant the engine lacks",
+                app.id
+            ));
+        };
+        let Some(dept) = granted.registry().department(&g.department) else {
+            return violation(format!("grant `{}` names an unknown department", g.id));
+        };
+        let Some(res) = granted.registry().resource(&g.resource) else {
+            return violation(format!("grant `{}` names an unknown resource", g.id));
+        };
+        let request = AccessRequest {
+            department: dept.id.clone(),
+            resource: res.id.clone(),
+            method: g
+                .methods
+                .first()
+                .copied()
+                .unwrap_or(crate::registry::Method::OnlineQuery),
+            purpose: g.purposes.first().cloned().unwrap_or_default(),
+            fields: (!g.fields.is_empty()).then(|| g.fields.clone()),
+            network: res.network,
+            certificate: dept
+                .certificate
+                .as_ref()
+                .map(|c| c.serial.clone())
+                .unwrap_or_default(),
+            at: g.from,
+        };
+        let options = DecideOptions {
+            evaluate_out_of_force: true,
+        };
+        if let Ok(d) = granted.decide_with(&request, options) {
+            decision(&granted, &request, &d)?;
+        }
+    }
+    let Ok(found) = crate::audit::audit(engine.clone(), events, as_of) else {
+        return Ok(());
+    };
+    for v in &found {
+        if v.article != v.category.article() {
+            return violation(format!(
+                "violation {} cites `{}`, its category says `{}`",
+                v.category.as_str(),
+                v.article,
+                v.category.article()
+            ));
+        }
+        if v.consequences.is_empty() || v.events.is_empty() || v.department.is_empty() {
+            return violation(format!(
+                "violation {} without consequences, events or department",
+                v.category.as_str()
+            ));
+        }
+        let json = serde_json::to_string(v)
+            .map_err(|err| PropertyViolation(format!("a violation does not serialise: {err}")))?;
+        if !json.contains("\"category\"") {
+            return violation("a violation's JSON has no category");
+        }
+    }
+    Ok(())
+}
+
+/// An event log as JSON lines over the sample registry, audited as of the last
+/// event: lines that do not parse are skipped; the rest go through [`event_log`].
+pub fn event_log_json(text: &str) -> Checked {
+    let Some(engine) = sample_engine() else {
+        return violation("the sample registry does not load");
+    };
+    let events: Vec<crate::workflow::Event> = text
+        .lines()
+        .filter_map(|l| crate::workflow::Event::from_json_str(l).ok())
+        .collect();
+    let as_of = events
+        .iter()
+        .map(|e| e.at)
+        .max()
+        .unwrap_or_else(|| at_china(2020, 6, 15, 10));
+    let as_of = as_of.checked_add_signed(Duration::days(30)).unwrap_or(as_of);
+    event_log(engine, &events, as_of)
+}
