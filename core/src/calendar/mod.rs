@@ -13,17 +13,40 @@
 //! per day and the list of working days.
 //!
 //! ```
-//! use chrono::NaiveDate;
-//! use govshare::calendar::WorkCalendar;
+//! use chrono::{DateTime, NaiveDate};
+//! use govshare::calendar::{CountingRule, DayKind, WorkCalendar};
 //!
-//! let cal = WorkCalendar::china();
-//! let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-//! // Friday 2019-09-27 + 5 working days: Sunday 09-29 was worked, 10-01..07 were rest days.
+//! let cal = WorkCalendar::china(); // 2004–2026, parsed once, cheap to call
+//! let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+//!
+//! // "Within 5 working days" of Friday 2019-09-27: Sunday 09-29 was worked,
+//! // 10-01 to 10-07 were the National Day rest days.
 //! assert_eq!(cal.add_workdays(d(2019, 9, 27), 5)?, d(2019, 10, 10));
-//! assert!(cal.is_workday(d(2005, 12, 31))?); // a Saturday worked (國辦發明電〔2005〕35號)
 //! assert_eq!(cal.workdays_between(d(2019, 9, 27), d(2019, 10, 10))?, 5);
-//! let info = cal.day(d(2020, 2, 1))?; // the 2020 extension: no longer worked
-//! assert_eq!(info.notice.as_deref(), Some("國辦發明電〔2020〕1號"));
+//!
+//! // A moment is taken in China time; the deadline is 24:00 of the due day.
+//! let at = DateTime::parse_from_rfc3339("2019-09-26T20:00:00-04:00").unwrap();
+//! assert_eq!(cal.deadline(at, 5)?.to_rfc3339(), "2019-10-11T00:00:00+08:00");
+//!
+//! // Every day traces to its notice.
+//! let day = cal.day(d(2005, 12, 31))?;
+//! assert_eq!(day.kind, DayKind::AdjustedWorkday { name: "元旦".into() });
+//! assert_eq!(day.notice.as_deref(), Some("國辦發明電〔2005〕35號"));
+//!
+//! // Add 2027 (or a local arrangement) from a file, without a new release.
+//! let next_year = cal.with_overrides_toml(r#"
+//!     [coverage]
+//!     last = "2027-12-31"
+//!     [[notice]]
+//!     document = "example for 2027"
+//!     rest = [{ name = "元旦", from = "2027-01-01", to = "2027-01-03" }]
+//! "#)?;
+//! assert_eq!(next_year.covered().1, d(2027, 12, 31));
+//! assert!(cal.is_workday(d(2027, 1, 4)).is_err()); // outside the data: an error, never a guess
+//!
+//! // The counting rule is a setting.
+//! let lenient = cal.with_rule(CountingRule::NextWorkdayIsDayZero);
+//! assert_eq!(lenient.add_workdays(d(2019, 10, 5), 5)?, d(2019, 10, 14));
 //! # Ok::<(), govshare::calendar::CalendarError>(())
 //! ```
 

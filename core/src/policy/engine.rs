@@ -256,6 +256,79 @@ impl Engine {
         })
     }
 
+    /// The Cedar request and entities the engine evaluates first for `request`
+    /// (with its first candidate grant, if any): for debugging a pack, and for
+    /// measuring the engine against Cedar's own `is_authorized`.
+    pub fn cedar_inputs(
+        &self,
+        request: &AccessRequest,
+    ) -> Result<(Request, Entities), crate::Error> {
+        let dept = self.department(&request.department)?;
+        let res = self.resource(&request.resource)?;
+        let grants: Vec<&Grant> = self.registry.grants_for(&dept.id, &res.id).collect();
+        let entities = self.entities(dept, res, &grants)?;
+        let req = self.cedar_request(request, dept, res, grants.first().copied())?;
+        Ok((req, entities))
+    }
+
+    fn cedar_request(
+        &self,
+        req: &AccessRequest,
+        dept: &Department,
+        res: &Resource,
+        grant: Option<&Grant>,
+    ) -> Result<Request, PolicyError> {
+        let names = &self.pack.inner.names;
+        let fields = match &req.fields {
+            Some(f) if !f.is_empty() => f.as_slice(),
+            _ => res.fields.as_slice(),
+        };
+        let mut pairs = Vec::with_capacity(7);
+        pairs.push((
+            "method".to_owned(),
+            RestrictedExpression::new_string(method_str(req.method).to_owned()),
+        ));
+        pairs.push((
+            "purpose".to_owned(),
+            RestrictedExpression::new_string(req.purpose.clone()),
+        ));
+        pairs.push((
+            "fields".to_owned(),
+            RestrictedExpression::new_set(
+                fields
+                    .iter()
+                    .map(|f| RestrictedExpression::new_string(f.clone())),
+            ),
+        ));
+        pairs.push((
+            "network".to_owned(),
+            RestrictedExpression::new_string(network_str(req.network).to_owned()),
+        ));
+        pairs.push((
+            "certificate".to_owned(),
+            RestrictedExpression::new_string(req.certificate.clone()),
+        ));
+        pairs.push((
+            "at".to_owned(),
+            RestrictedExpression::new_long(req.at.timestamp()),
+        ));
+        if let Some(g) = grant {
+            pairs.push((
+                "grant".to_owned(),
+                RestrictedExpression::new_entity_uid(uid(&names.grant, &g.id)),
+            ));
+        }
+        let context = Context::from_pairs(pairs).map_err(eval_err)?;
+        Request::new(
+            uid(&names.department, &dept.id),
+            names.access.clone(),
+            uid(&names.resource, &res.id),
+            context,
+            None,
+        )
+        .map_err(eval_err)
+    }
+
     fn check_in_force(
         &self,
         at: DateTime<FixedOffset>,
@@ -318,62 +391,11 @@ impl Engine {
         res: &Resource,
         in_force: bool,
     ) -> Result<Decision, PolicyError> {
-        let names = &self.pack.inner.names;
         let grants: Vec<&Grant> = self.registry.grants_for(&dept.id, &res.id).collect();
         let entities = self.entities(dept, res, &grants)?;
-        let principal = uid(&names.department, &dept.id);
-        let resource = uid(&names.resource, &res.id);
-        let fields: Vec<&str> = match &req.fields {
-            Some(f) if !f.is_empty() => f.iter().map(String::as_str).collect(),
-            _ => res.fields.iter().map(String::as_str).collect(),
-        };
         let authorizer = Authorizer::new();
         let evaluate = |grant: Option<&Grant>| -> Result<Outcome, PolicyError> {
-            let mut pairs = vec![
-                (
-                    "method".to_owned(),
-                    RestrictedExpression::new_string(method_str(req.method).to_owned()),
-                ),
-                (
-                    "purpose".to_owned(),
-                    RestrictedExpression::new_string(req.purpose.clone()),
-                ),
-                (
-                    "fields".to_owned(),
-                    RestrictedExpression::new_set(
-                        fields
-                            .iter()
-                            .map(|f| RestrictedExpression::new_string((*f).to_owned())),
-                    ),
-                ),
-                (
-                    "network".to_owned(),
-                    RestrictedExpression::new_string(network_str(req.network).to_owned()),
-                ),
-                (
-                    "certificate".to_owned(),
-                    RestrictedExpression::new_string(req.certificate.clone()),
-                ),
-                (
-                    "at".to_owned(),
-                    RestrictedExpression::new_long(req.at.timestamp()),
-                ),
-            ];
-            if let Some(g) = grant {
-                pairs.push((
-                    "grant".to_owned(),
-                    RestrictedExpression::new_entity_uid(uid(&names.grant, &g.id)),
-                ));
-            }
-            let context = Context::from_pairs(pairs).map_err(eval_err)?;
-            let request = Request::new(
-                principal.clone(),
-                names.access.clone(),
-                resource.clone(),
-                context,
-                None,
-            )
-            .map_err(eval_err)?;
+            let request = self.cedar_request(req, dept, res, grant)?;
             let response = authorizer.is_authorized(&request, &self.pack.inner.policies, &entities);
             self.outcome(&response)
         };

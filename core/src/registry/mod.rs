@@ -5,6 +5,7 @@
 //! a well-formed registry may still break (SPEC §6) are findings, not errors.
 
 mod model;
+mod validate;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,6 +16,7 @@ pub use model::{
     BasicCategory, Certificate, Database, Department, DepartmentKind, Grant, GrantSource,
     Interface, Level, Method, Network, Resource, Role, Sensitivity, Sharing,
 };
+pub use validate::{Finding, FindingSeverity, validate};
 
 /// An error loading a registry. The registry is not built.
 #[derive(Debug, thiserror::Error)]
@@ -291,6 +293,12 @@ impl Registry {
             .departments
             .iter()
             .filter(move |d| d.has_role(role))
+    }
+
+    /// Catalog validation (SPEC §6): the findings, in document order. A
+    /// registry with findings still loads; errors break a rule of the measures.
+    pub fn validate(&self) -> Vec<Finding> {
+        validate::validate(self)
     }
 
     /// The document this registry was built from (plus added grants).

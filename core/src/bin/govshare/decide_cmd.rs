@@ -1,7 +1,11 @@
-//! `govshare decide` and `govshare validate` (SKELETON: the decisions issue fills these in).
+//! `govshare decide` and `govshare validate`.
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use govshare::policy::{AccessRequest, DecideOptions, Engine, PolicyPack};
+use govshare::registry::{FindingSeverity, Registry};
 
 /// Arguments of `govshare decide`.
 #[derive(Debug, clap::Args)]
@@ -14,6 +18,10 @@ pub struct DecideArgs {
     pub pack: Option<PathBuf>,
     /// Requests, one JSON object per line; `-` or absent for stdin.
     pub requests: Option<PathBuf>,
+    /// Evaluate moments outside the pack's validity (decisions say `in_force: false`)
+    /// instead of reporting them as errors.
+    #[arg(long)]
+    pub evaluate_out_of_force: bool,
 }
 
 /// Arguments of `govshare validate`.
@@ -24,12 +32,116 @@ pub struct ValidateArgs {
     pub registry: PathBuf,
 }
 
-/// Runs `govshare decide`.
-pub fn decide(_args: &DecideArgs) -> ExitCode {
-    crate::fail_with("cli.not_built", "`decide` is not built yet")
+fn load_registry(path: &PathBuf) -> Result<Registry, ExitCode> {
+    Registry::from_path(path).map_err(|e| crate::fail(&e.into()))
 }
 
-/// Runs `govshare validate`.
-pub fn validate(_args: &ValidateArgs) -> ExitCode {
-    crate::fail_with("cli.not_built", "`validate` is not built yet")
+fn error_line(line: usize, code: &str, message: &str) -> String {
+    serde_json::json!({"line": line, "error": {"code": code, "message": message}}).to_string()
+}
+
+/// Runs `govshare decide`: one SPEC §8 decision per input line, in order; a bad
+/// line gives `{"line": N, "error": {"code", "message"}}` and the others are
+/// still decided. Exit status 1 when any line failed.
+pub fn decide(args: &DecideArgs) -> ExitCode {
+    let registry = match load_registry(&args.registry) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let pack = match &args.pack {
+        Some(dir) => match PolicyPack::load(dir) {
+            Ok(p) => p,
+            Err(e) => return crate::fail(&e.into()),
+        },
+        None => PolicyPack::binzhou(),
+    };
+    let engine = match Engine::new(pack, registry) {
+        Ok(e) => e,
+        Err(e) => return crate::fail(&e),
+    };
+    let input: Box<dyn BufRead> = match &args.requests {
+        Some(p) if p.as_os_str() != "-" => match std::fs::File::open(p) {
+            Ok(f) => Box::new(BufReader::new(f)),
+            Err(e) => {
+                return crate::fail_with("cli.io", &format!("cannot read `{}`: {e}", p.display()));
+            }
+        },
+        _ => Box::new(BufReader::new(std::io::stdin().lock())),
+    };
+    let options = DecideOptions {
+        evaluate_out_of_force: args.evaluate_out_of_force,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed = false;
+    for (i, line) in input.lines().enumerate() {
+        let n = i + 1;
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                return crate::fail_with("cli.io", &format!("cannot read line {n}: {e}"));
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let text = match serde_json::from_str::<AccessRequest>(&line) {
+            Err(e) => {
+                failed = true;
+                error_line(n, "request.invalid_json", &e.to_string())
+            }
+            Ok(req) => match engine.decide_with(&req, options) {
+                Ok(d) => match serde_json::to_string(&d) {
+                    Ok(s) => s,
+                    Err(e) => error_line(n, "cli.serialize", &e.to_string()),
+                },
+                Err(e) => {
+                    failed = true;
+                    error_line(n, e.code(), &e.to_string())
+                }
+            },
+        };
+        if writeln!(out, "{text}").is_err() {
+            return crate::fail_with("cli.io", "cannot write to stdout");
+        }
+    }
+    if out.flush().is_err() {
+        return crate::fail_with("cli.io", "cannot write to stdout");
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs `govshare validate`: one finding (JSON) per line; exit status 1 when
+/// any finding is an error.
+pub fn validate(args: &ValidateArgs) -> ExitCode {
+    let registry = match load_registry(&args.registry) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let findings = registry.validate();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for f in &findings {
+        let Ok(text) = serde_json::to_string(f) else {
+            return crate::fail_with("cli.serialize", "cannot serialise a finding");
+        };
+        if writeln!(out, "{text}").is_err() {
+            return crate::fail_with("cli.io", "cannot write to stdout");
+        }
+    }
+    if out.flush().is_err() {
+        return crate::fail_with("cli.io", "cannot write to stdout");
+    }
+    if findings
+        .iter()
+        .any(|f| f.severity == FindingSeverity::Error)
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

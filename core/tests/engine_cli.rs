@@ -1,0 +1,154 @@
+//! `govshare decide` and `govshare validate` end to end.
+
+#![cfg(feature = "cli")]
+#![expect(clippy::unwrap_used, reason = "test helpers unwrap their fixtures")]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_govshare");
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../policies/binzhou/sample/registry.json"
+);
+const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/binzhou");
+
+fn tmp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("govshare-engine-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn lines(o: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(o.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+const GOOD: &str = r#"{"department":"city.civil-affairs","resource":"population.basic","method":"online_query","purpose":"social-assistance","network":"extranet","certificate":"BZ-0007","at":"2019-09-27T10:00:00+08:00"}"#;
+const DENY: &str = r#"{"department":"city.finance","resource":"public-security.criminal-records","method":"online_query","purpose":"budget-management","network":"extranet","certificate":"BZ-0004","at":"2019-09-27T10:00:00+08:00"}"#;
+
+#[test]
+fn decide_answers_every_line_in_order() {
+    let input = format!(
+        "{GOOD}\nnot json\n{}\n{DENY}\n{}\n",
+        GOOD.replace("city.civil-affairs", "city.nowhere"),
+        GOOD.replace("\"at\"", "\"when\"")
+    );
+    let file = tmp("requests.jsonl", &input);
+    let o = run(
+        &["decide", "--registry", SAMPLE, file.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = lines(&o);
+    assert_eq!(out.len(), 5);
+    assert_eq!(out[0]["decision"], "permit");
+    assert_eq!(out[0]["route"], "direct");
+    assert_eq!(out[0]["citations"], serde_json::json!(["5", "17"]));
+    assert_eq!(out[1]["line"], 2);
+    assert_eq!(out[1]["error"]["code"], "request.invalid_json");
+    assert_eq!(out[2]["line"], 3);
+    assert_eq!(out[2]["error"]["code"], "policy.unknown_department");
+    assert!(
+        out[2]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("city.nowhere")
+    );
+    assert_eq!(out[3]["decision"], "deny");
+    assert_eq!(out[3]["route"], "coordinate");
+    assert_eq!(out[4]["line"], 5);
+    assert!(
+        out[4]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("when")
+    );
+}
+
+#[test]
+fn decide_reads_stdin_and_a_pack_folder() {
+    let o = run(
+        &["decide", "--registry", SAMPLE, "--pack", PACK, "-"],
+        Some(&format!("{GOOD}\n\n{DENY}\n")),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = lines(&o);
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[1]["reasons"][0]["code"], "coordination_required");
+}
+
+#[test]
+fn decide_out_of_force_needs_the_flag() {
+    let late = GOOD.replace("2019-09-27", "2023-01-02");
+    let o = run(&["decide", "--registry", SAMPLE], Some(&late));
+    assert_eq!(lines(&o)[0]["error"]["code"], "policy.not_in_force");
+    let o = run(
+        &["decide", "--registry", SAMPLE, "--evaluate-out-of-force"],
+        Some(&late),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(lines(&o)[0]["in_force"], false);
+}
+
+#[test]
+fn decide_with_a_bad_registry_fails_whole() {
+    let o = run(&["decide", "--registry", "/nonexistent.json"], Some(GOOD));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("error[registry.io]"));
+}
+
+#[test]
+fn validate_prints_findings_and_exits_by_severity() {
+    let o = run(&["validate", "--registry", SAMPLE], None);
+    assert_eq!(o.status.code(), Some(0));
+    let out = lines(&o);
+    assert_eq!(out.len(), 3);
+    assert!(out.iter().all(|f| f["severity"] == "warning"));
+
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    doc["resources"][0]["sharing"] = "conditional".into();
+    let bad = tmp("bad-registry.json", &doc.to_string());
+    let o = run(&["validate", "--registry", bad.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    let out = lines(&o);
+    let f = out
+        .iter()
+        .find(|f| f["code"] == "basic_not_unconditional")
+        .unwrap();
+    assert_eq!(f["article"], "10");
+    assert_eq!(f["id"], "population.basic");
+    assert_eq!(f["severity"], "error");
+}

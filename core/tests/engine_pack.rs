@@ -1,0 +1,196 @@
+//! Pack loading (SPEC §7): the built-in pack, a pack on disk, and the errors an
+//! invalid pack gives (naming the file and the line).
+
+#![expect(clippy::unwrap_used, reason = "test helpers unwrap their fixtures")]
+
+use chrono::NaiveDate;
+use govshare::calendar::CountingRule;
+use govshare::policy::{PolicyError, PolicyPack};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/binzhou");
+
+fn files() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(DIR).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            let name = p.file_name().unwrap().to_str().unwrap().to_owned();
+            out.push((name, std::fs::read_to_string(&p).unwrap()));
+        }
+    }
+    out
+}
+
+fn with_file(name: &str, text: &str) -> Vec<(String, String)> {
+    let mut f: Vec<_> = files().into_iter().filter(|(n, _)| n != name).collect();
+    f.push((name.to_owned(), text.to_owned()));
+    f
+}
+
+#[test]
+fn manifest_has_the_binzhou_numbers() {
+    let pack = PolicyPack::binzhou();
+    let m = pack.manifest();
+    assert_eq!(m.name, "binzhou");
+    assert_eq!(pack.name(), "binzhou");
+    assert_eq!(m.valid_from, NaiveDate::from_ymd_opt(2017, 12, 6).unwrap());
+    assert_eq!(m.valid_until, NaiveDate::from_ymd_opt(2022, 11, 5).unwrap());
+    assert_eq!(m.reply_limit_workdays, 5);
+    assert_eq!(m.catalog_update_workdays, 15);
+    assert_eq!(m.counting_rule, CountingRule::Strict);
+    assert_eq!(m.severity.lateness_workdays, 10);
+    assert_eq!(m.severity.repeat_count, 3);
+    assert_eq!(m.severity.repeat_window_months, 12);
+    assert!(m.severity.sensitive_is_serious);
+}
+
+#[test]
+fn every_policy_is_annotated() {
+    let pack = PolicyPack::binzhou();
+    let mut n = 0;
+    for p in pack.policies().policies() {
+        n += 1;
+        for key in ["id", "article", "code", "zh", "en"] {
+            assert!(
+                p.annotation(key).is_some_and(|v| !v.is_empty()),
+                "{} lacks @{key}",
+                p.id()
+            );
+        }
+        assert_eq!(p.annotation("id"), Some(p.id().as_ref()));
+    }
+    assert!(n >= 20, "{n}");
+}
+
+#[test]
+fn the_pack_on_disk_is_the_built_in_one() {
+    let disk = PolicyPack::load(DIR).unwrap();
+    let built = PolicyPack::try_binzhou().unwrap();
+    assert_eq!(disk.manifest(), built.manifest());
+    let mut a: Vec<_> = disk
+        .policies()
+        .policies()
+        .map(|p| p.id().to_string())
+        .collect();
+    let mut b: Vec<_> = built
+        .policies()
+        .policies()
+        .map(|p| p.id().to_string())
+        .collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn an_attribute_the_schema_lacks_is_an_error_with_file_and_line() {
+    let text = format!(
+        "{}\n\n@id(\"bad\")\n@article(\"17\")\n@code(\"bad\")\n@route(\"none\")\n@zh(\"壞\")\n@en(\"bad\")\nforbid (principal, action == Gov::Action::\"access\", resource)\nwhen {{ principal.salary > 3 }};\n",
+        files()
+            .into_iter()
+            .find(|(n, _)| n == "checks.cedar")
+            .unwrap()
+            .1
+    );
+    let expected_line = text
+        .lines()
+        .position(|l| l.contains("principal.salary"))
+        .unwrap()
+        + 1;
+    let err = PolicyPack::from_files(with_file("checks.cedar", &text)).unwrap_err();
+    assert_eq!(err.code(), "policy.invalid_policy");
+    match &err {
+        PolicyError::InvalidPolicy {
+            file,
+            line,
+            message,
+        } => {
+            assert_eq!(file, "checks.cedar");
+            assert_eq!(*line, expected_line, "{message}");
+            assert!(message.contains("bad"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("checks.cedar"));
+}
+
+#[test]
+fn a_syntax_error_names_the_line() {
+    let text = "// header\n\n@id(\"x\")\npermit (principal, action, resource) when { principal.duties.contains( };\n";
+    let err = PolicyPack::from_files(with_file("checks.cedar", text)).unwrap_err();
+    match err {
+        PolicyError::InvalidPolicy { file, line, .. } => {
+            assert_eq!(file, "checks.cedar");
+            assert_eq!(line, 4);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn missing_annotations_and_bad_routes_are_errors() {
+    let base = "@id(\"p\")\n@article(\"17\")\n@code(\"p\")\n@route(\"direct\")\n@zh(\"甲\")\n@en(\"a\")\npermit (principal, action == Gov::Action::\"access\", resource);\n";
+    assert!(PolicyPack::from_files(with_file("checks.cedar", base)).is_ok());
+    for (from, to, needle) in [
+        ("@article(\"17\")\n", "", "@article"),
+        ("@id(\"p\")\n", "", "@id"),
+        ("@route(\"direct\")\n", "", "@route"),
+        ("@route(\"direct\")", "@route(\"sideways\")", "sideways"),
+        ("@route(\"direct\")", "@route(\"apply\")", "route"),
+        ("@article(\"17\")", "@article(\"Art. 17\")", "Art. 17"),
+        ("@zh(\"甲\")\n", "", "@zh"),
+    ] {
+        let text = base.replace(from, to);
+        let err = PolicyPack::from_files(with_file("checks.cedar", &text)).unwrap_err();
+        assert_eq!(err.code(), "policy.invalid_policy", "{from}");
+        assert!(err.to_string().contains(needle), "{needle}: {err}");
+    }
+    // Duplicate ids across files.
+    let dup = base.replace("@id(\"p\")", "@id(\"provider_own\")");
+    let err = PolicyPack::from_files(with_file("checks.cedar", &dup)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("duplicate policy id `provider_own`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn schema_and_manifest_errors_have_codes() {
+    let err = PolicyPack::from_files(with_file(
+        "schema.cedarschema",
+        "namespace Gov { entity ; }",
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), "policy.invalid_schema");
+    let m = files()
+        .into_iter()
+        .find(|(n, _)| n == "manifest.toml")
+        .unwrap()
+        .1;
+    let err = PolicyPack::from_files(with_file(
+        "manifest.toml",
+        &m.replace("reply_limit_workdays", "reply_days"),
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), "policy.invalid_manifest");
+    assert!(err.to_string().contains("reply_days"), "{err}");
+    let err = PolicyPack::from_files(with_file(
+        "manifest.toml",
+        &m.replace("2022-11-05", "2016-01-01"),
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), "policy.invalid_manifest");
+    let no_manifest: Vec<_> = files()
+        .into_iter()
+        .filter(|(n, _)| n != "manifest.toml")
+        .collect();
+    assert_eq!(
+        PolicyPack::from_files(no_manifest).unwrap_err().code(),
+        "policy.missing_file"
+    );
+    assert_eq!(
+        PolicyPack::load("/nonexistent/pack").unwrap_err().code(),
+        "policy.io"
+    );
+}
