@@ -572,6 +572,8 @@ pub fn event_log_json(text: &str) -> Checked {
         .map(|e| e.at)
         .max()
         .unwrap_or_else(|| at_china(2020, 6, 15, 10));
-    let as_of = as_of.checked_add_signed(Duration::days(30)).unwrap_or(as_of);
+    let as_of = as_of
+        .checked_add_signed(Duration::days(30))
+        .unwrap_or(as_of);
     event_log(engine, &events, as_of)
 }

@@ -5,7 +5,7 @@ use govshare::policy::{Answer, Effect, Route};
 use std::collections::BTreeSet;
 
 use govshare::audit::Auditor;
-use govshare::registry::Registry;
+use govshare::registry::{FindingSeverity, Registry};
 use govshare::workflow::{Event, Ledger};
 use serde::Deserialize;
 use serde_json::Value;
@@ -312,43 +312,61 @@ pub(crate) fn registry(c: &Case) -> Checked {
     })
 }
 
-/// Catalog validation (SPEC §6) has no Rust API yet: the case is skipped,
-/// visibly, until it has one.
-pub(crate) fn validate(_ctx: &Ctx, c: &Case) -> Checked {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[expect(
-        dead_code,
-        reason = "parsed to reject malformed vectors; no API to compare with yet"
-    )]
-    struct Input {
-        #[serde(default)]
-        registry: Option<Value>,
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidateInput {
+    #[serde(default)]
+    registry: Option<Value>,
+}
+
+#[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[serde(deny_unknown_fields)]
+struct FindingExpect {
+    article: String,
+    id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidateExpect {
+    /// The error findings, as a set of (article, id); warnings are not compared.
+    findings: Vec<FindingExpect>,
+}
+
+/// Catalog validation (SPEC §6): the error-severity findings, compared as a set.
+pub(crate) fn validate(ctx: &Ctx, c: &Case) -> Checked {
+    let input: ValidateInput = parse("input", &c.input)?;
+    let want: ValidateExpect = parse("expect", &c.expect)?;
+    let own;
+    let registry = match &input.registry {
+        Some(doc) => {
+            own = Registry::from_json_str(&doc.to_string())
+                .map_err(|e| Bad::Vector(format!("`input.registry` does not load: {e}")))?;
+            &own
+        }
+        None => engine(ctx)?.registry(),
+    };
+    let findings = registry.validate();
+    let got: BTreeSet<(String, String)> = findings
+        .iter()
+        .filter(|f| f.severity == FindingSeverity::Error)
+        .map(|f| (f.article.clone(), f.id.clone()))
+        .collect();
+    let want: BTreeSet<(String, String)> = want
+        .findings
+        .into_iter()
+        .map(|f| (f.article, f.id))
+        .collect();
+    let mut d = Diff::default();
+    let missing: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    if !missing.is_empty() {
+        d.push(format!("findings: missing {missing:?}"));
     }
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[expect(
-        dead_code,
-        reason = "parsed to reject malformed vectors; no API to compare with yet"
-    )]
-    struct Finding {
-        article: String,
-        id: String,
+    if !extra.is_empty() {
+        d.push(format!("findings: unexpected {extra:?}"));
     }
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[expect(
-        dead_code,
-        reason = "parsed to reject malformed vectors; no API to compare with yet"
-    )]
-    struct Expect {
-        findings: Vec<Finding>,
-    }
-    let _: Input = parse("input", &c.input)?;
-    let _: Expect = parse("expect", &c.expect)?;
-    Err(Bad::Skip(
-        "catalog validation (SPEC §6 findings) has no Rust API yet".to_owned(),
-    ))
+    Ok(d.finish(|| serde_json::to_string(&findings).unwrap_or_default()))
 }
 
 #[derive(Deserialize)]
