@@ -342,7 +342,6 @@ fn run_case(ctx: &Ctx, c: &Case) -> Outcome {
         Ok(Ok(())) => Outcome::Pass,
         Ok(Err(diff)) => Outcome::Fail(diff),
         Err(Bad::Vector(e)) => Outcome::Fail(format!("bad vector: {e}")),
-        Err(Bad::Skip(why)) => Outcome::Skip(why),
     }
 }
 
@@ -350,8 +349,6 @@ fn run_case(ctx: &Ctx, c: &Case) -> Outcome {
 pub(crate) enum Bad {
     /// The vector itself is malformed.
     Vector(String),
-    /// The case cannot run here (the API is not there yet).
-    Skip(String),
 }
 
 /// `Ok(Ok(()))` pass, `Ok(Err(diff))` fail, `Err(_)` not checked.
