@@ -2,6 +2,12 @@
 //! request through core's property checks (`govshare::props`), so that the
 //! properties the fuzz targets check run on every `cargo test`, without nightly.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: an unreadable seed directory is a test failure"
+)]
+
 use std::path::PathBuf;
 
 use govshare::props;
