@@ -82,6 +82,7 @@ function engineOf(name, doc) {
 }
 
 const cal = Calendar.china()
+const calOf = (inp) => ('overrides' in inp ? cal.withOverridesToml(inp.overrides) : cal)
 const opts = (inp) => ({ evaluateOutOfForce: inp.evaluate_out_of_force ?? false })
 
 const runners = {
@@ -103,17 +104,17 @@ const runners = {
   submission: question('mayRequireSubmission'),
   open_data: question('mayPublishOpenData'),
   deadline(name, doc, inp, want) {
-    fields('input', inp, ['at', 'workdays'])
+    fields('input', inp, ['at', 'workdays', 'overrides'])
     fields('expect', want, ['due', 'error'])
-    const got = expectError(want, () => cal.dueDate(inp.at, inp.workdays))
+    const got = expectError(want, () => calOf(inp).dueDate(inp.at, inp.workdays))
     if (got !== undefined && 'due' in want && ymd(got) !== want.due) {
       throw new Mismatch(`due: expected ${want.due}, got ${ymd(got)}`)
     }
   },
   is_workday(name, doc, inp, want) {
-    fields('input', inp, ['date'])
+    fields('input', inp, ['date', 'overrides'])
     fields('expect', want, ['workday', 'error'])
-    const got = expectError(want, () => cal.isWorkday(inp.date))
+    const got = expectError(want, () => calOf(inp).isWorkday(inp.date))
     if (got !== undefined && 'workday' in want && got !== want.workday) {
       throw new Mismatch(`workday: expected ${want.workday}, got ${got}`)
     }

@@ -147,18 +147,22 @@ CAL = govshare.Calendar.china()
 _date = datetime.date.fromisoformat
 
 
+def _cal(inp: dict[str, Any]) -> Any:
+    return CAL.with_overrides_toml(inp["overrides"]) if "overrides" in inp else CAL
+
+
 def run_deadline(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[str, Any]) -> None:
-    _fields("input", inp, {"at", "workdays"})
+    _fields("input", inp, {"at", "workdays", "overrides"})
     _fields("expect", want, {"due", "error"})
-    got = _expect_error(want, lambda: CAL.due_date(inp["at"], inp["workdays"]))
+    got = _expect_error(want, lambda: _cal(inp).due_date(inp["at"], inp["workdays"]))
     if got is not None and "due" in want and _date(want["due"]) != got:
         raise Mismatch(f"due: expected {want['due']}, got {got}")
 
 
 def run_is_workday(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[str, Any]) -> None:
-    _fields("input", inp, {"date"})
+    _fields("input", inp, {"date", "overrides"})
     _fields("expect", want, {"workday", "error"})
-    got = _expect_error(want, lambda: CAL.is_workday(_date(inp["date"])))
+    got = _expect_error(want, lambda: _cal(inp).is_workday(_date(inp["date"])))
     if got is not None and "workday" in want and want["workday"] != got:
         raise Mismatch(f"workday: expected {want['workday']}, got {got}")
 

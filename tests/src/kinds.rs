@@ -167,6 +167,20 @@ pub(crate) fn open_data(ctx: &Ctx, c: &Case) -> Checked {
 struct DeadlineInput {
     at: Moment,
     workdays: u32,
+    /// An override data file (TOML, `core/data/README.md`) added to the built-in calendar.
+    #[serde(default)]
+    overrides: Option<String>,
+}
+
+/// The built-in calendar, plus `overrides` when given.
+fn calendar(
+    ctx: &Ctx,
+    overrides: Option<&String>,
+) -> Result<govshare::calendar::WorkCalendar, govshare::Error> {
+    match overrides {
+        Some(text) => Ok(ctx.calendar.with_overrides_toml(text)?),
+        None => Ok(ctx.calendar.clone()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -181,10 +195,10 @@ struct DeadlineExpect {
 pub(crate) fn deadline(ctx: &Ctx, c: &Case) -> Checked {
     let input: DeadlineInput = parse("input", &c.input)?;
     let want: DeadlineExpect = parse("expect", &c.expect)?;
-    let got = ctx
-        .calendar
-        .due_date(input.at, input.workdays)
-        .map_err(govshare::Error::from);
+    let got = calendar(ctx, input.overrides.as_ref()).and_then(|cal| {
+        cal.due_date(input.at, input.workdays)
+            .map_err(govshare::Error::from)
+    });
     if let Some(code) = &want.error {
         return expect_error(code, got);
     }
@@ -202,6 +216,8 @@ pub(crate) fn deadline(ctx: &Ctx, c: &Case) -> Checked {
 #[serde(deny_unknown_fields)]
 struct IsWorkdayInput {
     date: Day,
+    #[serde(default)]
+    overrides: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -216,10 +232,8 @@ struct IsWorkdayExpect {
 pub(crate) fn is_workday(ctx: &Ctx, c: &Case) -> Checked {
     let input: IsWorkdayInput = parse("input", &c.input)?;
     let want: IsWorkdayExpect = parse("expect", &c.expect)?;
-    let got = ctx
-        .calendar
-        .is_workday(input.date)
-        .map_err(govshare::Error::from);
+    let got = calendar(ctx, input.overrides.as_ref())
+        .and_then(|cal| cal.is_workday(input.date).map_err(govshare::Error::from));
     if let Some(code) = &want.error {
         return expect_error(code, got);
     }
