@@ -6,6 +6,8 @@ pub mod audit;
 pub mod calendar;
 mod error;
 pub mod policy;
+#[cfg(feature = "props")]
+pub mod props;
 pub mod registry;
 pub mod workflow;
 
