@@ -64,6 +64,8 @@ struct Obligation {
 pub struct Ledger {
     snapshot: Engine,
     pending_grants: Vec<Grant>,
+    pending_ids: HashSet<String>,
+    pending_pairs: HashSet<(String, String)>,
     calendar: WorkCalendar,
     reply_limit: u32,
     catalog_limit: u32,
@@ -101,6 +103,8 @@ impl Ledger {
         Self {
             snapshot: engine,
             pending_grants: Vec::new(),
+            pending_ids: HashSet::new(),
+            pending_pairs: HashSet::new(),
             calendar,
             reply_limit,
             catalog_limit,
@@ -162,7 +166,11 @@ impl Ledger {
         if !self.pending_grants.is_empty() {
             let grants = std::mem::take(&mut self.pending_grants);
             match self.snapshot.registry().with_grants(grants.clone()) {
-                Ok(reg) => self.snapshot = self.snapshot.with_registry(reg),
+                Ok(reg) => {
+                    self.snapshot = self.snapshot.with_registry(reg);
+                    self.pending_ids.clear();
+                    self.pending_pairs.clear();
+                }
                 Err(_) => self.pending_grants = grants,
             }
         }
@@ -179,10 +187,10 @@ impl Ledger {
     /// created so far: the snapshot is rebuilt only when a new grant concerns that
     /// pair (grants on other pairs cannot change its decisions).
     pub(crate) fn engine_for(&mut self, department: &str, resource: &str) -> &Engine {
-        if self
-            .pending_grants
-            .iter()
-            .any(|g| g.department == department && g.resource == resource)
+        if !self.pending_pairs.is_empty()
+            && self
+                .pending_pairs
+                .contains(&(department.to_owned(), resource.to_owned()))
         {
             return self.engine_ref();
         }
@@ -449,7 +457,7 @@ impl Ledger {
                 if let Some(g) = grant
                     && !self.lenient
                     && self.snapshot.registry().grant(g).is_none()
-                    && !self.pending_grants.iter().any(|p| &p.id == g)
+                    && !self.pending_ids.contains(g)
                 {
                     return Err(WorkflowError::UnknownGrant {
                         event: id.to_owned(),
@@ -723,10 +731,8 @@ impl Ledger {
             })
             .collect();
         let base = format!("grant.{base}");
-        let taken = |g: &str| {
-            self.snapshot.registry().grant(g).is_some()
-                || self.pending_grants.iter().any(|p| p.id == g)
-        };
+        let taken =
+            |g: &str| self.snapshot.registry().grant(g).is_some() || self.pending_ids.contains(g);
         if !taken(&base) {
             return base;
         }
@@ -912,6 +918,9 @@ impl Ledger {
         applied.application = Some(self.app_state(&app, event.at));
         applied.irregularities = irregularities;
         if let Some(g) = &grant {
+            self.pending_ids.insert(g.id.clone());
+            self.pending_pairs
+                .insert((g.department.clone(), g.resource.clone()));
             self.pending_grants.push(g.clone());
         }
         applied.grant = grant;
