@@ -1,1 +1,19 @@
-//! Node bindings for govshare (SKELETON: filled in by the Node package issue).
+//! Node bindings for govshare (napi-rs v3): thin wrappers over the Rust API.
+//!
+//! JavaScript names are camelCase; the SPEC §8 wire objects (requests,
+//! decisions, registries, events, violations) keep their snake_case field names
+//! because they are the contract. Errors carry the core's stable `code`
+//! ([`error`]); dates follow [`dates`].
+
+mod audit;
+mod calendar;
+mod dates;
+mod engine;
+mod error;
+mod wire;
+mod workflow;
+
+pub use audit::{Auditor, audit, audit_async};
+pub use calendar::Calendar;
+pub use engine::Engine;
+pub use workflow::Ledger;

@@ -1,1 +1,32 @@
-//! Python bindings for govshare (SKELETON: filled in by the Python package issue).
+//! Python bindings for govshare: the native module `govshare._govshare`.
+//!
+//! Thin over the Rust API: SPEC §8 dicts go in through serde (pythonize), typed
+//! objects come out, and every error is raised from one place (`error.rs`). No
+//! rule lives here.
+
+mod calendar;
+mod convert;
+mod engine;
+mod error;
+mod workflow;
+
+use pyo3::prelude::*;
+
+/// The native part of the `govshare` package.
+#[pymodule]
+fn _govshare(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    error::register(m)?;
+    m.add_class::<calendar::Calendar>()?;
+    m.add_class::<calendar::Day>()?;
+    m.add_class::<calendar::Month>()?;
+    m.add_class::<engine::Engine>()?;
+    m.add_class::<engine::Decision>()?;
+    m.add_class::<engine::Reason>()?;
+    m.add_class::<engine::Answer>()?;
+    m.add_class::<engine::Finding>()?;
+    m.add_class::<workflow::Ledger>()?;
+    m.add_class::<workflow::Violation>()?;
+    m.add_function(wrap_pyfunction!(workflow::audit, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,352 @@
+//! `Engine`: access decisions over a registry and a policy pack (SPEC §2, §6).
+
+use std::sync::Arc;
+
+use govshare::policy::{AccessRequest, DecideOptions, Decision, Engine as CoreEngine, PolicyPack};
+use govshare::registry::{Registry, RegistryDoc, RegistryError};
+use napi::ScopedTask;
+use napi::Unknown;
+use napi::bindgen_prelude::{AsyncTask, Env};
+use napi_derive::napi;
+
+use crate::dates::{self, DateInput};
+use crate::error::{self, JsErr, Result, guard};
+use crate::wire::{self, JsonInput};
+
+/// Error code for a request object that does not fit SPEC §8.
+pub const INVALID_REQUEST: &str = "policy.invalid_request";
+
+/// The pack in `dir`, or the built-in Binzhou pack.
+fn pack_of(dir: Option<&str>) -> Result<PolicyPack> {
+    match dir {
+        None => PolicyPack::try_binzhou().map_err(error::core),
+        Some(dir) => PolicyPack::load(dir).map_err(error::core),
+    }
+}
+
+/// Parses and checks a registry given as JSON text or an object.
+fn registry_of(input: JsonInput) -> Result<Registry> {
+    match input {
+        JsonInput::Text(s) => Registry::from_json_str(&s).map_err(error::core),
+        JsonInput::Value(v) => {
+            let doc: RegistryDoc = serde_json::from_value(v)
+                .map_err(|e| error::core(RegistryError::Json(e.to_string())))?;
+            Registry::from_doc(doc).map_err(error::core)
+        }
+    }
+}
+
+/// What `Engine.loadAsync` / `fromFileAsync` read off the event loop.
+#[derive(Debug)]
+enum Source {
+    Json(JsonInput),
+    File(String),
+}
+
+fn build(source: Source, pack: Option<&str>) -> Result<CoreEngine> {
+    guard(|| {
+        let registry = match source {
+            Source::Json(input) => registry_of(input)?,
+            Source::File(path) => Registry::from_path(path).map_err(error::core)?,
+        };
+        CoreEngine::new(pack_of(pack)?, registry).map_err(error::core)
+    })
+}
+
+/// The decision engine: a policy pack (the built-in Binzhou pack unless a
+/// directory is given) over a registry snapshot. Immutable and cheap to share;
+/// the async methods run on the libuv thread pool.
+#[napi]
+#[derive(Debug, Clone)]
+pub struct Engine {
+    inner: Arc<CoreEngine>,
+}
+
+impl Engine {
+    /// The core engine.
+    pub fn inner(&self) -> &Arc<CoreEngine> {
+        &self.inner
+    }
+
+    /// Wraps a core engine.
+    pub fn from_core(inner: CoreEngine) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+}
+
+/// An engine over a registry given as JSON text or an object, and the pack in
+/// `pack` (default: Binzhou).
+pub fn build_from_json(input: JsonInput, pack: Option<&str>) -> Result<CoreEngine> {
+    build(Source::Json(input), pack)
+}
+
+/// Reads the requests (on the JS thread).
+fn requests_of(env: &Env, requests: Vec<Unknown<'_>>) -> Result<Vec<AccessRequest>> {
+    requests
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| wire::from_js(env, r, &format!("request {i}"), INVALID_REQUEST))
+        .collect()
+}
+
+/// Options of `decide`, `decideMany` and the Art. 13 / Art. 22 questions.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Evaluate a moment outside the pack's validity (Art. 33) instead of
+    /// throwing `policy.not_in_force`; the answer then says `in_force: false`.
+    pub evaluate_out_of_force: Option<bool>,
+}
+
+fn options_of(options: Option<&Options>) -> DecideOptions {
+    DecideOptions {
+        evaluate_out_of_force: options
+            .and_then(|o| o.evaluate_out_of_force)
+            .unwrap_or(false),
+    }
+}
+
+fn decide_all(
+    engine: &CoreEngine,
+    requests: &[AccessRequest],
+    options: DecideOptions,
+) -> Result<Vec<Decision>> {
+    guard(|| {
+        requests
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                engine.decide_with(r, options).map_err(|e| {
+                    let e = error::core(e);
+                    error::error(&e.status, format!("request {i}: {}", e.reason))
+                })
+            })
+            .collect()
+    })
+}
+
+#[napi]
+impl Engine {
+    /// An engine over `registry` (a SPEC §8 registry object or its JSON text)
+    /// and the pack in directory `pack` (default: the built-in Binzhou pack).
+    /// A malformed registry throws with `code` `registry.*`.
+    #[napi(
+        constructor,
+        ts_args_type = "registry: RegistryDoc | string, pack?: string"
+    )]
+    pub fn new(env: Env, registry: Unknown<'_>, pack: Option<String>) -> Result<Self> {
+        let input = wire::json_or_object(&env, registry)?;
+        let inner = build(Source::Json(input), pack.as_deref())?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// An engine over the registry file at `path` (JSON).
+    #[napi(factory)]
+    pub fn from_file(path: String, pack: Option<String>) -> Result<Self> {
+        let inner = build(Source::File(path), pack.as_deref())?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Like `new Engine(registry, pack)`, parsing, checking and indexing the
+    /// registry off the event loop.
+    #[napi(
+        ts_args_type = "registry: RegistryDoc | string, pack?: string",
+        ts_return_type = "Promise<Engine>"
+    )]
+    pub fn load_async(
+        env: Env,
+        registry: Unknown<'_>,
+        pack: Option<String>,
+    ) -> Result<AsyncTask<LoadTask>> {
+        let input = wire::json_or_object(&env, registry)?;
+        Ok(AsyncTask::new(LoadTask {
+            source: Some(Source::Json(input)),
+            pack,
+        }))
+    }
+
+    /// Like `Engine.fromFile(path, pack)`, off the event loop.
+    #[napi(ts_return_type = "Promise<Engine>")]
+    pub fn from_file_async(path: String, pack: Option<String>) -> AsyncTask<LoadTask> {
+        AsyncTask::new(LoadTask {
+            source: Some(Source::File(path)),
+            pack,
+        })
+    }
+
+    /// Decides one SPEC §8 access request (`at` may be a `Date`). A moment
+    /// outside the pack's validity throws `policy.not_in_force` unless
+    /// `options.evaluateOutOfForce`; an unknown department or resource throws
+    /// `policy.unknown_department` / `policy.unknown_resource`.
+    #[napi(
+        ts_args_type = "request: AccessRequest, options?: Options",
+        ts_return_type = "Decision"
+    )]
+    pub fn decide<'e>(
+        &self,
+        env: &'e Env,
+        request: Unknown<'_>,
+        options: Option<Options>,
+    ) -> Result<Unknown<'e>> {
+        let request: AccessRequest = wire::from_js(env, request, "request", INVALID_REQUEST)?;
+        let options = options_of(options.as_ref());
+        let decision = guard(|| {
+            self.inner
+                .decide_with(&request, options)
+                .map_err(error::core)
+        })?;
+        wire::to_js(env, &decision)
+    }
+
+    /// Art. 13: may `department` require a person or company to submit
+    /// `resource`? No (`allowed: false`) when it can already get it through the
+    /// platform. Returns `{ allowed, citations, reasons, in_force }`.
+    #[napi(
+        ts_args_type = "department: string, resource: string, at: DateInput, options?: Options",
+        ts_return_type = "Answer"
+    )]
+    pub fn may_require_submission<'e>(
+        &self,
+        env: &'e Env,
+        department: String,
+        resource: String,
+        at: DateInput<'_>,
+        options: Option<Options>,
+    ) -> Result<Unknown<'e>> {
+        let at = dates::instant(&at)?;
+        let options = options_of(options.as_ref());
+        let answer = guard(|| {
+            self.inner
+                .may_require_submission_with(&department, &resource, at, options)
+                .map_err(error::core)
+        })?;
+        wire::to_js(env, &answer)
+    }
+
+    /// Art. 22: may `department` publish `resource` on the public data open
+    /// platform? Returns `{ allowed, citations, reasons, in_force }`.
+    #[napi(
+        ts_args_type = "department: string, resource: string, at: DateInput, options?: Options",
+        ts_return_type = "Answer"
+    )]
+    pub fn may_publish_open_data<'e>(
+        &self,
+        env: &'e Env,
+        department: String,
+        resource: String,
+        at: DateInput<'_>,
+        options: Option<Options>,
+    ) -> Result<Unknown<'e>> {
+        let at = dates::instant(&at)?;
+        let options = options_of(options.as_ref());
+        let answer = guard(|| {
+            self.inner
+                .may_publish_open_data_with(&department, &resource, at, options)
+                .map_err(error::core)
+        })?;
+        wire::to_js(env, &answer)
+    }
+
+    /// The registry snapshot, as a SPEC §8 object.
+    #[napi(ts_return_type = "RegistryDoc")]
+    pub fn registry<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        wire::to_js(env, self.inner.registry().doc())
+    }
+
+    /// The pack's manifest: name, title, validity, the limits it sets.
+    #[napi(ts_return_type = "Record<string, unknown>")]
+    pub fn manifest<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        wire::to_js(env, self.inner.pack().manifest())
+    }
+
+    /// Decides many requests, in order. Throws on the first request that cannot
+    /// be decided, naming its index.
+    #[napi(
+        ts_args_type = "requests: AccessRequest[], options?: Options",
+        ts_return_type = "Decision[]"
+    )]
+    pub fn decide_many<'e>(
+        &self,
+        env: &'e Env,
+        requests: Vec<Unknown<'_>>,
+        options: Option<Options>,
+    ) -> Result<Unknown<'e>> {
+        let requests = requests_of(env, requests)?;
+        let decisions = decide_all(&self.inner, &requests, options_of(options.as_ref()))?;
+        wire::to_js(env, &decisions)
+    }
+
+    /// `decideMany` off the event loop: the requests are read now, decided on
+    /// the thread pool, and the promise resolves with the decisions.
+    #[napi(
+        ts_args_type = "requests: AccessRequest[], options?: Options",
+        ts_return_type = "Promise<Decision[]>"
+    )]
+    pub fn decide_many_async(
+        &self,
+        env: Env,
+        requests: Vec<Unknown<'_>>,
+        options: Option<Options>,
+    ) -> Result<AsyncTask<DecideManyTask>> {
+        let requests = requests_of(&env, requests)?;
+        Ok(AsyncTask::new(DecideManyTask {
+            engine: Arc::clone(&self.inner),
+            requests,
+            options: options_of(options.as_ref()),
+        }))
+    }
+}
+
+/// `Engine.loadAsync` / `Engine.fromFileAsync`.
+#[derive(Debug)]
+pub struct LoadTask {
+    source: Option<Source>,
+    pack: Option<String>,
+}
+
+impl<'t> ScopedTask<'t> for LoadTask {
+    type Output = std::result::Result<CoreEngine, JsErr>;
+    type JsValue = Engine;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(match self.source.take() {
+            Some(source) => build(source, self.pack.as_deref()),
+            None => Err(error::error(error::PANIC, "load task computed twice")),
+        })
+    }
+
+    fn resolve(&mut self, env: &'t Env, output: Self::Output) -> napi::Result<Engine> {
+        output
+            .map(|e| Engine { inner: Arc::new(e) })
+            .map_err(|e| error::reject(*env, e))
+    }
+}
+
+/// `Engine.decideManyAsync`.
+#[derive(Debug)]
+pub struct DecideManyTask {
+    engine: Arc<CoreEngine>,
+    requests: Vec<AccessRequest>,
+    options: DecideOptions,
+}
+
+impl<'t> ScopedTask<'t> for DecideManyTask {
+    type Output = std::result::Result<Vec<Decision>, JsErr>;
+    type JsValue = Unknown<'t>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(decide_all(&self.engine, &self.requests, self.options))
+    }
+
+    fn resolve(&mut self, env: &'t Env, output: Self::Output) -> napi::Result<Unknown<'t>> {
+        output
+            .and_then(|d| wire::to_js(env, &d))
+            .map_err(|e| error::reject(*env, e))
+    }
+}

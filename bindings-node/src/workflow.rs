@@ -1,0 +1,138 @@
+//! `Ledger`: applications and obligations over the event log (SPEC §4).
+
+use govshare::workflow::{Event, Ledger as CoreLedger};
+use napi::Unknown;
+use napi::bindgen_prelude::Env;
+use napi_derive::napi;
+
+use crate::calendar::Calendar;
+use crate::dates::{self, DateInput};
+use crate::engine::Engine;
+use crate::error::{self, Result, guard};
+use crate::wire;
+
+/// Error code for an event object that does not fit SPEC §8.
+pub const INVALID_EVENT: &str = "workflow.invalid_event";
+
+/// Reads one event (on the JS thread); `index` names it in errors.
+pub fn event_of(env: &Env, v: Unknown<'_>, index: Option<usize>) -> Result<Event> {
+    let what = index.map_or_else(|| "event".to_owned(), |i| format!("event {i}"));
+    wire::from_js(env, v, &what, INVALID_EVENT)
+}
+
+/// Reads a list of events (on the JS thread).
+pub fn events_of(env: &Env, events: Vec<Unknown<'_>>) -> Result<Vec<Event>> {
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| event_of(env, e, Some(i)))
+        .collect()
+}
+
+/// A strict ledger: applies SPEC §8 events one at a time. An event that does
+/// not fit the state it meets throws (`workflow.*`, naming the event, the rule
+/// and the state) and changes nothing.
+#[napi]
+#[derive(Debug)]
+pub struct Ledger {
+    inner: CoreLedger,
+}
+
+#[napi]
+impl Ledger {
+    /// A ledger over `engine`'s pack and registry; due dates are counted with
+    /// `calendar` (default: the built-in China calendar) under the pack's
+    /// counting rule.
+    #[napi(constructor)]
+    pub fn new(engine: &Engine, calendar: Option<&Calendar>) -> Result<Self> {
+        guard(|| {
+            let mut inner = CoreLedger::new(engine.inner().as_ref().clone());
+            if let Some(c) = calendar {
+                inner = inner.with_calendar(c.inner());
+            }
+            Ok(Self { inner })
+        })
+    }
+
+    /// Applies one event (`at` may be a `Date`); returns what it did
+    /// (`Applied`: the event id, the application or obligations it touched).
+    #[napi(
+        ts_args_type = "event: Event",
+        ts_return_type = "Record<string, unknown>"
+    )]
+    pub fn apply<'e>(&mut self, env: &'e Env, event: Unknown<'_>) -> Result<Unknown<'e>> {
+        let event = event_of(env, event, None)?;
+        let applied = guard(|| self.inner.apply(&event).map_err(error::core))?;
+        wire::to_js(env, &applied)
+    }
+
+    /// Applies events in order; stops at the first rejected one (the events
+    /// before it stay applied) and throws naming its index.
+    #[napi(
+        ts_args_type = "events: Event[]",
+        ts_return_type = "Record<string, unknown>[]"
+    )]
+    pub fn apply_all<'e>(&mut self, env: &'e Env, events: Vec<Unknown<'_>>) -> Result<Unknown<'e>> {
+        let events = events_of(env, events)?;
+        let applied = guard(|| {
+            events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    self.inner.apply(e).map_err(|err| {
+                        let err = error::core(err);
+                        error::error(&err.status, format!("event {i}: {}", err.reason))
+                    })
+                })
+                .collect::<Result<Vec<_>>>()
+        })?;
+        wire::to_js(env, &applied)
+    }
+
+    /// Every application and obligation as of `asOf` (a `Date` or string):
+    /// `{ as_of, applications: [...], obligations: [...] }`, with due dates and
+    /// lateness in working days.
+    #[napi(ts_return_type = "LedgerState")]
+    pub fn state<'e>(&self, env: &'e Env, as_of: DateInput<'_>) -> Result<Unknown<'e>> {
+        let as_of = dates::instant(&as_of)?;
+        let state = guard(|| Ok(self.inner.state(as_of)))?;
+        wire::to_js(env, &state)
+    }
+
+    /// Art. 20: while `resource`'s data is being verified, must a person who
+    /// has shown valid proof (`proofValid`) be served as usual?
+    #[napi(ts_return_type = "Record<string, unknown>")]
+    pub fn must_serve<'e>(
+        &self,
+        env: &'e Env,
+        resource: String,
+        proof_valid: bool,
+        at: DateInput<'_>,
+    ) -> Result<Unknown<'e>> {
+        let at = dates::instant(&at)?;
+        let answer = guard(|| Ok(self.inner.must_serve(&resource, proof_valid, at)))?;
+        wire::to_js(env, &answer)
+    }
+
+    /// An engine over the registry plus the grants approvals created so far
+    /// (a decision after an approval is `granted`).
+    #[napi]
+    pub fn engine(&self) -> Result<Engine> {
+        guard(|| Ok(Engine::from_core(self.inner.engine())))
+    }
+
+    /// Hands back and forgets finished applications and fulfilled obligations
+    /// (`{ applications, obligations }`), to keep a long-running ledger small.
+    #[napi(ts_return_type = "LedgerState")]
+    pub fn drain<'e>(&mut self, env: &'e Env) -> Result<Unknown<'e>> {
+        let drained = guard(|| Ok(self.inner.drain()))?;
+        wire::to_js(env, &drained)
+    }
+
+    /// How many log positions were counted (events without an `id` get their
+    /// 1-based position as id).
+    #[napi(getter)]
+    pub fn position(&self) -> i64 {
+        i64::try_from(self.inner.position()).unwrap_or(i64::MAX)
+    }
+}

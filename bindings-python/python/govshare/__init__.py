@@ -1,0 +1,45 @@
+"""govshare: Chinese government information-resource sharing rules, from Rust.
+
+Everything here is the native module ``govshare._govshare``; this file only
+re-exports it. No rule lives in Python.
+"""
+
+from ._govshare import (
+    Answer,
+    Calendar,
+    CalendarError,
+    Day,
+    Decision,
+    Engine,
+    Finding,
+    GovShareError,
+    Ledger,
+    Month,
+    PolicyError,
+    Reason,
+    RegistryError,
+    Violation,
+    WorkflowError,
+    __version__,
+    audit,
+)
+
+__all__ = [
+    "Answer",
+    "Calendar",
+    "CalendarError",
+    "Day",
+    "Decision",
+    "Engine",
+    "Finding",
+    "GovShareError",
+    "Ledger",
+    "Month",
+    "PolicyError",
+    "Reason",
+    "RegistryError",
+    "Violation",
+    "WorkflowError",
+    "__version__",
+    "audit",
+]

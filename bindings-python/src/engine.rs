@@ -1,0 +1,440 @@
+//! `govshare.Engine`, `govshare.Decision`, `govshare.Reason` (SPEC §2, §8).
+
+use std::sync::Arc;
+
+use govshare::policy::{AccessRequest, DecideOptions, PolicyPack};
+use govshare::registry::{Registry, RegistryDoc, RegistryError};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::convert::{self, to_moment, wire_name};
+use crate::error::{self, Input};
+
+/// Loads a registry from a dict, a JSON string or a path (`str` or `os.PathLike`).
+/// A string whose first non-blank character is `{` is JSON; any other string is a
+/// path.
+pub fn load_registry(obj: &Bound<'_, PyAny>) -> PyResult<Registry> {
+    let py = obj.py();
+    if obj.is_instance_of::<PyDict>() {
+        let doc: RegistryDoc =
+            convert::from_py(obj).map_err(|d| error::core(py, RegistryError::Json(d)))?;
+        return Registry::from_doc(doc).map_err(|e| error::core(py, e));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        let s = s.to_cow()?;
+        if s.trim_start().starts_with('{') {
+            return Registry::from_json_str(&s).map_err(|e| error::core(py, e));
+        }
+        return Registry::from_path(&*s).map_err(|e| error::core(py, e));
+    }
+    if let Ok(path) = obj.extract::<std::path::PathBuf>() {
+        return Registry::from_path(path).map_err(|e| error::core(py, e));
+    }
+    Err(PyTypeError::new_err(format!(
+        "registry must be a dict, a JSON string or a path, not {}",
+        obj.get_type().name()?
+    )))
+}
+
+/// Loads a pack from a folder path; `None` is the built-in Binzhou pack.
+fn load_pack(obj: Option<&Bound<'_, PyAny>>) -> PyResult<PolicyPack> {
+    match obj {
+        None => Ok(PolicyPack::binzhou()),
+        Some(obj) if obj.is_none() => Ok(PolicyPack::binzhou()),
+        Some(obj) => {
+            let path: std::path::PathBuf = obj.extract().map_err(|_| {
+                PyTypeError::new_err("pack must be a path to a policy pack folder, or None")
+            })?;
+            PolicyPack::load(path).map_err(|e| error::core(obj.py(), e))
+        }
+    }
+}
+
+/// The decision engine: a policy pack over a registry snapshot. Immutable and safe
+/// to share between threads.
+#[pyclass(frozen, module = "govshare", name = "Engine")]
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<govshare::policy::Engine>,
+}
+
+impl Engine {
+    fn requests(list: &Bound<'_, PyAny>) -> PyResult<Vec<AccessRequest>> {
+        let mut out = Vec::new();
+        for (i, item) in list.try_iter()?.enumerate() {
+            out.push(convert::input(&item?, Input::Request, Some(i))?);
+        }
+        Ok(out)
+    }
+}
+
+#[pymethods]
+impl Engine {
+    /// An engine over `registry` (a dict, JSON string or path) with the pack at
+    /// `pack` (a folder path; the built-in Binzhou pack when `None`).
+    #[new]
+    #[pyo3(signature = (registry, pack = None))]
+    fn new(registry: &Bound<'_, PyAny>, pack: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let py = registry.py();
+        let registry = load_registry(registry)?;
+        let pack = load_pack(pack)?;
+        let inner =
+            govshare::policy::Engine::new(pack, registry).map_err(|e| error::to_py(py, &e))?;
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Decides one SPEC §8 access request (a dict). Outside the pack's validity
+    /// this raises `PolicyError` (`policy.not_in_force`) unless
+    /// `evaluate_out_of_force` is set; the decision then says `in_force=False`.
+    #[pyo3(signature = (request, *, evaluate_out_of_force = false))]
+    fn decide(
+        &self,
+        request: &Bound<'_, PyAny>,
+        evaluate_out_of_force: bool,
+    ) -> PyResult<Decision> {
+        let py = request.py();
+        let request: AccessRequest = convert::input(request, Input::Request, None)?;
+        let options = DecideOptions {
+            evaluate_out_of_force,
+        };
+        self.inner
+            .decide_with(&request, options)
+            .map(|inner| Decision { inner })
+            .map_err(|e| error::to_py(py, &e))
+    }
+
+    /// Decides every request of an iterable, in order, without holding the GIL
+    /// while deciding. A bad request raises, naming its index.
+    #[pyo3(signature = (requests, *, evaluate_out_of_force = false))]
+    fn decide_many(
+        &self,
+        py: Python<'_>,
+        requests: &Bound<'_, PyAny>,
+        evaluate_out_of_force: bool,
+    ) -> PyResult<Vec<Decision>> {
+        let requests = Self::requests(requests)?;
+        let engine = Arc::clone(&self.inner);
+        let options = DecideOptions {
+            evaluate_out_of_force,
+        };
+        let results = py.detach(move || {
+            requests
+                .iter()
+                .map(|r| engine.decide_with(r, options))
+                .collect::<Vec<_>>()
+        });
+        results
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.map(|inner| Decision { inner })
+                    .map_err(|e| error::to_py_at(py, &e, "request", i))
+            })
+            .collect()
+    }
+
+    /// Art. 13: may `department` require a person or company to submit
+    /// `resource` at `at`? No when it can already get it through the platform.
+    #[pyo3(signature = (department, resource, at, *, evaluate_out_of_force = false))]
+    fn may_require_submission(
+        &self,
+        py: Python<'_>,
+        department: &str,
+        resource: &str,
+        at: &Bound<'_, PyAny>,
+        evaluate_out_of_force: bool,
+    ) -> PyResult<Answer> {
+        let at = to_moment(at, "at")?;
+        let options = DecideOptions {
+            evaluate_out_of_force,
+        };
+        self.inner
+            .may_require_submission_with(department, resource, at, options)
+            .map(|inner| Answer { inner })
+            .map_err(|e| error::to_py(py, &e))
+    }
+
+    /// Art. 22: may `department` publish `resource` on the open data platform?
+    #[pyo3(signature = (department, resource, at, *, evaluate_out_of_force = false))]
+    fn may_publish_open_data(
+        &self,
+        py: Python<'_>,
+        department: &str,
+        resource: &str,
+        at: &Bound<'_, PyAny>,
+        evaluate_out_of_force: bool,
+    ) -> PyResult<Answer> {
+        let at = to_moment(at, "at")?;
+        let options = DecideOptions {
+            evaluate_out_of_force,
+        };
+        self.inner
+            .may_publish_open_data_with(department, resource, at, options)
+            .map(|inner| Answer { inner })
+            .map_err(|e| error::to_py(py, &e))
+    }
+
+    /// Catalog validation (SPEC §6): the rules this registry breaks, each a
+    /// `Finding` with its article and the id it concerns (empty when clean).
+    fn validate(&self) -> Vec<Finding> {
+        self.inner
+            .registry()
+            .validate()
+            .into_iter()
+            .map(|inner| Finding { inner })
+            .collect()
+    }
+
+    /// The registry snapshot as a SPEC §8 dict.
+    fn registry<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, self.inner.registry().doc())
+    }
+
+    /// The pack's manifest as a dict.
+    fn manifest<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, self.inner.pack().manifest())
+    }
+
+    fn __repr__(&self) -> String {
+        let reg = self.inner.registry();
+        format!(
+            "<govshare.Engine pack={} departments={} resources={} grants={}>",
+            self.inner.pack().manifest().name,
+            reg.departments().len(),
+            reg.resources().len(),
+            reg.grants().len()
+        )
+    }
+}
+
+/// One article-backed reason behind a decision.
+#[pyclass(frozen, module = "govshare", name = "Reason")]
+#[derive(Debug, Clone)]
+pub struct Reason {
+    inner: govshare::policy::Reason,
+}
+
+#[pymethods]
+impl Reason {
+    /// The article, e.g. `"17"`, `"4(2)"`.
+    #[getter]
+    fn article(&self) -> &str {
+        &self.inner.article
+    }
+    /// A stable code, e.g. `certificate_invalid`.
+    #[getter]
+    fn code(&self) -> &str {
+        &self.inner.code
+    }
+    /// The Chinese message.
+    #[getter]
+    fn zh(&self) -> &str {
+        &self.inner.zh
+    }
+    /// The English message.
+    #[getter]
+    fn en(&self) -> &str {
+        &self.inner.en
+    }
+    /// The SPEC §8 dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.inner)
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Self>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Reason(article={:?}, code={:?}, en={:?})",
+            self.inner.article, self.inner.code, self.inner.en
+        )
+    }
+}
+
+/// A decision (SPEC §8): permit or deny, the route, the articles behind it.
+#[pyclass(frozen, module = "govshare", name = "Decision")]
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub(crate) inner: govshare::policy::Decision,
+}
+
+#[pymethods]
+impl Decision {
+    /// `"permit"` or `"deny"`.
+    #[getter]
+    fn decision(&self) -> String {
+        wire_name(&self.inner.decision)
+    }
+    /// `"direct"`, `"granted"`, `"apply"`, `"coordinate"` or `"none"`.
+    #[getter]
+    fn route(&self) -> String {
+        wire_name(&self.inner.route)
+    }
+    /// The articles that determined the decision (never empty).
+    #[getter]
+    fn citations(&self) -> Vec<String> {
+        self.inner.citations.clone()
+    }
+    /// The grant used, for route `granted`.
+    #[getter]
+    fn grant(&self) -> Option<&str> {
+        self.inner.grant.as_deref()
+    }
+    /// False when evaluated outside the pack's validity on request.
+    #[getter]
+    fn in_force(&self) -> bool {
+        self.inner.in_force
+    }
+    /// Why, article by article.
+    #[getter]
+    fn reasons(&self) -> Vec<Reason> {
+        self.inner
+            .reasons
+            .iter()
+            .map(|r| Reason { inner: r.clone() })
+            .collect()
+    }
+    /// Whether the decision is a permit.
+    #[getter]
+    fn permitted(&self) -> bool {
+        self.inner.decision == govshare::policy::Effect::Permit
+    }
+    /// Exactly the SPEC §8 decision JSON, as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.inner)
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Self>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Decision(decision={:?}, route={:?}, citations={:?}, grant={:?})",
+            wire_name(&self.inner.decision),
+            wire_name(&self.inner.route),
+            self.inner.citations,
+            self.inner.grant
+        )
+    }
+}
+
+/// A yes/no answer with the articles behind it (Art. 13, Art. 22).
+#[pyclass(frozen, module = "govshare", name = "Answer")]
+#[derive(Debug, Clone)]
+pub struct Answer {
+    inner: govshare::policy::Answer,
+}
+
+#[pymethods]
+impl Answer {
+    /// The answer to the question asked.
+    #[getter]
+    fn allowed(&self) -> bool {
+        self.inner.allowed
+    }
+    /// The articles that determined it (never empty).
+    #[getter]
+    fn citations(&self) -> Vec<String> {
+        self.inner.citations.clone()
+    }
+    /// Why, article by article.
+    #[getter]
+    fn reasons(&self) -> Vec<Reason> {
+        self.inner
+            .reasons
+            .iter()
+            .map(|r| Reason { inner: r.clone() })
+            .collect()
+    }
+    /// False when evaluated outside the pack's validity on request.
+    #[getter]
+    fn in_force(&self) -> bool {
+        self.inner.in_force
+    }
+    /// The wire form: `allowed`, `citations`, `reasons`, `in_force`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.inner)
+    }
+    fn __bool__(&self) -> bool {
+        self.inner.allowed
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Self>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Answer(allowed={}, citations={:?})",
+            if self.inner.allowed { "True" } else { "False" },
+            self.inner.citations
+        )
+    }
+}
+
+/// One catalog validation finding (SPEC §6).
+#[pyclass(frozen, module = "govshare", name = "Finding")]
+#[derive(Debug, Clone)]
+pub struct Finding {
+    inner: govshare::registry::Finding,
+}
+
+#[pymethods]
+impl Finding {
+    /// The article, e.g. `"10"`.
+    #[getter]
+    fn article(&self) -> &str {
+        &self.inner.article
+    }
+    /// `"error"` or `"warning"`.
+    #[getter]
+    fn severity(&self) -> String {
+        wire_name(&self.inner.severity)
+    }
+    /// `department`, `resource`, `grant` or `registry`.
+    #[getter]
+    fn kind(&self) -> &str {
+        &self.inner.kind
+    }
+    /// The id concerned (empty for `registry` findings).
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+    /// A stable code, e.g. `basic_not_unconditional`.
+    #[getter]
+    fn code(&self) -> &str {
+        &self.inner.code
+    }
+    /// The Chinese message.
+    #[getter]
+    fn zh(&self) -> &str {
+        &self.inner.zh
+    }
+    /// The English message.
+    #[getter]
+    fn en(&self) -> &str {
+        &self.inner.en
+    }
+    /// The wire form, as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.inner)
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Self>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Finding(article={:?}, code={:?}, {} {:?})",
+            self.inner.article, self.inner.code, self.inner.kind, self.inner.id
+        )
+    }
+}

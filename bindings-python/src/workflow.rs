@@ -1,0 +1,233 @@
+//! `govshare.Ledger`, `govshare.audit` and `govshare.Violation` (SPEC §4, §5, §8).
+
+use std::sync::Arc;
+
+use govshare::audit::Violation as CoreViolation;
+use govshare::workflow::Event;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+
+use crate::calendar::Calendar;
+use crate::convert::{self, from_date, to_moment, wire_name};
+use crate::engine::{Engine, load_registry};
+use crate::error::{self, Input};
+
+/// The applications and obligations driven by an event log. `apply` either
+/// applies an event or raises `WorkflowError` naming the event and the state it
+/// met; a rejected event changes nothing.
+#[pyclass(module = "govshare", name = "Ledger")]
+#[derive(Debug)]
+pub struct Ledger {
+    inner: govshare::workflow::Ledger,
+}
+
+fn events(list: &Bound<'_, PyAny>) -> PyResult<Vec<Event>> {
+    let mut out = Vec::new();
+    for (i, item) in list.try_iter()?.enumerate() {
+        out.push(convert::input(&item?, Input::Event, Some(i))?);
+    }
+    Ok(out)
+}
+
+#[pymethods]
+impl Ledger {
+    /// A ledger over `engine`'s pack and registry; due dates are counted with
+    /// `calendar` (the built-in China calendar when `None`).
+    #[new]
+    #[pyo3(signature = (engine, calendar = None))]
+    fn new(engine: PyRef<'_, Engine>, calendar: Option<PyRef<'_, Calendar>>) -> Self {
+        let mut inner = govshare::workflow::Ledger::new((*engine.inner).clone());
+        if let Some(cal) = calendar {
+            inner = inner.with_calendar(&cal.inner);
+        }
+        Self { inner }
+    }
+
+    /// Applies one SPEC §8 event (a dict) and returns what it changed, as a dict
+    /// (`event`, `kind`, `application`, `grant`, `opened`, `closed`,
+    /// `irregularities`).
+    fn apply<'py>(&mut self, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = event.py();
+        let event: Event = convert::input(event, Input::Event, None)?;
+        let applied = self.inner.apply(&event).map_err(|e| error::to_py(py, &e))?;
+        convert::to_py(py, &applied)
+    }
+
+    /// Every application and obligation as of `as_of` (an aware `datetime` or an
+    /// RFC 3339 string), as a dict (`as_of`, `applications`, `obligations`).
+    fn state<'py>(&self, as_of: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = as_of.py();
+        let as_of = to_moment(as_of, "as_of")?;
+        convert::to_py(py, &self.inner.state(as_of))
+    }
+
+    /// Art. 20: while `resource`'s data is disputed, must a person who has shown
+    /// valid proof (`proof_valid`) be served as usual at `at`? A dict with
+    /// `must_serve`, `disputed`, `citations`, `zh`, `en`, ….
+    fn must_serve<'py>(
+        &self,
+        resource: &str,
+        proof_valid: bool,
+        at: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = at.py();
+        let at = to_moment(at, "at")?;
+        convert::to_py(py, &self.inner.must_serve(resource, proof_valid, at))
+    }
+
+    /// An engine over the registry plus the grants approvals have created so far.
+    #[getter]
+    fn engine(&self) -> Engine {
+        Engine {
+            inner: Arc::new(self.inner.engine()),
+        }
+    }
+
+    /// How many log positions have been counted (applied or rejected).
+    #[getter]
+    fn position(&self) -> u64 {
+        self.inner.position()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<govshare.Ledger at position {}>", self.inner.position())
+    }
+}
+
+/// Audits an event log (an iterable of SPEC §8 event dicts) as of `as_of`: every
+/// violation with its category, article, responsible department, severity,
+/// consequences, due date and events. `registry_or_engine` is an `Engine`, or a
+/// registry (dict, JSON string or path) used with the built-in pack. The events
+/// are read first; the audit itself runs without holding the GIL.
+#[pyfunction]
+#[pyo3(signature = (registry_or_engine, events, as_of))]
+pub fn audit(
+    py: Python<'_>,
+    registry_or_engine: &Bound<'_, PyAny>,
+    events: &Bound<'_, PyAny>,
+    as_of: &Bound<'_, PyAny>,
+) -> PyResult<Vec<Violation>> {
+    let engine = match registry_or_engine.cast::<Engine>() {
+        Ok(e) => (*e.get().inner).clone(),
+        Err(_) => {
+            if registry_or_engine.is_none() {
+                return Err(PyTypeError::new_err(
+                    "audit needs an Engine or a registry, not None",
+                ));
+            }
+            let registry = load_registry(registry_or_engine)?;
+            govshare::policy::Engine::new(govshare::policy::PolicyPack::binzhou(), registry)
+                .map_err(|e| error::to_py(py, &e))?
+        }
+    };
+    let as_of = to_moment(as_of, "as_of")?;
+    let events = self::events(events)?;
+    let found = py.detach(move || govshare::audit::audit(engine, &events, as_of));
+    found
+        .map(|vs| vs.into_iter().map(|inner| Violation { inner }).collect())
+        .map_err(|e| error::to_py(py, &e))
+}
+
+/// One violation (SPEC §8): who broke which rule, how badly, and what follows.
+#[pyclass(frozen, module = "govshare", name = "Violation")]
+#[derive(Debug, Clone)]
+pub struct Violation {
+    inner: CoreViolation,
+}
+
+#[pymethods]
+impl Violation {
+    /// The stable category, e.g. `reply_overdue`.
+    #[getter]
+    fn category(&self) -> String {
+        wire_name(&self.inner.category)
+    }
+    /// The article: `"30(1)"` … `"30(5)"`, `"31"`, `"28"`.
+    #[getter]
+    fn article(&self) -> &str {
+        &self.inner.article
+    }
+    /// The responsible department.
+    #[getter]
+    fn department(&self) -> &str {
+        &self.inner.department
+    }
+    /// `"ordinary"` or `"serious"`.
+    #[getter]
+    fn severity(&self) -> String {
+        wire_name(&self.inner.severity)
+    }
+    /// What follows, as stable codes (`urge_correction`, …).
+    #[getter]
+    fn consequences(&self) -> Vec<String> {
+        self.inner.consequences.iter().map(wire_name).collect()
+    }
+    /// The due date, where there was one.
+    #[getter]
+    fn due<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner.due.map(|d| from_date(py, d)).transpose()
+    }
+    /// The ids of the events behind it.
+    #[getter]
+    fn events(&self) -> Vec<String> {
+        self.inner.events.clone()
+    }
+    /// Chinese description.
+    #[getter]
+    fn zh(&self) -> &str {
+        &self.inner.zh
+    }
+    /// English description.
+    #[getter]
+    fn en(&self) -> &str {
+        &self.inner.en
+    }
+    /// The articles of the duty broken (e.g. `"17"`).
+    #[getter]
+    fn basis(&self) -> Vec<String> {
+        self.inner.basis.clone()
+    }
+    /// The China date it happened.
+    #[getter]
+    fn occurred<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_date(py, self.inner.occurred)
+    }
+    /// The resource concerned, if any.
+    #[getter]
+    fn resource(&self) -> Option<&str> {
+        self.inner.resource.as_deref()
+    }
+    /// The application concerned, if any.
+    #[getter]
+    fn application(&self) -> Option<&str> {
+        self.inner.application.as_deref()
+    }
+    /// Working days late, for a missed due date.
+    #[getter]
+    fn late_workdays(&self) -> Option<i64> {
+        self.inner.late_workdays
+    }
+    /// Why it is serious: `lateness`, `repeat`, `sensitive`.
+    #[getter]
+    fn serious_because(&self) -> Vec<String> {
+        self.inner.serious_because.clone()
+    }
+    /// The SPEC §8 violation JSON, as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.inner)
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Self>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Violation(category={:?}, article={:?}, department={:?}, severity={:?})",
+            wire_name(&self.inner.category),
+            self.inner.article,
+            self.inner.department,
+            wire_name(&self.inner.severity)
+        )
+    }
+}

@@ -1,0 +1,279 @@
+"""govshare.Engine.decide mirrors core/src/policy (SPEC §2, §8)."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import govshare
+from conftest import CST, request
+
+DECISION_KEYS = {"decision", "route", "citations", "grant", "in_force", "reasons"}
+REASON_KEYS = {"article", "code", "zh", "en"}
+
+
+def test_unconditional_resource_is_permitted_directly(engine: govshare.Engine) -> None:
+    d = engine.decide(request())
+    assert (d.decision, d.route, d.grant, d.in_force) == ("permit", "direct", None, True)
+    assert d.permitted is True
+    assert d.citations, "a decision always cites its articles"
+
+
+def test_conditional_open_fields_are_direct(engine: govshare.Engine) -> None:
+    d = engine.decide(
+        request(
+            department="city.human-resources",
+            certificate="BZ-0008",
+            resource="civil-affairs.minimum-living",
+            purpose="employment-services",
+            fields=["name", "status"],
+        )
+    )
+    assert (d.decision, d.route) == ("permit", "direct")
+
+
+def test_conditional_beyond_open_fields_uses_the_grant(engine: govshare.Engine) -> None:
+    d = engine.decide(
+        request(
+            department="city.human-resources",
+            certificate="BZ-0008",
+            resource="civil-affairs.minimum-living",
+            purpose="employment-services",
+            fields=["id_number", "monthly_allowance"],
+        )
+    )
+    assert (d.decision, d.route, d.grant) == ("permit", "granted", "g-2018-0002")
+
+
+def test_grant_limits_methods_and_purposes(engine: govshare.Engine) -> None:
+    base = dict(
+        resource="hr.social-insurance",
+        fields=["id_number"],
+        at="2019-06-03T10:00:00+08:00",
+    )
+    ok = engine.decide(request(**base))
+    assert (ok.decision, ok.route, ok.grant) == ("permit", "granted", "g-2018-0001")
+    # The grant does not cover batch download: apply to the provider (Art. 17).
+    other_method = engine.decide(request(method="batch_download", **base))
+    assert (other_method.decision, other_method.route) == ("deny", "apply")
+    assert "17" in other_method.citations
+    assert other_method.grant is None
+
+
+def test_expired_grant_does_not_count(engine: govshare.Engine) -> None:
+    # g-2018-0001 ended on 2022-03-01.
+    d = engine.decide(
+        request(resource="hr.social-insurance", fields=["id_number"], at="2022-06-01T10:00:00+08:00")
+    )
+    assert (d.decision, d.route) == ("deny", "apply")
+
+
+def test_not_shared_needs_coordination(engine: govshare.Engine) -> None:
+    d = engine.decide(request(resource="gov-office.supervision"))
+    assert (d.decision, d.route) == ("deny", "coordinate")
+    assert d.citations
+
+
+def test_not_shared_with_a_coordination_grant(engine: govshare.Engine) -> None:
+    d = engine.decide(
+        request(
+            resource="public-security.criminal-records",
+            fields=["name"],
+            at="2019-07-01T10:00:00+08:00",
+        )
+    )
+    assert (d.decision, d.route, d.grant) == ("permit", "granted", "g-2019-0003")
+
+
+def test_not_shared_with_a_provider_reply_grant_is_not_enough(engine: govshare.Engine) -> None:
+    d = engine.decide(
+        request(
+            department="city.market-regulation",
+            certificate="BZ-0012",
+            resource="public-security.criminal-records",
+            purpose="market-supervision",
+            at="2020-06-01T10:00:00+08:00",
+        )
+    )
+    assert (d.decision, d.route) == ("deny", "coordinate")
+
+
+def test_provider_always_has_its_own_resources(engine: govshare.Engine) -> None:
+    d = engine.decide(
+        request(
+            department="city.public-security",
+            certificate="BZ-0001",
+            resource="public-security.criminal-records",
+            purpose="criminal-investigation",
+        )
+    )
+    assert (d.decision, d.route) == ("permit", "direct")
+
+
+def test_wrong_network_is_denied_with_art_8(engine: govshare.Engine) -> None:
+    d = engine.decide(request(network="intranet"))
+    assert (d.decision, d.route) == ("deny", "none")
+    assert "8" in d.citations
+
+
+def test_wrong_certificate_is_denied_with_art_26(engine: govshare.Engine) -> None:
+    d = engine.decide(request(certificate="BZ-9999"))
+    assert (d.decision, d.route) == ("deny", "none")
+    assert "26" in d.citations
+
+
+def test_purpose_outside_duties_is_denied(engine: govshare.Engine) -> None:
+    d = engine.decide(request(purpose="marketing"))
+    assert (d.decision, d.route) == ("deny", "none")
+    assert "4(2)" in d.citations
+
+
+def test_a_deny_lists_every_failing_check(engine: govshare.Engine) -> None:
+    d = engine.decide(request(certificate="BZ-9999", network="intranet"))
+    assert d.decision == "deny"
+    assert {"26", "8"} <= set(d.citations)
+    articles = {r.article for r in d.reasons}
+    assert {"26", "8"} <= articles
+    for r in d.reasons:
+        assert r.code and r.zh and r.en
+
+
+def test_restricted_department_gets_no_derived_resource(engine: govshare.Engine) -> None:
+    d = engine.decide(
+        request(
+            department="county.boxing.civil-affairs",
+            certificate="BZ-BX-0031",
+            resource="platform.assistance-profile",
+            at="2019-06-03T10:00:00+08:00",
+        )
+    )
+    assert d.decision == "deny"
+    assert "21" in d.citations
+
+
+def test_outside_the_pack_validity_is_an_error(engine: govshare.Engine) -> None:
+    with pytest.raises(govshare.PolicyError) as info:
+        engine.decide(request(at="2023-01-02T10:00:00+08:00"))
+    assert info.value.code == "policy.not_in_force"
+    with pytest.raises(govshare.PolicyError) as info:
+        engine.decide_many([request(), request(at="2017-12-05T10:00:00+08:00")])
+    assert info.value.code == "policy.not_in_force"
+    assert "request #1" in str(info.value)
+
+
+def test_outside_the_validity_on_request_says_not_in_force(engine: govshare.Engine) -> None:
+    d = engine.decide(request(at="2023-01-02T10:00:00+08:00"), evaluate_out_of_force=True)
+    assert d.in_force is False and d.to_dict()["in_force"] is False
+    assert d.decision in {"permit", "deny"} and d.citations
+    many = engine.decide_many([request(at="2023-01-02T10:00:00+08:00")], evaluate_out_of_force=True)
+    assert many == [d]
+
+
+def test_unknown_ids_are_errors_naming_them(engine: govshare.Engine) -> None:
+    with pytest.raises(govshare.PolicyError) as info:
+        engine.decide(request(department="city.nobody"))
+    assert info.value.code == "policy.unknown_department"
+    assert "city.nobody" in str(info.value)
+    with pytest.raises(govshare.PolicyError) as info:
+        engine.decide(request(resource="no.such-thing"))
+    assert info.value.code == "policy.unknown_resource"
+    assert "no.such-thing" in str(info.value)
+
+
+def test_art_13_submission_is_not_required_when_the_platform_has_it(engine: govshare.Engine) -> None:
+    at = datetime(2019, 3, 1, 10, tzinfo=CST)
+    a = engine.may_require_submission("city.civil-affairs", "population.basic", at)
+    assert a.allowed is False and not a
+    assert "13" in a.citations
+    assert engine.may_require_submission("city.civil-affairs", "population.basic", "2019-03-01T10:00:00+08:00") == a
+    b = engine.may_require_submission("city.market-regulation", "civil-affairs.marriage", at)
+    assert set(b.to_dict()) == {"allowed", "citations", "reasons", "in_force"}
+
+
+def test_art_22_open_data_only_by_the_provider_without_sensitivity(engine: govshare.Engine) -> None:
+    at = datetime(2019, 3, 1, 10, tzinfo=CST)
+    not_provider = engine.may_publish_open_data("city.civil-affairs", "market.food-inspection", at)
+    assert not_provider.allowed is False
+    assert "22" in not_provider.citations
+    sensitive = engine.may_publish_open_data("city.public-security", "population.basic", at)
+    assert sensitive.allowed is False
+
+
+def test_pack_from_a_folder_answers_like_the_builtin(sample_path: Path) -> None:
+    pack_dir = sample_path.parents[1]
+    loaded = govshare.Engine(sample_path, pack=pack_dir)
+    builtin = govshare.Engine(sample_path)
+    for r in _mixed_requests()[:20]:
+        assert loaded.decide(r) == builtin.decide(r)
+    assert loaded.manifest() == builtin.manifest()
+
+
+def test_bad_pack_folder(sample_path: Path, tmp_path: Path) -> None:
+    with pytest.raises(govshare.PolicyError) as info:
+        govshare.Engine(sample_path, pack=tmp_path)
+    assert info.value.code == "policy.missing_file"
+
+
+def test_to_dict_is_exactly_the_spec_shape(engine: govshare.Engine) -> None:
+    d = engine.decide(request(certificate="BZ-9999"))
+    wire = d.to_dict()
+    assert set(wire) == DECISION_KEYS
+    assert wire["decision"] == d.decision and wire["route"] == d.route
+    assert wire["citations"] == d.citations and wire["grant"] == d.grant
+    assert wire["in_force"] is d.in_force
+    assert [set(r) for r in wire["reasons"]] == [REASON_KEYS] * len(d.reasons)
+    assert wire["reasons"] == [r.to_dict() for r in d.reasons]
+    assert json.loads(json.dumps(wire, ensure_ascii=False)) == wire
+
+
+def test_decisions_compare_by_value(engine: govshare.Engine) -> None:
+    assert engine.decide(request()) == engine.decide(request())
+    assert engine.decide(request()) != engine.decide(request(network="intranet"))
+
+
+def _mixed_requests() -> list[dict[str, Any]]:
+    reqs = []
+    for i in range(200):
+        reqs.append(
+            request(
+                resource=["population.basic", "hr.social-insurance", "gov-office.supervision"][i % 3],
+                network=["extranet", "intranet"][i % 2],
+                method=["online_query", "batch_download"][(i // 2) % 2],
+                fields=[["id_number"], None][(i // 4) % 2],
+            )
+        )
+    return reqs
+
+
+def test_decide_many_equals_decide_one_by_one(engine: govshare.Engine) -> None:
+    reqs = _mixed_requests()
+    many = engine.decide_many(reqs)
+    assert many == [engine.decide(r) for r in reqs]
+    assert len({(d.decision, d.route) for d in many}) > 2
+    assert engine.decide_many([]) == []
+    assert engine.decide_many(iter(reqs[:3])) == many[:3]
+
+
+def test_engine_is_shared_safely_between_threads(engine: govshare.Engine) -> None:
+    reqs = _mixed_requests()
+    sequential = [engine.decide(r).to_dict() for r in reqs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        one_by_one = list(pool.map(lambda r: engine.decide(r).to_dict(), reqs))
+        batches = list(pool.map(engine.decide_many, [reqs] * 8))
+    assert one_by_one == sequential
+    for batch in batches:
+        assert [d.to_dict() for d in batch] == sequential
+
+
+def test_engine_exposes_registry_and_manifest(engine: govshare.Engine, sample: dict[str, Any]) -> None:
+    assert [d["id"] for d in engine.registry()["departments"]] == [d["id"] for d in sample["departments"]]
+    manifest = engine.manifest()
+    assert manifest["name"] == "binzhou"
+    assert manifest["reply_limit_workdays"] == 5
+    assert manifest["catalog_update_workdays"] == 15
+    assert "binzhou" in repr(engine)

@@ -1,0 +1,133 @@
+"""Registry loading mirrors core/src/registry (SPEC §6, §8)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import govshare
+from conftest import request
+
+
+def test_dict_json_string_and_paths_load_the_same(sample: dict[str, Any], sample_path: Path) -> None:
+    engines = [
+        govshare.Engine(sample),
+        govshare.Engine(json.dumps(sample)),
+        govshare.Engine(sample_path),
+        govshare.Engine(str(sample_path)),
+    ]
+    docs = [e.registry() for e in engines]
+    assert all(doc == docs[0] for doc in docs)
+    decisions = [e.decide(request()) for e in engines]
+    assert all(d == decisions[0] for d in decisions)
+
+
+def test_registry_round_trips_through_the_wire_format(sample: dict[str, Any]) -> None:
+    doc = govshare.Engine(sample).registry()
+    again = govshare.Engine(doc).registry()
+    assert again == doc
+    assert len(doc["departments"]) == len(sample["departments"])
+    assert len(doc["grants"]) == len(sample["grants"])
+
+
+def test_lists_and_grants_may_be_absent() -> None:
+    engine = govshare.Engine({"departments": []})
+    assert engine.registry() == {"departments": [], "resources": [], "grants": []}
+
+
+def test_unknown_field_is_named_with_its_path(sample: dict[str, Any]) -> None:
+    sample["resources"][2]["colour"] = "blue"
+    with pytest.raises(govshare.RegistryError) as info:
+        govshare.Engine(sample)
+    assert info.value.code == "registry.invalid_json"
+    assert "resources[2].colour" in str(info.value)
+
+
+def test_bad_enum_value_is_named_with_its_path(sample: dict[str, Any]) -> None:
+    sample["departments"][1]["level"] = "province"
+    with pytest.raises(govshare.RegistryError) as info:
+        govshare.Engine(sample)
+    assert "departments[1].level" in str(info.value)
+    assert "province" in str(info.value)
+
+
+def test_missing_field_is_named(sample: dict[str, Any]) -> None:
+    del sample["resources"][0]["provider"]
+    with pytest.raises(govshare.RegistryError, match="provider"):
+        govshare.Engine(sample)
+
+
+def test_duplicate_id(sample: dict[str, Any]) -> None:
+    sample["departments"].append(dict(sample["departments"][0]))
+    with pytest.raises(govshare.RegistryError) as info:
+        govshare.Engine(sample)
+    assert info.value.code == "registry.duplicate_id"
+    assert "city.public-security" in str(info.value)
+
+
+def test_dangling_reference(sample: dict[str, Any]) -> None:
+    sample["grants"][0]["resource"] = "no.such-resource"
+    with pytest.raises(govshare.RegistryError) as info:
+        govshare.Engine(sample)
+    assert info.value.code == "registry.dangling_reference"
+    assert "no.such-resource" in str(info.value)
+
+
+def test_invalid_id(sample: dict[str, Any]) -> None:
+    sample["resources"][0]["id"] = "Population Basic"
+    with pytest.raises(govshare.RegistryError) as info:
+        govshare.Engine(sample)
+    assert info.value.code == "registry.invalid_id"
+
+
+def test_malformed_json_string() -> None:
+    with pytest.raises(govshare.RegistryError) as info:
+        govshare.Engine('{"departments": [')
+    assert info.value.code == "registry.invalid_json"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    with pytest.raises(govshare.RegistryError) as info:
+        govshare.Engine(missing)
+    assert info.value.code == "registry.io"
+    assert "nope.json" in str(info.value)
+
+
+def test_wrong_registry_type() -> None:
+    with pytest.raises(TypeError, match="registry must be"):
+        govshare.Engine(42)  # type: ignore[arg-type]
+
+
+def test_validate_reports_the_sample_findings(engine: govshare.Engine) -> None:
+    found = {(f.article, f.code, f.kind, f.id) for f in engine.validate()}
+    assert ("26", "certificate_revoked", "department", "city.housing") in found
+    for f in engine.validate():
+        assert f.severity in {"error", "warning"}
+        assert f.zh and f.en
+        assert f.to_dict() == {
+            "article": f.article, "severity": f.severity, "kind": f.kind, "id": f.id,
+            "code": f.code, "zh": f.zh, "en": f.en,
+        }
+
+
+def test_validate_names_each_broken_rule(sample: dict[str, Any]) -> None:
+    res = {r["id"]: r for r in sample["resources"]}
+    res["population.basic"]["sharing"] = "conditional"  # Art. 10
+    res["public-security.criminal-records"]["legal_basis"] = None  # Art. 5
+    del res["market.food-inspection"]["interface"]  # Art. 14
+    res["public-security.case-intelligence"]["network"] = "extranet"  # Art. 8
+    res["hr.employment-registration"]["open_data"] = True  # Art. 22 (personal_info)
+    del sample["departments"][0]["certificate"]  # Art. 26
+    found = {(f.article, f.id) for f in govshare.Engine(sample).validate()}
+    assert {
+        ("10", "population.basic"),
+        ("5", "public-security.criminal-records"),
+        ("14", "market.food-inspection"),
+        ("8", "public-security.case-intelligence"),
+        ("22", "hr.employment-registration"),
+        ("26", "city.public-security"),
+    } <= found
