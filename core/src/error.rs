@@ -1,6 +1,7 @@
 //! The crate-wide error: one enum over the module errors, each with a stable `code()`.
 
 use crate::calendar::CalendarError;
+use crate::limits::LimitError;
 use crate::policy::PolicyError;
 use crate::registry::RegistryError;
 use crate::workflow::WorkflowError;
@@ -22,6 +23,9 @@ pub enum Error {
     /// A workflow (applications, obligations) error.
     #[error(transparent)]
     Workflow(#[from] WorkflowError),
+    /// Input over one of the [`crate::limits`] (size, count, nesting depth).
+    #[error(transparent)]
+    Limit(#[from] LimitError),
 }
 
 impl Error {
@@ -32,6 +36,7 @@ impl Error {
             Self::Registry(e) => e.code(),
             Self::Policy(e) => e.code(),
             Self::Workflow(e) => e.code(),
+            Self::Limit(e) => e.code(),
         }
     }
 }
