@@ -28,11 +28,10 @@
 //! the bindings check them at their conversion point.
 //!
 //! ```
-//! use govshare::limits::{self, JsonError};
+//! use govshare::limits::{self, Input};
 //!
 //! let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
-//! let err = limits::from_json_str::<serde_json::Value>(&deep, "request", limits::MAX_REQUEST_BYTES)
-//!     .unwrap_err();
+//! let err = limits::from_json_str::<serde_json::Value>(&deep, Input::Request).unwrap_err();
 //! assert_eq!(err.limit().map(|l| l.code()), Some("limits.too_deep"));
 //! assert!(err.to_string().contains("MAX_DEPTH"));
 //! ```
@@ -229,13 +228,44 @@ pub fn check_depth(what: &str, text: &str) -> Result<(), LimitError> {
     Ok(())
 }
 
-/// The name of the constant of this module whose value is `limit`, for messages.
-fn size_name(limit: usize) -> &'static str {
-    match limit {
-        MAX_REGISTRY_BYTES => "MAX_REGISTRY_BYTES",
-        // MAX_REQUEST_BYTES, MAX_EVENT_BYTES and MAX_LINE_BYTES are equal.
-        MAX_REQUEST_BYTES => "MAX_REQUEST_BYTES",
-        _ => "a caller's limit",
+/// A kind of JSON input, with its size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Input {
+    /// A registry ([`MAX_REGISTRY_BYTES`]).
+    Registry,
+    /// An access request ([`MAX_REQUEST_BYTES`]).
+    Request,
+    /// An event ([`MAX_EVENT_BYTES`]).
+    Event,
+}
+
+impl Input {
+    /// The name used in error messages: `registry`, `request`, `event`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Registry => "registry",
+            Self::Request => "request",
+            Self::Event => "event",
+        }
+    }
+
+    /// The size limit in bytes.
+    pub fn max_bytes(self) -> usize {
+        match self {
+            Self::Registry => MAX_REGISTRY_BYTES,
+            Self::Request => MAX_REQUEST_BYTES,
+            Self::Event => MAX_EVENT_BYTES,
+        }
+    }
+
+    /// The name of the size limit's constant, e.g. `MAX_EVENT_BYTES`.
+    pub fn limit_name(self) -> &'static str {
+        match self {
+            Self::Registry => "MAX_REGISTRY_BYTES",
+            Self::Request => "MAX_REQUEST_BYTES",
+            Self::Event => "MAX_EVENT_BYTES",
+        }
     }
 }
 
@@ -261,16 +291,11 @@ impl JsonError {
     }
 }
 
-/// Parses `text` as `T` with serde, after checking that it is at most `max_bytes`
-/// long and nests at most [`MAX_DEPTH`] levels. `what` names the input in errors
-/// (`request`, `event`).
-pub fn from_json_str<T: DeserializeOwned>(
-    text: &str,
-    what: &str,
-    max_bytes: usize,
-) -> Result<T, JsonError> {
-    check_size(what, size_name(max_bytes), max_bytes, text.len())?;
-    check_depth(what, text)?;
+/// Parses `text` as `T` with serde, after checking that it is within the size
+/// limit of `what` and nests at most [`MAX_DEPTH`] levels.
+pub fn from_json_str<T: DeserializeOwned>(text: &str, what: Input) -> Result<T, JsonError> {
+    check_size(what.name(), what.limit_name(), what.max_bytes(), text.len())?;
+    check_depth(what.name(), text)?;
     Ok(serde_json::from_str(text)?)
 }
 
@@ -386,30 +411,34 @@ mod tests {
 
     #[test]
     fn from_json_str_checks_size_then_depth_then_parses() {
-        let err = from_json_str::<serde_json::Value>("[1,2,3]", "request", 3).unwrap_err();
+        let big = format!("[{}1]", "1,".repeat(MAX_EVENT_BYTES / 2));
+        let err = from_json_str::<serde_json::Value>(&big, Input::Event).unwrap_err();
         let limit = err.limit().unwrap();
         assert_eq!(limit.code(), "limits.too_large");
-        assert!(err.to_string().contains("7 bytes"), "{err}");
-        assert!(err.to_string().contains("limit of 3"), "{err}");
+        assert!(
+            err.to_string().contains(&format!("{} bytes", big.len())),
+            "{err}"
+        );
+        assert!(err.to_string().contains("MAX_EVENT_BYTES"), "{err}");
+        assert!(from_json_str::<serde_json::Value>(&big, Input::Registry).is_ok());
 
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
-        let err = from_json_str::<serde_json::Value>(&deep, "event", MAX_EVENT_BYTES).unwrap_err();
+        let err = from_json_str::<serde_json::Value>(&deep, Input::Event).unwrap_err();
         assert_eq!(err.limit().unwrap().code(), "limits.too_deep");
         assert!(err.to_string().contains("33 levels"), "{err}");
         assert!(err.to_string().contains("MAX_DEPTH"), "{err}");
 
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
-        assert!(from_json_str::<serde_json::Value>(&ok, "event", MAX_EVENT_BYTES).is_ok());
+        assert!(from_json_str::<serde_json::Value>(&ok, Input::Event).is_ok());
 
-        let err = from_json_str::<serde_json::Value>("[1,", "event", MAX_EVENT_BYTES).unwrap_err();
+        let err = from_json_str::<serde_json::Value>("[1,", Input::Event).unwrap_err();
         assert!(err.limit().is_none());
     }
 
     #[test]
     fn million_deep_is_an_error_not_an_overflow() {
         let deep = "[".repeat(1_000_000);
-        let err =
-            from_json_str::<serde_json::Value>(&deep, "request", MAX_REGISTRY_BYTES).unwrap_err();
+        let err = from_json_str::<serde_json::Value>(&deep, Input::Registry).unwrap_err();
         assert_eq!(err.limit().unwrap().code(), "limits.too_deep");
     }
 

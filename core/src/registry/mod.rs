@@ -119,8 +119,8 @@ impl Registry {
     /// Parses and checks a registry from SPEC §8 JSON.
     pub fn from_json_str(json: &str) -> Result<Self, RegistryError> {
         use crate::limits::{self, JsonError};
-        let doc: RegistryDoc = limits::from_json_str(json, "registry", limits::MAX_REGISTRY_BYTES)
-            .map_err(|e| match e {
+        let doc: RegistryDoc =
+            limits::from_json_str(json, limits::Input::Registry).map_err(|e| match e {
                 JsonError::Limit(l) => RegistryError::Limit(l),
                 JsonError::Json(e) => RegistryError::Json(e.to_string()),
             })?;

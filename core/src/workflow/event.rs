@@ -280,7 +280,7 @@ impl Event {
     /// an event over [`crate::limits::MAX_EVENT_BYTES`] or
     /// [`crate::limits::MAX_DEPTH`] is a [`crate::limits::JsonError::Limit`].
     pub fn from_json_str(json: &str) -> Result<Self, crate::limits::JsonError> {
-        crate::limits::from_json_str(json, "event", crate::limits::MAX_EVENT_BYTES)
+        crate::limits::from_json_str(json, crate::limits::Input::Event)
     }
 
     /// The event's id, or `position` (1-based) as a string when it has none.

@@ -94,11 +94,7 @@ pub fn decide(args: &DecideArgs) -> ExitCode {
         if line.trim().is_empty() {
             continue;
         }
-        let text = match limits::from_json_str::<AccessRequest>(
-            &line,
-            "request",
-            limits::MAX_REQUEST_BYTES,
-        ) {
+        let text = match limits::from_json_str::<AccessRequest>(&line, limits::Input::Request) {
             Err(e) => {
                 failed = true;
                 let code = e.limit().map_or("request.invalid_json", |l| l.code());
