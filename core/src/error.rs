@@ -107,7 +107,6 @@ impl Error {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
 mod tests {
     //! The code lists above are complete: each function below matches every variant
     //! of its enum without a wildcard, so a new variant fails to compile here until

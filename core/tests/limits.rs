@@ -1,6 +1,5 @@
 //! Input over the limits of `govshare::limits` is an error with a stable code that
 //! names the limit, wherever the JSON enters: never a crash, never a partial load.
-#![expect(clippy::unwrap_used, reason = "test code")]
 
 use govshare::limits::{self, LimitError};
 use govshare::registry::{Registry, RegistryDoc, RegistryError};
@@ -110,7 +109,6 @@ fn events_over_the_limits() {
 }
 
 #[cfg(feature = "cli")]
-#[expect(clippy::indexing_slicing, reason = "test code")]
 mod cli {
     use std::io::Write;
     use std::process::{Command, Stdio};
