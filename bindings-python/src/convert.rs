@@ -87,6 +87,7 @@ pub fn from_moment(py: Python<'_>, at: DateTime<FixedOffset>) -> PyResult<Bound<
 /// The object goes through a JSON value first: it keeps the wire types exact (a
 /// `str` where a list belongs is an error, not a list of characters).
 pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> Result<T, String> {
+    crate::depth::check(obj)?;
     let value: serde_json::Value = pythonize::depythonize(obj).map_err(|e| e.to_string())?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();

@@ -6,6 +6,7 @@
 
 mod calendar;
 mod convert;
+mod depth;
 mod engine;
 mod error;
 mod workflow;

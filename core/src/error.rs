@@ -1,6 +1,7 @@
 //! The crate-wide error: one enum over the module errors, each with a stable `code()`.
 
 use crate::calendar::CalendarError;
+use crate::limits::LimitError;
 use crate::policy::PolicyError;
 use crate::registry::RegistryError;
 use crate::workflow::WorkflowError;
@@ -22,6 +23,9 @@ pub enum Error {
     /// A workflow (applications, obligations) error.
     #[error(transparent)]
     Workflow(#[from] WorkflowError),
+    /// Input over one of the [`crate::limits`] (size, count, nesting depth).
+    #[error(transparent)]
+    Limit(#[from] LimitError),
 }
 
 impl Error {
@@ -32,6 +36,403 @@ impl Error {
             Self::Registry(e) => e.code(),
             Self::Policy(e) => e.code(),
             Self::Workflow(e) => e.code(),
+            Self::Limit(e) => e.code(),
+        }
+    }
+}
+
+/// Every code [`CalendarError::code`] returns, in variant order.
+const CALENDAR_CODES: &[&str] = &[
+    "calendar.not_covered",
+    "calendar.bad_syntax",
+    "calendar.bad_entry",
+    "calendar.io",
+    "calendar.bad_month",
+];
+
+/// Every code [`RegistryError::code`] returns for its own variants, in variant order
+/// (its `Limit` variant returns a [`LimitError`] code).
+const REGISTRY_CODES: &[&str] = &[
+    "registry.invalid_json",
+    "registry.io",
+    "registry.duplicate_id",
+    "registry.dangling_reference",
+    "registry.invalid_id",
+];
+
+/// Every code [`PolicyError::code`] returns, in variant order.
+const POLICY_CODES: &[&str] = &[
+    "policy.not_in_force",
+    "policy.invalid_policy",
+    "policy.invalid_schema",
+    "policy.invalid_manifest",
+    "policy.missing_file",
+    "policy.io",
+    "policy.unknown_department",
+    "policy.unknown_resource",
+    "policy.evaluation",
+];
+
+/// Every code [`WorkflowError::code`] returns, in variant order.
+const WORKFLOW_CODES: &[&str] = &[
+    "workflow.wrong_state",
+    "workflow.missing_reason",
+    "workflow.unknown_application",
+    "workflow.duplicate_application",
+    "workflow.unknown_department",
+    "workflow.unknown_resource",
+    "workflow.unknown_grant",
+    "workflow.wrong_actor",
+    "workflow.duplicate_event",
+    "workflow.not_applicable",
+    "workflow.nothing_open",
+    "workflow.invalid_grant",
+    "workflow.calendar",
+];
+
+impl Error {
+    /// Every code [`Error::code`] can return, each once, grouped by module
+    /// (calendar, registry, policy, workflow, limits). `docs/errors.md` lists them
+    /// all; a test keeps the two in step.
+    pub fn codes() -> Vec<&'static str> {
+        [
+            CALENDAR_CODES,
+            REGISTRY_CODES,
+            POLICY_CODES,
+            WORKFLOW_CODES,
+            LimitError::CODES,
+        ]
+        .concat()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The code lists above are complete: each function below matches every variant
+    //! of its enum without a wildcard, so a new variant fails to compile here until
+    //! it is listed, and each test builds every variant and checks its code.
+
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn calendar_index(e: &CalendarError) -> usize {
+        match e {
+            CalendarError::NotCovered { .. } => 0,
+            CalendarError::Syntax { .. } => 1,
+            CalendarError::BadEntry { .. } => 2,
+            CalendarError::Io { .. } => 3,
+            CalendarError::BadMonth { .. } => 4,
+        }
+    }
+
+    fn registry_index(e: &RegistryError) -> Option<usize> {
+        match e {
+            RegistryError::Json(_) => Some(0),
+            RegistryError::Io { .. } => Some(1),
+            RegistryError::DuplicateId { .. } => Some(2),
+            RegistryError::DanglingReference { .. } => Some(3),
+            RegistryError::InvalidId { .. } => Some(4),
+            RegistryError::Limit(_) => None,
+        }
+    }
+
+    fn policy_index(e: &PolicyError) -> usize {
+        match e {
+            PolicyError::NotInForce { .. } => 0,
+            PolicyError::InvalidPolicy { .. } => 1,
+            PolicyError::Schema { .. } => 2,
+            PolicyError::Manifest { .. } => 3,
+            PolicyError::MissingFile { .. } => 4,
+            PolicyError::Io { .. } => 5,
+            PolicyError::UnknownDepartment { .. } => 6,
+            PolicyError::UnknownResource { .. } => 7,
+            PolicyError::Evaluation { .. } => 8,
+        }
+    }
+
+    fn workflow_index(e: &WorkflowError) -> usize {
+        match e {
+            WorkflowError::WrongState { .. } => 0,
+            WorkflowError::MissingReason { .. } => 1,
+            WorkflowError::UnknownApplication { .. } => 2,
+            WorkflowError::DuplicateApplication { .. } => 3,
+            WorkflowError::UnknownDepartment { .. } => 4,
+            WorkflowError::UnknownResource { .. } => 5,
+            WorkflowError::UnknownGrant { .. } => 6,
+            WorkflowError::WrongActor { .. } => 7,
+            WorkflowError::DuplicateEvent { .. } => 8,
+            WorkflowError::NotApplicable { .. } => 9,
+            WorkflowError::NothingOpen { .. } => 10,
+            WorkflowError::InvalidGrant { .. } => 11,
+            WorkflowError::Calendar { .. } => 12,
+        }
+    }
+
+    /// A new module error in [`Error`] fails to compile here until its codes are
+    /// part of [`Error::codes`].
+    fn module_codes(e: &Error) -> &'static [&'static str] {
+        match e {
+            Error::Calendar(_) => CALENDAR_CODES,
+            Error::Registry(_) => REGISTRY_CODES,
+            Error::Policy(_) => POLICY_CODES,
+            Error::Workflow(_) => WORKFLOW_CODES,
+            Error::Limit(_) => LimitError::CODES,
+        }
+    }
+
+    fn limit_index(e: &LimitError) -> usize {
+        match e {
+            LimitError::TooLarge { .. } => 0,
+            LimitError::TooMany { .. } => 1,
+            LimitError::TooDeep { .. } => 2,
+        }
+    }
+
+    fn s() -> String {
+        "x".to_owned()
+    }
+
+    fn calendar_all() -> Vec<CalendarError> {
+        let d = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        vec![
+            CalendarError::NotCovered {
+                date: d,
+                first: d,
+                last: d,
+            },
+            CalendarError::Syntax {
+                source_name: s(),
+                reason: s(),
+            },
+            CalendarError::BadEntry {
+                source_name: s(),
+                entry: s(),
+                field: s(),
+                reason: s(),
+            },
+            CalendarError::Io {
+                path: s(),
+                reason: s(),
+            },
+            CalendarError::BadMonth {
+                year: 2020,
+                month: 13,
+            },
+        ]
+    }
+
+    fn limits_all() -> Vec<LimitError> {
+        vec![
+            LimitError::TooLarge {
+                what: s(),
+                name: "N",
+                limit: 1,
+                actual: 2,
+            },
+            LimitError::TooMany {
+                what: s(),
+                items: "grants",
+                name: "N",
+                limit: 1,
+                actual: 2,
+            },
+            LimitError::TooDeep {
+                what: s(),
+                name: "N",
+                limit: 1,
+                actual: 2,
+            },
+        ]
+    }
+
+    fn check<E>(
+        all: &[E],
+        codes: &[&str],
+        index: impl Fn(&E) -> usize,
+        code: impl Fn(&E) -> &'static str,
+    ) {
+        assert_eq!(all.len(), codes.len(), "one value per variant");
+        for (i, e) in all.iter().enumerate() {
+            assert_eq!(index(e), i, "variant order");
+            assert_eq!(code(e), codes[i]);
+        }
+    }
+
+    #[test]
+    fn calendar_codes_are_complete() {
+        check(
+            &calendar_all(),
+            CALENDAR_CODES,
+            calendar_index,
+            CalendarError::code,
+        );
+    }
+
+    #[test]
+    fn limit_codes_are_complete() {
+        check(
+            &limits_all(),
+            LimitError::CODES,
+            limit_index,
+            LimitError::code,
+        );
+    }
+
+    #[test]
+    fn registry_codes_are_complete() {
+        let all = vec![
+            RegistryError::Json(s()),
+            RegistryError::Io {
+                path: s(),
+                message: s(),
+            },
+            RegistryError::DuplicateId {
+                kind: "grant",
+                id: s(),
+            },
+            RegistryError::DanglingReference {
+                kind: "grant",
+                id: s(),
+                field: "resource",
+                target: "resource",
+                value: s(),
+            },
+            RegistryError::InvalidId {
+                kind: "grant",
+                id: s(),
+            },
+        ];
+        check(
+            &all,
+            REGISTRY_CODES,
+            |e| registry_index(e).unwrap(),
+            RegistryError::code,
+        );
+        for l in limits_all() {
+            let e = RegistryError::Limit(l.clone());
+            assert_eq!(registry_index(&e), None);
+            assert_eq!(e.code(), l.code());
+        }
+    }
+
+    #[test]
+    fn policy_codes_are_complete() {
+        let all = vec![
+            PolicyError::NotInForce {
+                at: s(),
+                pack: s(),
+                from: s(),
+                until: s(),
+            },
+            PolicyError::InvalidPolicy {
+                file: s(),
+                line: 1,
+                message: s(),
+            },
+            PolicyError::Schema {
+                file: s(),
+                line: None,
+                message: s(),
+            },
+            PolicyError::Manifest { message: s() },
+            PolicyError::MissingFile { file: s() },
+            PolicyError::Io {
+                path: s(),
+                message: s(),
+            },
+            PolicyError::UnknownDepartment { id: s() },
+            PolicyError::UnknownResource { id: s() },
+            PolicyError::Evaluation {
+                policy: None,
+                message: s(),
+            },
+        ];
+        check(&all, POLICY_CODES, policy_index, PolicyError::code);
+    }
+
+    #[test]
+    fn workflow_codes_are_complete() {
+        let all = vec![
+            WorkflowError::WrongState {
+                event: s(),
+                kind: "apply",
+                application: s(),
+                state: "open",
+                rule: "17",
+            },
+            WorkflowError::MissingReason {
+                event: s(),
+                application: s(),
+                state: "open",
+            },
+            WorkflowError::UnknownApplication {
+                event: s(),
+                application: s(),
+            },
+            WorkflowError::DuplicateApplication {
+                event: s(),
+                application: s(),
+                state: "open",
+            },
+            WorkflowError::UnknownDepartment {
+                event: s(),
+                field: "department",
+                department: s(),
+            },
+            WorkflowError::UnknownResource {
+                event: s(),
+                resource: s(),
+            },
+            WorkflowError::UnknownGrant {
+                event: s(),
+                grant: s(),
+            },
+            WorkflowError::WrongActor {
+                event: s(),
+                actor: s(),
+                application: s(),
+                state: "open",
+                rule: "17",
+            },
+            WorkflowError::DuplicateEvent { event: s() },
+            WorkflowError::NotApplicable {
+                event: s(),
+                resource: s(),
+                rule: "5",
+            },
+            WorkflowError::NothingOpen {
+                event: s(),
+                kind: "catalog_updated",
+                subject: s(),
+                rule: "11",
+            },
+            WorkflowError::InvalidGrant {
+                event: s(),
+                grant: s(),
+                message: s(),
+            },
+            WorkflowError::Calendar {
+                event: s(),
+                source: calendar_all().remove(0),
+            },
+        ];
+        check(&all, WORKFLOW_CODES, workflow_index, WorkflowError::code);
+    }
+
+    #[test]
+    fn crate_codes_are_unique_and_match_the_crate_error() {
+        let codes = Error::codes();
+        let unique: std::collections::BTreeSet<_> = codes.iter().collect();
+        assert_eq!(unique.len(), codes.len(), "duplicate code");
+        let all: Vec<Error> = calendar_all()
+            .into_iter()
+            .map(Error::from)
+            .chain(limits_all().into_iter().map(Error::from))
+            .collect();
+        for e in &all {
+            assert!(codes.contains(&e.code()), "{}", e.code());
+            assert!(module_codes(e).contains(&e.code()), "{}", e.code());
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod calendar;
 mod error;
+pub mod limits;
 pub mod policy;
 #[cfg(feature = "props")]
 pub mod props;

@@ -55,6 +55,9 @@ pub enum RegistryError {
         /// The unknown id.
         value: String,
     },
+    /// The registry is over one of the [`crate::limits`] (size, count, depth).
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
     /// An id does not match `[a-z0-9._-]+`.
     #[error("{kind} id `{id}` is not of the form [a-z0-9._-]+")]
     InvalidId {
@@ -74,6 +77,7 @@ impl RegistryError {
             Self::DuplicateId { .. } => "registry.duplicate_id",
             Self::DanglingReference { .. } => "registry.dangling_reference",
             Self::InvalidId { .. } => "registry.invalid_id",
+            Self::Limit(e) => e.code(),
         }
     }
 }
@@ -114,14 +118,28 @@ fn valid_id(id: &str) -> bool {
 impl Registry {
     /// Parses and checks a registry from SPEC §8 JSON.
     pub fn from_json_str(json: &str) -> Result<Self, RegistryError> {
+        use crate::limits::{self, JsonError};
         let doc: RegistryDoc =
-            serde_json::from_str(json).map_err(|e| RegistryError::Json(e.to_string()))?;
+            limits::from_json_str(json, limits::Input::Registry).map_err(|e| match e {
+                JsonError::Limit(l) => RegistryError::Limit(l),
+                JsonError::Json(e) => RegistryError::Json(e.to_string()),
+            })?;
         Self::from_doc(doc)
     }
 
     /// Reads, parses and checks a registry file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, RegistryError> {
         let path = path.as_ref();
+        if let Ok(meta) = std::fs::metadata(path) {
+            let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+            let what = format!("registry `{}`", path.display());
+            crate::limits::check_size(
+                &what,
+                "MAX_REGISTRY_BYTES",
+                crate::limits::MAX_REGISTRY_BYTES,
+                size,
+            )?;
+        }
         let text = std::fs::read_to_string(path).map_err(|e| RegistryError::Io {
             path: path.display().to_string(),
             message: e.to_string(),
@@ -131,6 +149,7 @@ impl Registry {
 
     /// Checks and indexes an already parsed document.
     pub fn from_doc(doc: RegistryDoc) -> Result<Self, RegistryError> {
+        crate::limits::check_registry(&doc)?;
         let mut departments = HashMap::with_capacity(doc.departments.len());
         for (i, d) in doc.departments.iter().enumerate() {
             if !valid_id(&d.id) {
@@ -187,6 +206,7 @@ impl Registry {
 
     fn add_grants(&mut self, grants: Vec<Grant>) -> Result<(), RegistryError> {
         // Check everything first so that a bad grant leaves `self` unchanged.
+        crate::limits::check_grants(self.doc.grants.len().saturating_add(grants.len()))?;
         let mut seen = HashMap::new();
         for g in &grants {
             if !valid_id(&g.id) {

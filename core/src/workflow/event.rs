@@ -276,9 +276,11 @@ impl EventKind {
 }
 
 impl Event {
-    /// Parses one event from SPEC §8 JSON. Errors name the unknown or missing field.
-    pub fn from_json_str(json: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(json)
+    /// Parses one event from SPEC §8 JSON. Errors name the unknown or missing field;
+    /// an event over [`crate::limits::MAX_EVENT_BYTES`] or
+    /// [`crate::limits::MAX_DEPTH`] is a [`crate::limits::JsonError::Limit`].
+    pub fn from_json_str(json: &str) -> Result<Self, crate::limits::JsonError> {
+        crate::limits::from_json_str(json, crate::limits::Input::Event)
     }
 
     /// The event's id, or `position` (1-based) as a string when it has none.

@@ -1,6 +1,8 @@
 //! `govshare decide` and `govshare validate`.
 
 use std::io::{BufRead, BufReader, Write};
+
+use govshare::limits;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -74,10 +76,17 @@ pub fn decide(args: &DecideArgs) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
-    for (i, line) in input.lines().enumerate() {
+    for (i, line) in limits::BoundedLines::new(input, limits::MAX_LINE_BYTES).enumerate() {
         let n = i + 1;
         let line = match line {
             Ok(l) => l,
+            Err(limits::LineError::Limit(e)) => {
+                failed = true;
+                if writeln!(out, "{}", error_line(n, e.code(), &e.to_string())).is_err() {
+                    return crate::fail_with("cli.io", "cannot write to stdout");
+                }
+                continue;
+            }
             Err(e) => {
                 return crate::fail_with("cli.io", &format!("cannot read line {n}: {e}"));
             }
@@ -85,10 +94,11 @@ pub fn decide(args: &DecideArgs) -> ExitCode {
         if line.trim().is_empty() {
             continue;
         }
-        let text = match serde_json::from_str::<AccessRequest>(&line) {
+        let text = match limits::from_json_str::<AccessRequest>(&line, limits::Input::Request) {
             Err(e) => {
                 failed = true;
-                error_line(n, "request.invalid_json", &e.to_string())
+                let code = e.limit().map_or("request.invalid_json", |l| l.code());
+                error_line(n, code, &e.to_string())
             }
             Ok(req) => match engine.decide_with(&req, options) {
                 Ok(d) => match serde_json::to_string(&d) {

@@ -1,11 +1,12 @@
 //! `govshare applications`: the state of every application and obligation after an
 //! event log, as JSON lines.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, FixedOffset};
+use govshare::limits;
 use govshare::policy::{Engine, PolicyPack};
 use govshare::registry::Registry;
 use govshare::workflow::{Event, Ledger};
@@ -53,20 +54,30 @@ pub(crate) fn read_events(
             &format!("cannot read event log `{}`: {e}", path.display()),
         )
     })?;
-    for (n, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| {
-            crate::fail_with(
-                "cli.io",
-                &format!("cannot read event log `{}`: {e}", path.display()),
-            )
-        })?;
+    let lines = limits::BoundedLines::new(BufReader::new(file), limits::MAX_LINE_BYTES);
+    for (n, line) in lines.enumerate() {
+        let line = match line {
+            Ok(line) => line,
+            Err(limits::LineError::Limit(e)) => {
+                eprintln!("error[{}]: {e}", e.code());
+                each(None);
+                continue;
+            }
+            Err(e) => {
+                return Err(crate::fail_with(
+                    "cli.io",
+                    &format!("cannot read event log `{}`: {e}", path.display()),
+                ));
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
         match Event::from_json_str(&line) {
             Ok(event) => each(Some(event)),
             Err(e) => {
-                eprintln!("error[workflow.invalid_event]: line {}: {e}", n + 1);
+                let code = e.limit().map_or("workflow.invalid_event", |l| l.code());
+                eprintln!("error[{code}]: line {}: {e}", n + 1);
                 each(None);
             }
         }
