@@ -61,3 +61,17 @@ test('arguments of the wrong JavaScript type are input.invalid_argument naming t
   throwsCode(() => Eng.fromFileAsync(42), 'input.invalid_argument', /path/)
   throwsCode(() => engine.decideManyAsync([{ bogus: 1 }]), 'policy.invalid_request', /bogus/)
 })
+
+test('deeply nested or self-referencing objects are limits.too_deep, not a crash', () => {
+  // napi's object conversion recurses without a limit; the binding checks depth first.
+  const cyclic = { departments: [] }
+  cyclic.departments.push(cyclic)
+  throwsCode(() => new Engine(cyclic), 'limits.too_deep', /MAX_DEPTH/)
+
+  let deep = {}
+  for (let i = 0; i < 100000; i++) deep = { nested: deep }
+  const engine = new Engine(registry())
+  throwsCode(() => engine.decide({ ...request(), fields: [deep] }), 'limits.too_deep', /MAX_DEPTH/)
+  // A normal request still works afterwards.
+  assert.equal(engine.decide(request()).decision.length > 0, true)
+})

@@ -9,8 +9,49 @@ use napi::{Unknown, ValueType};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use govshare::limits::{LimitError, MAX_DEPTH};
+
 use crate::dates;
 use crate::error::{self, Result};
+
+/// Checks that objects and arrays in `v` nest at most [`MAX_DEPTH`] levels, before
+/// napi's `from_js_value` recurses into them with no limit of its own: a deeply
+/// nested or self-referencing object would otherwise overflow the native stack.
+/// The walk is iterative, and a cyclic value never passes. The error is the core's
+/// `limits.too_deep`.
+fn check_depth(v: Unknown<'_>) -> Result<()> {
+    let mut stack = Vec::new();
+    if v.get_type().map_err(|e| error::napi(&e))? == ValueType::Object {
+        stack.push((
+            Object::from_unknown(v).map_err(|e| error::napi(&e))?,
+            1usize,
+        ));
+    }
+    while let Some((obj, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            let err = LimitError::TooDeep {
+                what: "input".to_owned(),
+                name: "MAX_DEPTH",
+                limit: MAX_DEPTH,
+                actual: depth,
+            };
+            return Err(error::error(err.code(), err.to_string()));
+        }
+        let names = obj.get_property_names().map_err(|e| error::napi(&e))?;
+        let len = names.get_array_length().map_err(|e| error::napi(&e))?;
+        for i in 0..len {
+            let key: Unknown<'_> = names.get_element(i).map_err(|e| error::napi(&e))?;
+            let child: Unknown<'_> = obj.get_property(key).map_err(|e| error::napi(&e))?;
+            if child.get_type().map_err(|e| error::napi(&e))? == ValueType::Object {
+                stack.push((
+                    Object::from_unknown(child).map_err(|e| error::napi(&e))?,
+                    depth + 1,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Top-level fields that may hold a `Date`.
 const TIME_FIELDS: &[&str] = &["at", "until", "from", "as_of"];
@@ -28,6 +69,7 @@ pub fn from_js<T: DeserializeOwned>(
     if ty != ValueType::Object {
         return Err(bad(format!("expected an object, got {ty}")));
     }
+    check_depth(v)?;
     let obj = Object::from_unknown(v).map_err(|e| error::napi(&e))?;
     let mut patches = Vec::new();
     for &field in TIME_FIELDS {
@@ -68,10 +110,12 @@ pub fn json_or_object(env: &Env, v: Unknown<'_>) -> Result<JsonInput> {
             let s = String::from_unknown(v).map_err(|e| error::napi(&e))?;
             Ok(JsonInput::Text(s))
         }
-        ValueType::Object => env
-            .from_js_value::<serde_json::Value, _>(v)
-            .map(JsonInput::Value)
-            .map_err(|e| error::error(error::INVALID_ARGUMENT, e.reason)),
+        ValueType::Object => check_depth(v)
+            .and_then(|()| {
+                env.from_js_value::<serde_json::Value, _>(v)
+                    .map_err(|e| error::error(error::INVALID_ARGUMENT, e.reason))
+            })
+            .map(JsonInput::Value),
         other => Err(error::error(
             error::INVALID_ARGUMENT,
             format!("expected an object or a JSON string, got {other}"),
