@@ -48,6 +48,12 @@ function citations(diffs, want, got) {
   }
 }
 
+function codes(diffs, want, reasons) {
+  const got = reasons.map((r) => r.code)
+  const missing = (want.codes_include ?? []).filter((c) => !got.includes(c))
+  if (missing.length) diffs.push(`reasons: missing ${show(missing)} in ${show(got)}`)
+}
+
 function finish(diffs, got) {
   if (diffs.length) throw new Mismatch(`${diffs.join('; ')}\n      got: ${show(got)}`)
 }
@@ -88,7 +94,7 @@ const opts = (inp) => ({ evaluateOutOfForce: inp.evaluate_out_of_force ?? false 
 const runners = {
   decide(name, doc, inp, want) {
     fields('input', inp, ['request', 'evaluate_out_of_force'])
-    fields('expect', want, ['decision', 'route', 'citations', 'citations_include', 'grant', 'in_force', 'error'])
+    fields('expect', want, ['decision', 'route', 'citations', 'citations_include', 'grant', 'in_force', 'codes_include', 'pack', 'error'])
     const d = expectError(want, () => engineOf(name, doc).decide(inp.request, opts(inp)))
     if (d === undefined) return
     const diffs = []
@@ -97,9 +103,31 @@ const runners = {
     if ((d.decision === 'permit' && d.route === 'granted') !== (d.grant !== null)) {
       diffs.push(`grant: ${show(d.grant)} with ${d.decision}/${d.route}`)
     }
-    for (const f of ['decision', 'route', 'grant', 'in_force']) diff(diffs, f, want, d[f])
+    if (d.decision === 'deny') {
+      // SPEC v2 §2: every failing check carries its route and remedy; one route by priority.
+      const bare = d.reasons.filter((r) => r.route == null || r.remedy == null).map((r) => r.code)
+      if (bare.length) diffs.push(`reasons: ${show(bare)} lack a route or a remedy`)
+      const routes = d.reasons.map((r) => r.route)
+      const first = ['none', 'coordinate', 'apply'].find((x) => routes.includes(x))
+      if (first !== undefined && first !== d.route) diffs.push(`route: ${d.route}, but its reasons give ${first} first`)
+    }
+    if (!d.pack) diffs.push('pack: empty')
+    for (const f of ['decision', 'route', 'grant', 'in_force', 'pack']) diff(diffs, f, want, d[f])
     citations(diffs, want, d.citations)
+    codes(diffs, want, d.reasons)
     finish(diffs, d)
+  },
+  question(name, doc, inp, want) {
+    fields('input', inp, ['question', 'evaluate_out_of_force'])
+    fields('expect', want, ['allowed', 'must_serve', 'citations_include', 'codes_include', 'in_force', 'pack', 'error'])
+    const a = expectError(want, () => engineOf(name, doc).answer(inp.question, opts(inp)))
+    if (a === undefined) return
+    const diffs = []
+    if (!a.citations.length) diffs.push('citations: empty')
+    for (const f of ['allowed', 'must_serve', 'in_force', 'pack']) diff(diffs, f, want, a[f])
+    citations(diffs, want, a.citations)
+    codes(diffs, want, a.reasons)
+    finish(diffs, a)
   },
   submission: question('mayRequireSubmission'),
   open_data: question('mayPublishOpenData'),
@@ -260,10 +288,13 @@ function violationMismatch(w, v) {
 
 function question(method) {
   return (name, doc, inp, want) => {
-    fields('input', inp, ['department', 'resource', 'at', 'evaluate_out_of_force'])
+    fields('input', inp, ['department', 'resource', 'at', 'purpose', 'fields', 'evaluate_out_of_force'])
     fields('expect', want, ['allowed', 'citations_include', 'in_force', 'error'])
     const engine = engineOf(name, doc)
-    const a = expectError(want, () => engine[method](inp.department, inp.resource, inp.at, opts(inp)))
+    const o = opts(inp)
+    if ('purpose' in inp) o.purpose = inp.purpose
+    if ('fields' in inp) o.fields = inp.fields
+    const a = expectError(want, () => engine[method](inp.department, inp.resource, inp.at, o))
     if (a === undefined) return
     const diffs = []
     if (!a.citations.length) diffs.push('citations: empty')

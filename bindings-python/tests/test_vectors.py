@@ -99,7 +99,11 @@ def _finish(diffs: list[str], got: Any) -> None:
 
 def run_decide(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[str, Any]) -> None:
     _fields("input", inp, {"request", "evaluate_out_of_force"})
-    _fields("expect", want, {"decision", "route", "citations", "citations_include", "grant", "in_force", "error"})
+    _fields(
+        "expect",
+        want,
+        {"decision", "route", "citations", "citations_include", "grant", "in_force", "codes_include", "pack", "error"},
+    )
     engine = _engine(name, doc)
     oof = inp.get("evaluate_out_of_force", False)
     d = _expect_error(want, lambda: engine.decide(inp["request"], evaluate_out_of_force=oof))
@@ -113,21 +117,62 @@ def run_decide(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[s
         diffs.append("reasons: a deny without reasons")
     if (got["decision"] == "permit" and got["route"] == "granted") != (got["grant"] is not None):
         diffs.append(f"grant: {got['grant']!r} with {got['decision']}/{got['route']}")
-    for f in ("decision", "route", "grant", "in_force"):
+    if got["decision"] == "deny":
+        # SPEC v2 §2: every failing check carries its route and remedy; one route by priority.
+        bare = [r["code"] for r in got["reasons"] if r["route"] is None or r["remedy"] is None]
+        if bare:
+            diffs.append(f"reasons: {bare} lack a route or a remedy")
+        routes = [r["route"] for r in got["reasons"]]
+        first = next((x for x in ("none", "coordinate", "apply") if x in routes), None)
+        if first is not None and first != got["route"]:
+            diffs.append(f"route: {got['route']}, but its reasons give {first} first")
+    if not got["pack"]:
+        diffs.append("pack: empty")
+    for f in ("decision", "route", "grant", "in_force", "pack"):
         _diff(diffs, f, want, got[f])
     _citations(diffs, want, got["citations"])
+    _codes(diffs, want, got["reasons"])
+    _finish(diffs, got)
+
+
+def _codes(diffs: list[str], want: dict[str, Any], reasons: list[dict[str, Any]]) -> None:
+    codes = [r["code"] for r in reasons]
+    missing = [c for c in want.get("codes_include", []) if c not in codes]
+    if missing:
+        diffs.append(f"reasons: missing {missing} in {codes}")
+
+
+def run_question_line(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[str, Any]) -> None:
+    _fields("input", inp, {"question", "evaluate_out_of_force"})
+    _fields(
+        "expect", want, {"allowed", "must_serve", "citations_include", "codes_include", "in_force", "pack", "error"}
+    )
+    engine = _engine(name, doc)
+    oof = inp.get("evaluate_out_of_force", False)
+    a = _expect_error(want, lambda: engine.answer(inp["question"], evaluate_out_of_force=oof))
+    if a is None:
+        return
+    got = a.to_dict()
+    diffs: list[str] = []
+    if not got["citations"]:
+        diffs.append("citations: empty")
+    for f in ("allowed", "must_serve", "in_force", "pack"):
+        _diff(diffs, f, want, got.get(f))
+    _citations(diffs, want, got["citations"])
+    _codes(diffs, want, got["reasons"])
     _finish(diffs, got)
 
 
 def _question(method: str) -> Callable[..., None]:
     def run(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[str, Any]) -> None:
-        _fields("input", inp, {"department", "resource", "at", "evaluate_out_of_force"})
+        _fields("input", inp, {"department", "resource", "at", "purpose", "fields", "evaluate_out_of_force"})
         _fields("expect", want, {"allowed", "citations_include", "in_force", "error"})
         engine = _engine(name, doc)
         oof = inp.get("evaluate_out_of_force", False)
         call = getattr(engine, method)
+        extra = {k: inp[k] for k in ("purpose", "fields") if k in inp}
         a = _expect_error(
-            want, lambda: call(inp["department"], inp["resource"], inp["at"], evaluate_out_of_force=oof)
+            want, lambda: call(inp["department"], inp["resource"], inp["at"], evaluate_out_of_force=oof, **extra)
         )
         if a is None:
             return
@@ -333,6 +378,7 @@ def run_audit(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[st
 RUNNERS: dict[str, Callable[..., None]] = {
     "decide": run_decide,
     "submission": _question("may_require_submission"),
+    "question": run_question_line,
     "open_data": _question("may_publish_open_data"),
     "deadline": run_deadline,
     "is_workday": run_is_workday,

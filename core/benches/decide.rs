@@ -39,7 +39,7 @@ fn request(
         fields: fields.map(|f| f.iter().map(|s| (*s).to_owned()).collect()),
         network: r.map_or(Network::Extranet, |r| r.network),
         certificate: d
-            .and_then(|d| d.certificate.as_ref())
+            .and_then(|d| d.certificates.first())
             .map(|c| c.serial.clone())
             .unwrap_or_default(),
         at: at("2019-09-27T10:00:00+08:00"),
@@ -72,7 +72,8 @@ fn synthetic() -> RegistryDoc {
                 _ => vec![],
             },
             duties: (0..5).map(|k| format!("duty-{}", (i + k) % 50)).collect(),
-            certificate: Some(cert(i)),
+            certificates: vec![cert(i)],
+            region: None,
             restricted: i % 97 == 0,
         })
         .collect();
@@ -96,6 +97,10 @@ fn synthetic() -> RegistryDoc {
                 },
                 basic_category: None,
                 derived: j % 50 == 7,
+                sources: vec![],
+                conditions: None,
+                catalogued: None,
+                legal_basis_rank: None,
                 network: if j % 25 == 0 {
                     Network::Intranet
                 } else {

@@ -58,6 +58,7 @@ const REGISTRY_CODES: &[&str] = &[
     "registry.duplicate_id",
     "registry.dangling_reference",
     "registry.invalid_id",
+    "registry.invalid_entry",
 ];
 
 /// Every code [`PolicyError::code`] returns, in variant order.
@@ -70,6 +71,7 @@ const POLICY_CODES: &[&str] = &[
     "policy.io",
     "policy.unknown_department",
     "policy.unknown_resource",
+    "policy.invalid_request",
     "policy.evaluation",
 ];
 
@@ -133,6 +135,7 @@ mod tests {
             RegistryError::DuplicateId { .. } => Some(2),
             RegistryError::DanglingReference { .. } => Some(3),
             RegistryError::InvalidId { .. } => Some(4),
+            RegistryError::InvalidEntry { .. } => Some(5),
             RegistryError::Limit(_) => None,
         }
     }
@@ -147,7 +150,8 @@ mod tests {
             PolicyError::Io { .. } => 5,
             PolicyError::UnknownDepartment { .. } => 6,
             PolicyError::UnknownResource { .. } => 7,
-            PolicyError::Evaluation { .. } => 8,
+            PolicyError::InvalidRequest { .. } => 8,
+            PolicyError::Evaluation { .. } => 9,
         }
     }
 
@@ -302,6 +306,12 @@ mod tests {
                 kind: "grant",
                 id: s(),
             },
+            RegistryError::InvalidEntry {
+                kind: "department",
+                id: s(),
+                field: "certificates",
+                message: s(),
+            },
         ];
         check(
             &all,
@@ -343,6 +353,10 @@ mod tests {
             },
             PolicyError::UnknownDepartment { id: s() },
             PolicyError::UnknownResource { id: s() },
+            PolicyError::InvalidRequest {
+                field: "at",
+                message: s(),
+            },
             PolicyError::Evaluation {
                 policy: None,
                 message: s(),

@@ -172,6 +172,27 @@ pub fn decision(engine: &Engine, req: &AccessRequest, d: &Decision) -> Checked {
             if d.grant.is_some() {
                 return violation("a deny names a grant");
             }
+            // Every failing check carries its route and remedy; the decision's
+            // route is the first of none, coordinate, apply among them (SPEC v2 §2).
+            if let Some(r) = d
+                .reasons
+                .iter()
+                .find(|r| r.route.is_none() || r.remedy.is_none())
+            {
+                return violation(format!(
+                    "deny reason `{}` lacks a route or a remedy",
+                    r.code
+                ));
+            }
+            let expected = [Route::None, Route::Coordinate, Route::Apply]
+                .into_iter()
+                .find(|want| d.reasons.iter().any(|r| r.route == Some(*want)));
+            if expected.is_some_and(|e| e != d.route) {
+                return violation(format!(
+                    "a deny with route {:?} where its reasons give {expected:?}",
+                    d.route
+                ));
+            }
             Ok(())
         }
         Effect::Permit => permit(engine, req, d),
@@ -184,14 +205,10 @@ fn permit(engine: &Engine, req: &AccessRequest, d: &Decision) -> Checked {
     else {
         return violation("a permit for an unknown department or resource");
     };
-    let Some(cert) = &dept.certificate else {
+    let Some(cert) = dept.certificate(&req.certificate) else {
         return violation("a permit without a registered certificate (Art. 26)");
     };
-    if cert.serial != req.certificate
-        || cert.revoked
-        || req.at < cert.not_before
-        || req.at > cert.not_after
-    {
+    if req.certificate.trim().is_empty() || !cert.valid_at(req.at) {
         return violation("a permit with a wrong, revoked or invalid certificate (Art. 26)");
     }
     if req.network != res.network {
@@ -205,15 +222,34 @@ fn permit(engine: &Engine, req: &AccessRequest, d: &Decision) -> Checked {
         Some(f) if !f.is_empty() => f.iter().collect(),
         _ => res.fields.iter().collect(),
     };
+    if !requested.iter().all(|f| res.fields.contains(f)) {
+        return violation("a permit for a field not in the catalog (Art. 12)");
+    }
     let secret = res.has_sensitivity(crate::registry::Sensitivity::StateSecret);
+    if secret && req.network != crate::registry::Network::Intranet {
+        return violation("a state secret permitted off the intranet (Art. 8, 4(1))");
+    }
+    let quarantined = crate::registry::resource_findings(res)
+        .iter()
+        .any(|f| f.severity == crate::registry::FindingSeverity::Error);
+    if !own && quarantined {
+        return violation("a quarantined resource permitted to another department (Art. 12)");
+    }
     match (d.route, &d.grant) {
         (Route::Direct, None) => {
             if own {
                 return Ok(());
             }
-            let plain = res.sharing == Sharing::Unconditional && !secret && !res.derived;
-            let open = res.sharing != Sharing::NotShared
+            let plain = res.sharing == Sharing::Unconditional
+                && !secret
+                && (!res.derived || res.database == crate::registry::Database::Basic);
+            // The open part fails closed: a non-empty request inside a non-empty
+            // open part of a conditional resource (SPEC v2 §2).
+            let open = res.sharing == Sharing::Conditional
+                && !secret
                 && !res.derived
+                && !requested.is_empty()
+                && !res.open_fields.is_empty()
                 && requested.iter().all(|f| res.open_fields.contains(f));
             if plain || open {
                 Ok(())
@@ -242,8 +278,21 @@ fn permit(engine: &Engine, req: &AccessRequest, d: &Decision) -> Checked {
             if !g.methods.is_empty() && !g.methods.contains(&req.method) {
                 return violation(format!("grant `{id}` does not hold the method"));
             }
-            if !g.fields.is_empty() && !requested.iter().all(|f| g.fields.contains(f)) {
+            let needed = |f: &String| secret || res.derived || !res.open_fields.contains(f);
+            if !g.fields.is_empty()
+                && !requested
+                    .iter()
+                    .filter(|f| needed(f))
+                    .all(|f| g.fields.contains(f))
+            {
                 return violation(format!("grant `{id}` does not cover the fields"));
+            }
+            if secret
+                && (res.sharing == Sharing::NotShared || !g.approved_by(GrantSource::ProviderReply))
+            {
+                return violation(format!(
+                    "a state secret opened by grant `{id}`, not by its provider's reply (Art. 4(1))"
+                ));
             }
             if res.sharing == Sharing::NotShared
                 && !(g.approved_by(GrantSource::BigDataCenter)
@@ -424,8 +473,7 @@ pub fn sample_requests() -> Vec<AccessRequest> {
                 fields: None,
                 network: r.network,
                 certificate: d
-                    .certificate
-                    .as_ref()
+                    .valid_certificate(at)
                     .map(|c| c.serial.clone())
                     .unwrap_or_default(),
                 at,
@@ -517,8 +565,7 @@ pub fn event_log(
             fields: (!g.fields.is_empty()).then(|| g.fields.clone()),
             network: res.network,
             certificate: dept
-                .certificate
-                .as_ref()
+                .valid_certificate(g.from)
                 .map(|c| c.serial.clone())
                 .unwrap_or_default(),
             at: g.from,

@@ -87,8 +87,8 @@ fn requests(registry: &Registry) -> Vec<AccessRequest> {
         let certificate = if rng.below(10) == 0 {
             "BZ-FORGED".to_owned()
         } else {
-            dept.certificate
-                .as_ref()
+            dept.certificates
+                .first()
                 .map_or_else(|| "none".to_owned(), |c| c.serial.clone())
         };
         let network = if rng.below(6) == 0 {

@@ -42,8 +42,8 @@ fn req(e: &Engine, department: &str, resource: &str, purpose: &str) -> AccessReq
         fields: None,
         network: r.network,
         certificate: d
-            .certificate
-            .as_ref()
+            .certificates
+            .first()
             .map(|c| c.serial.clone())
             .unwrap_or_default(),
         at: at("2019-09-27T10:00:00+08:00"),
@@ -142,13 +142,13 @@ fn expired_or_missing_certificate_denies() {
             .iter_mut()
             .find(|d| d.id == "city.civil-affairs")
             .unwrap();
-        d.certificate.as_mut().unwrap().not_after = at("2019-01-01T00:00:00+08:00");
+        d.certificates[0].not_after = at("2019-01-01T00:00:00+08:00");
         let d = doc
             .departments
             .iter_mut()
             .find(|d| d.id == "city.finance")
             .unwrap();
-        d.certificate = None;
+        d.certificates.clear();
     });
     let d = e
         .decide(&req(
@@ -193,13 +193,19 @@ fn network_must_match_the_resource() {
         "coordination",
     );
     assert_eq!(ok.network, Network::Intranet);
-    assert_permit(&e.decide(&ok).unwrap(), Route::Granted, &["5", "17"]);
+    // A state secret, opened by its provider's own grant (SPEC v2 §2).
+    assert_permit(
+        &e.decide(&ok).unwrap(),
+        Route::Granted,
+        &["4(1)", "5", "17"],
+    );
     let bad = AccessRequest {
         network: Network::Extranet,
         ..ok
     };
     let d = e.decide(&bad).unwrap();
-    assert_deny(&d, Route::None, &["8"], "network_mismatch");
+    assert_deny(&d, Route::None, &["8", "4(1)"], "network_mismatch");
+    assert!(codes(&d).contains(&"state_secret_network"));
 }
 
 // ---- Art. 4(2), 19, 23: purpose within duties -------------------------------
@@ -256,7 +262,8 @@ fn restricted_department_gets_no_derived_resource() {
             "social-assistance",
         ))
         .unwrap();
-    assert_deny(&d, Route::None, &["21"], "restricted_derived");
+    // SPEC v2 §2: the restriction routes to coordinate (the Big Data Center lifts it).
+    assert_deny(&d, Route::Coordinate, &["21"], "restricted_derived");
     // Restriction is about derived information only.
     let d = e
         .decide(&req(
@@ -367,13 +374,11 @@ fn state_secret_is_never_unconditional() {
             "social-assistance",
         ))
         .unwrap();
-    assert_deny(
-        &d,
-        Route::Apply,
-        &["4(1)", "5", "17"],
-        "state_secret_application_required",
-    );
-    // With a grant it is granted, as a conditional resource would be.
+    // SPEC v2 §6: a state secret catalogued unconditional is an error finding,
+    // which quarantines the resource (route coordinate, citing 12 and 4(1)).
+    assert_deny(&d, Route::Coordinate, &["12", "4(1)"], "catalog_defect");
+    assert!(codes(&d).contains(&"state_secret_grant_required"));
+    // Grants included: the provider's own grant does not lift a quarantine.
     let d = e
         .decide(&req(
             &e,
@@ -382,8 +387,17 @@ fn state_secret_is_never_unconditional() {
             "coordination",
         ))
         .unwrap();
-    assert_permit(&d, Route::Granted, &["5", "17"]);
-    assert_eq!(d.grant.as_deref(), Some("g-2019-0010"));
+    assert_deny(&d, Route::Coordinate, &["12", "4(1)"], "catalog_defect");
+    // The provider still has it (Art. 3).
+    let d = e
+        .decide(&req(
+            &e,
+            "city.public-security",
+            "public-security.case-intelligence",
+            "criminal-investigation",
+        ))
+        .unwrap();
+    assert_permit(&d, Route::Direct, &["3"]);
     // The same resource without the marking is direct.
     let e = engine_with(|doc| {
         let r = doc
@@ -669,7 +683,8 @@ fn provider_always_has_its_own_resources() {
         let d = e
             .decide(&req(&e, "city.public-security", res, purpose))
             .unwrap();
-        assert_permit(&d, Route::Direct, &["18"]);
+        // SPEC v2 §2: one's own information is not sharing (Art. 3).
+        assert_permit(&d, Route::Direct, &["3"]);
     }
     // A restricted provider still has its own derived resource.
     let e2 = engine_with(|doc| {
@@ -687,7 +702,7 @@ fn provider_always_has_its_own_resources() {
             "social-assistance",
         ))
         .unwrap();
-    assert_permit(&d, Route::Direct, &["18"]);
+    assert_permit(&d, Route::Direct, &["3"]);
     // Certificate, network and purpose still apply.
     let r = req(
         &e,
@@ -715,7 +730,8 @@ fn provider_always_has_its_own_resources() {
             ..r
         })
         .unwrap();
-    assert_deny(&d, Route::None, &["4(2)"], "purpose_outside_duties");
+    // The provider's purpose check cites 13 (按照法定職責採集).
+    assert_deny(&d, Route::None, &["13"], "purpose_outside_duties");
 }
 
 #[test]
@@ -744,7 +760,8 @@ fn a_deny_lists_every_failing_check() {
             "purpose_outside_duties"
         ]
     );
-    assert_eq!(d.citations, ["26", "8", "4(2)", "19", "23"]);
+    // The provider: its purpose check cites 13 (SPEC v2 §2).
+    assert_eq!(d.citations, ["26", "8", "13"]);
     // Another department, no grant: the class reason is listed too, route none.
     let r = AccessRequest {
         department: "city.market-regulation".into(),
@@ -973,18 +990,22 @@ fn may_not_require_what_the_platform_gives() {
         .unwrap();
     assert!(!a.allowed);
     assert!(a.reasons.iter().any(|r| r.code == "conditional_granted"));
-    // A grant for part of the fields does not make the whole item available.
+    // A grant for part of the fields: the rest is obtainable by applying
+    // (SPEC v2 §2), so it may still not be required.
     let a = e
         .may_require_submission("city.civil-affairs", "hr.social-insurance", when)
         .unwrap();
-    assert!(a.allowed);
+    assert!(!a.allowed);
+    assert!(a.citations.iter().any(|c| c == "17"));
     // Not obtainable: it may collect.
     let a = e
         .may_require_submission("city.finance", "public-security.criminal-records", when)
         .unwrap();
     assert!(a.allowed);
-    assert_eq!(a.citations, ["13"]);
+    // Art. 13, then the articles that make it unobtainable (not shared: 5, 17).
+    assert_eq!(a.citations, ["13", "5", "17"]);
     assert_eq!(a.reasons[0].code, "not_available_on_platform");
+    assert_eq!(a.reasons[1].code, "coordination_required");
     assert!(
         e.may_require_submission("city.finance", "nope", when)
             .is_err()

@@ -136,11 +136,13 @@ fn validate_prints_findings_and_exits_by_severity() {
     let o = run(&["validate", "--registry", SAMPLE], None);
     assert_eq!(o.status.code(), Some(0));
     let out = lines(&o);
-    assert_eq!(out.len(), 3);
-    assert!(out.iter().all(|f| f["severity"] == "warning"));
+    assert!(!out.is_empty());
+    assert!(out.iter().all(|f| f["severity"] == "warning"), "{out:?}");
 
+    // SPEC v2 §6: a state secret catalogued on the extranet is an error (Art. 8).
     let mut doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    doc["resources"][0]["sensitivity"] = serde_json::json!(["state_secret"]);
     doc["resources"][0]["sharing"] = "conditional".into();
     let bad = tmp("bad-registry.json", &doc.to_string());
     let o = run(&["validate", "--registry", bad.to_str().unwrap()], None);
@@ -148,9 +150,14 @@ fn validate_prints_findings_and_exits_by_severity() {
     let out = lines(&o);
     let f = out
         .iter()
-        .find(|f| f["code"] == "basic_not_unconditional")
+        .find(|f| f["code"] == "state_secret_not_intranet")
         .unwrap();
-    assert_eq!(f["article"], "10");
+    assert_eq!(f["article"], "8");
     assert_eq!(f["id"], "population.basic");
     assert_eq!(f["severity"], "error");
+    let w = out
+        .iter()
+        .find(|f| f["code"] == "basic_not_unconditional")
+        .unwrap();
+    assert_eq!(w["severity"], "warning");
 }

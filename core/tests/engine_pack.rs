@@ -85,7 +85,7 @@ fn the_pack_on_disk_is_the_built_in_one() {
 #[test]
 fn an_attribute_the_schema_lacks_is_an_error_with_file_and_line() {
     let text = format!(
-        "{}\n\n@id(\"bad\")\n@article(\"17\")\n@code(\"bad\")\n@route(\"none\")\n@zh(\"壞\")\n@en(\"bad\")\nforbid (principal, action == Gov::Action::\"access\", resource)\nwhen {{ principal.salary > 3 }};\n",
+        "{}\n\n@id(\"bad\")\n@article(\"17\")\n@code(\"bad\")\n@route(\"none\")\n@remedy(\"requester:change_request\")\n@zh(\"壞\")\n@en(\"bad\")\nforbid (principal, action == Gov::Action::\"access\", resource)\nwhen {{ principal.salary > 3 }};\n",
         files()
             .into_iter()
             .find(|(n, _)| n == "checks.cedar")
@@ -193,4 +193,41 @@ fn schema_and_manifest_errors_have_codes() {
         PolicyPack::load("/nonexistent/pack").unwrap_err().code(),
         "policy.io"
     );
+}
+
+/// SPEC v2 §2: every access forbid names who must act and how; a malformed
+/// remedy, submission reading or citation is a load error naming the policy.
+#[test]
+fn access_forbids_carry_a_remedy_and_valid_annotations() {
+    let checks = files()
+        .into_iter()
+        .find(|(n, _)| n == "checks.cedar")
+        .unwrap()
+        .1;
+    for (extra, wants) in [
+        ("", "@remedy"),
+        ("@remedy(\"requester\")\n", "remedy `requester`"),
+        ("@remedy(\"requester:pray\")\n", "remedy `requester:pray`"),
+        (
+            "@remedy(\"requester:apply\")\n@submission(\"maybe\")\n",
+            "submission `maybe`",
+        ),
+        (
+            "@remedy(\"requester:apply\")\n@detail(\"colour\")\n",
+            "detail `colour`",
+        ),
+    ] {
+        let text = format!(
+            "{checks}\n@id(\"extra\")\n@article(\"17\")\n@code(\"extra\")\n@route(\"none\")\n{extra}@zh(\"x\")\n@en(\"x\")\nforbid (principal, action == Gov::Action::\"access\", resource)\nwhen {{ false }};\n"
+        );
+        let err = PolicyPack::from_files(with_file("checks.cedar", &text)).unwrap_err();
+        assert_eq!(err.code(), "policy.invalid_policy", "{err}");
+        assert!(err.to_string().contains(wants), "{wants}: {err}");
+        assert!(err.to_string().contains("extra"), "{err}");
+    }
+    // The citation grammar of SPEC v2 §8 is accepted: 21¶2.
+    let text = format!(
+        "{checks}\n@id(\"extra\")\n@article(\"21¶2\")\n@code(\"extra\")\n@route(\"none\")\n@remedy(\"provider:rectify\")\n@zh(\"x\")\n@en(\"x\")\nforbid (principal, action == Gov::Action::\"access\", resource)\nwhen {{ false }};\n"
+    );
+    assert!(PolicyPack::from_files(with_file("checks.cedar", &text)).is_ok());
 }

@@ -78,14 +78,14 @@ fn request() -> impl Strategy<Value = AccessRequest> {
             };
             let certificate = match cert {
                 0 => dept
-                    .certificate
-                    .as_ref()
+                    .certificates
+                    .first()
                     .map(|c| c.serial.clone())
                     .unwrap_or_default(),
                 1 => "BZ-9999".into(),
                 _ => reg.departments()[(d + 1) % reg.departments().len()]
-                    .certificate
-                    .as_ref()
+                    .certificates
+                    .first()
                     .map(|c| c.serial.clone())
                     .unwrap_or_default(),
             };

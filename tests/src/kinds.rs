@@ -57,8 +57,26 @@ struct DecideExpect {
     grant: Option<Option<String>>,
     #[serde(default)]
     in_force: Option<bool>,
+    /// Reason codes that must be among the decision's reasons.
+    #[serde(default)]
+    codes_include: Option<Vec<String>>,
+    /// The pack that answered.
+    #[serde(default)]
+    pack: Option<String>,
     #[serde(default)]
     error: Option<String>,
+}
+
+/// Reason codes expected among `got`.
+fn check_codes(d: &mut Diff, want: Option<&Vec<String>>, got: &[govshare::policy::Reason]) {
+    for code in want.into_iter().flatten() {
+        if !got.iter().any(|r| &r.code == code) {
+            d.push(format!(
+                "reasons: no `{code}` among {:?}",
+                got.iter().map(|r| r.code.as_str()).collect::<Vec<_>>()
+            ));
+        }
+    }
 }
 
 /// Distinguishes an absent field (`None`) from `null` (`Some(None)`).
@@ -94,6 +112,8 @@ pub(crate) fn decide(ctx: &Ctx, c: &Case) -> Checked {
     );
     d.eq("grant", want.grant.as_ref(), &dec.grant);
     d.eq("in_force", want.in_force.as_ref(), &dec.in_force);
+    d.eq("pack", want.pack.as_ref(), &dec.pack);
+    check_codes(&mut d, want.codes_include.as_ref(), &dec.reasons);
     Ok(d.finish(|| serde_json::to_string(&dec).unwrap_or_default()))
 }
 
@@ -103,6 +123,12 @@ struct QuestionInput {
     department: String,
     resource: String,
     at: Moment,
+    /// Art. 13 only: the purpose (absent: any duty).
+    #[serde(default)]
+    purpose: Option<String>,
+    /// Art. 13 only: the fields (absent: the whole item).
+    #[serde(default)]
+    fields: Option<Vec<String>>,
     #[serde(default)]
     evaluate_out_of_force: bool,
 }
@@ -141,13 +167,109 @@ fn answer(want: &QuestionExpect, got: Result<Answer, govshare::Error>) -> Checke
 pub(crate) fn submission(ctx: &Ctx, c: &Case) -> Checked {
     let input: QuestionInput = parse("input", &c.input)?;
     let want: QuestionExpect = parse("expect", &c.expect)?;
-    let got = engine(ctx)?.may_require_submission_with(
-        &input.department,
-        &input.resource,
-        input.at,
-        decide_options(input.evaluate_out_of_force),
-    );
+    let question = govshare::policy::Question::MayRequireSubmission {
+        department: input.department,
+        resource: input.resource,
+        at: input.at,
+        purpose: input.purpose,
+        fields: input.fields,
+    };
+    let got = engine(ctx)?
+        .answer_with(&question, decide_options(input.evaluate_out_of_force))
+        .and_then(|a| match a {
+            govshare::policy::QuestionAnswer::Allowed(a) => Ok(a),
+            other => Err(govshare::Error::Policy(
+                govshare::policy::PolicyError::Evaluation {
+                    policy: None,
+                    message: format!("not an Art. 13 answer: {other:?}"),
+                },
+            )),
+        });
     answer(&want, got)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionLineInput {
+    /// The question line, exactly as `govshare decide` reads it.
+    question: Value,
+    #[serde(default)]
+    evaluate_out_of_force: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionLineExpect {
+    #[serde(default)]
+    allowed: Option<bool>,
+    #[serde(default)]
+    must_serve: Option<bool>,
+    #[serde(default)]
+    citations_include: Option<Vec<String>>,
+    #[serde(default)]
+    codes_include: Option<Vec<String>>,
+    #[serde(default)]
+    in_force: Option<bool>,
+    #[serde(default)]
+    pack: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+pub(crate) fn question(ctx: &Ctx, c: &Case) -> Checked {
+    let input: QuestionLineInput = parse("input", &c.input)?;
+    let want: QuestionLineExpect = parse("expect", &c.expect)?;
+    let engine = engine(ctx)?;
+    let got = govshare::policy::Question::from_json_str(&input.question.to_string())
+        .and_then(|q| engine.answer_with(&q, decide_options(input.evaluate_out_of_force)));
+    if let Some(code) = &want.error {
+        return expect_error(code, got);
+    }
+    let a = match got {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(format!("unexpected error `{}`: {e}", e.code()))),
+    };
+    let (allowed, must_serve, citations, reasons, in_force, pack) = match &a {
+        govshare::policy::QuestionAnswer::Allowed(x) => (
+            Some(x.allowed),
+            None,
+            &x.citations,
+            &x.reasons,
+            x.in_force,
+            &x.pack,
+        ),
+        govshare::policy::QuestionAnswer::MustServe(x) => (
+            None,
+            Some(x.must_serve),
+            &x.citations,
+            &x.reasons,
+            x.in_force,
+            &x.pack,
+        ),
+    };
+    let mut d = Diff::default();
+    if citations.is_empty() {
+        d.push("citations: empty".to_owned());
+    }
+    if want.allowed.is_some() {
+        d.eq(
+            "allowed",
+            want.allowed.as_ref(),
+            &allowed.unwrap_or(!want.allowed.unwrap_or(false)),
+        );
+    }
+    if want.must_serve.is_some() {
+        d.eq(
+            "must_serve",
+            want.must_serve.as_ref(),
+            &must_serve.unwrap_or(!want.must_serve.unwrap_or(false)),
+        );
+    }
+    check_citations(&mut d, None, want.citations_include.as_ref(), citations);
+    check_codes(&mut d, want.codes_include.as_ref(), reasons);
+    d.eq("in_force", want.in_force.as_ref(), &in_force);
+    d.eq("pack", want.pack.as_ref(), pack);
+    Ok(d.finish(|| serde_json::to_string(&a).unwrap_or_default()))
 }
 
 pub(crate) fn open_data(ctx: &Ctx, c: &Case) -> Checked {

@@ -66,6 +66,8 @@ pub enum Kind {
     Applications,
     /// An event log and `as_of` to violations (SPEC §5).
     Audit,
+    /// A question line (SPEC v2 §8): Art. 13, Art. 22 or Art. 20.
+    Question,
 }
 
 impl Kind {
@@ -82,6 +84,7 @@ impl Kind {
             Self::Validate => "validate",
             Self::Applications => "applications",
             Self::Audit => "audit",
+            Self::Question => "question",
         }
     }
 }
@@ -329,6 +332,7 @@ fn run_case(ctx: &Ctx, c: &Case) -> Outcome {
     let r = match c.kind {
         Kind::Decide => kinds::decide(ctx, c),
         Kind::Submission => kinds::submission(ctx, c),
+        Kind::Question => kinds::question(ctx, c),
         Kind::OpenData => kinds::open_data(ctx, c),
         Kind::Deadline => kinds::deadline(ctx, c),
         Kind::IsWorkday => kinds::is_workday(ctx, c),
@@ -431,6 +435,29 @@ pub(crate) fn decision_invariants(d: &mut Diff, dec: &Decision) {
     }
     if dec.decision == Effect::Deny && matches!(dec.route, Route::Direct | Route::Granted) {
         d.push(format!("route: a deny with route {:?}", dec.route));
+    }
+    // SPEC v2 §2: every failing check carries its route and remedy, and the
+    // decision's route is the first of none, coordinate, apply among them.
+    if dec.decision == Effect::Deny {
+        if let Some(r) = dec
+            .reasons
+            .iter()
+            .find(|r| r.route.is_none() || r.remedy.is_none())
+        {
+            d.push(format!("reasons: `{}` lacks a route or a remedy", r.code));
+        }
+        let first = [Route::None, Route::Coordinate, Route::Apply]
+            .into_iter()
+            .find(|want| dec.reasons.iter().any(|r| r.route == Some(*want)));
+        if first.is_some_and(|f| f != dec.route) {
+            d.push(format!(
+                "route: {:?}, but its reasons give {first:?} first",
+                dec.route
+            ));
+        }
+    }
+    if dec.pack.is_empty() {
+        d.push("pack: empty (a decision names the pack that answered)".to_owned());
     }
 }
 

@@ -113,9 +113,12 @@ fn the_properties_catch_a_bad_permit() {
         citations: vec!["5".to_owned()],
         grant: None,
         in_force: true,
+        pack: "binzhou".to_owned(),
         reasons: vec![govshare::policy::Reason {
             article: "5".to_owned(),
             code: "x".to_owned(),
+            route: Some(Route::Direct),
+            remedy: None,
             zh: "x".to_owned(),
             en: "x".to_owned(),
         }],

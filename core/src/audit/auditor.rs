@@ -89,9 +89,10 @@ const CACHE_LIMIT: usize = 65_536;
 fn stable_interval(engine: &Engine, department: &str, resource: &str, at: Time) -> (Time, Time) {
     let reg = engine.registry();
     let mut bounds: Vec<Time> = Vec::new();
-    if let Some(c) = reg
+    for c in reg
         .department(department)
-        .and_then(|d| d.certificate.as_ref())
+        .map(|d| d.certificates.as_slice())
+        .unwrap_or_default()
     {
         bounds.extend([c.not_before, c.not_after]);
     }
@@ -899,7 +900,7 @@ fn request(
     let certificate = engine
         .registry()
         .department(department)
-        .and_then(|d| d.certificate.as_ref())
+        .and_then(|d| d.valid_certificate(at).or_else(|| d.certificates.first()))
         .map(|c| c.serial.clone())
         .unwrap_or_default();
     AccessRequest {

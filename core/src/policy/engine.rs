@@ -11,9 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use super::PolicyError;
 use super::entities::{self, method_str, network_str, uid};
-use super::pack::{PolicyMeta, PolicyPack};
-use super::wire::{AccessRequest, Decision, Effect, Reason, Route};
-use crate::registry::{Department, Grant, Method, Registry, Resource};
+use super::pack::{PolicyMeta, PolicyPack, Submission};
+use super::wire::{
+    AccessRequest, Decision, Effect, Question, QuestionAnswer, Reason, Remedy, RemedyAction, Route,
+    ServeAnswer,
+};
+use crate::registry::{
+    Department, Finding, FindingSeverity, Grant, Method, Registry, Resource, resource_findings,
+};
 
 /// Options for [`Engine::decide_with`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +43,9 @@ pub struct Answer {
     pub reasons: Vec<Reason>,
     /// False when evaluated outside the pack's validity on request.
     pub in_force: bool,
+    /// The pack that answered.
+    #[serde(default)]
+    pub pack: String,
 }
 
 /// The decision engine: a pack plus a registry snapshot. Immutable, cheap to
@@ -54,7 +62,17 @@ pub struct Engine {
 #[derive(Debug)]
 struct EntityCache {
     departments: Box<[OnceLock<Entity>]>,
-    resources: Box<[OnceLock<Entity>]>,
+    resources: Box<[OnceLock<ResourceInfo>]>,
+}
+
+/// A resource's entity with the catalog findings that bear on decisions: its
+/// error findings (which quarantine it, SPEC v2 §2) and the warnings the pack
+/// reports in decisions (`decision_notes`).
+#[derive(Debug, Clone)]
+struct ResourceInfo {
+    entity: Entity,
+    defects: Arc<[Finding]>,
+    notes: Arc<[Finding]>,
 }
 
 impl EntityCache {
@@ -74,11 +92,11 @@ impl EntityCache {
     }
 }
 
-/// The cached entity in `slot`, building it first if needed.
-fn cached(
-    slot: Option<&OnceLock<Entity>>,
-    build: impl FnOnce() -> Result<Entity, PolicyError>,
-) -> Result<Entity, PolicyError> {
+/// The cached value in `slot`, building it first if needed.
+fn cached<T: Clone>(
+    slot: Option<&OnceLock<T>>,
+    build: impl FnOnce() -> Result<T, PolicyError>,
+) -> Result<T, PolicyError> {
     let Some(slot) = slot else { return build() };
     if let Some(e) = slot.get() {
         return Ok(e.clone());
@@ -96,6 +114,15 @@ struct Outcome<'p> {
     metas: Vec<&'p PolicyMeta>,
 }
 
+/// What a failing check means for Art. 13, by its `@submission` or its route.
+fn submission_of(m: &PolicyMeta) -> Submission {
+    m.submission.unwrap_or(match m.route {
+        Some(Route::Apply) => Submission::Obtainable,
+        Some(Route::Direct | Route::Granted) => Submission::Obtainable,
+        _ => Submission::Unobtainable,
+    })
+}
+
 static FALLBACK: OnceLock<PolicyMeta> = OnceLock::new();
 
 fn fallback() -> &'static PolicyMeta {
@@ -104,6 +131,12 @@ fn fallback() -> &'static PolicyMeta {
         articles: vec![FALLBACK_ARTICLE.to_owned()],
         code: "no_applicable_policy".to_owned(),
         route: Some(Route::None),
+        remedy: Some(Remedy {
+            by: "requester".to_owned(),
+            action: RemedyAction::ChangeRequest,
+        }),
+        submission: Some(Submission::Unobtainable),
+        detail_conditions: false,
         zh: "沒有任何共享規則允許此請求".to_owned(),
         en: "no sharing rule allows this request".to_owned(),
     })
@@ -171,10 +204,61 @@ impl Engine {
         Ok(self.decide_known(request, department, resource, in_force)?)
     }
 
+    /// Answers a question line (SPEC v2 §8): Art. 13, Art. 22 or Art. 20.
+    pub fn answer(&self, question: &Question) -> Result<QuestionAnswer, crate::Error> {
+        self.answer_with(question, DecideOptions::default())
+    }
+
+    /// [`Engine::answer`] with options.
+    pub fn answer_with(
+        &self,
+        question: &Question,
+        options: DecideOptions,
+    ) -> Result<QuestionAnswer, crate::Error> {
+        Ok(match question {
+            Question::MayRequireSubmission {
+                department,
+                resource,
+                at,
+                purpose,
+                fields,
+            } => QuestionAnswer::Allowed(self.submission(
+                department,
+                resource,
+                *at,
+                purpose.as_deref(),
+                fields.as_deref(),
+                options,
+            )?),
+            Question::MayPublishOpenData {
+                department,
+                resource,
+                at,
+            } => QuestionAnswer::Allowed(
+                self.may_publish_open_data_with(department, resource, *at, options)?,
+            ),
+            Question::MustServe {
+                department,
+                resource,
+                subject,
+                proof_valid,
+                at,
+            } => QuestionAnswer::MustServe(self.must_serve(
+                department,
+                resource,
+                subject.as_deref(),
+                *proof_valid,
+                *at,
+                options,
+            )?),
+        })
+    }
+
     /// Art. 13: may `department` require a person or company to submit
-    /// `resource`? No when the department can already get it through the
-    /// platform (a permit, direct or granted, for one of its duties by some
-    /// method, with its own certificate on the resource's network).
+    /// `resource`? Not when the item is *obtainable* through the platform
+    /// (SPEC v2 §2) for one of its duties: directly, under a grant it holds, or
+    /// by applying. The department's own failings (certificate, network, an Art.
+    /// 21 restriction, a quarantine) do not make an item unobtainable.
     pub fn may_require_submission(
         &self,
         department: &str,
@@ -192,73 +276,284 @@ impl Engine {
         at: DateTime<FixedOffset>,
         options: DecideOptions,
     ) -> Result<Answer, crate::Error> {
+        self.submission(department, resource, at, None, None, options)
+    }
+
+    /// Art. 13 for one `purpose` (absent: any of the department's duties) and
+    /// `fields` (absent or empty: the whole item).
+    pub fn may_require_submission_for(
+        &self,
+        department: &str,
+        resource: &str,
+        at: DateTime<FixedOffset>,
+        purpose: Option<&str>,
+        fields: Option<&[String]>,
+    ) -> Result<Answer, crate::Error> {
+        self.submission(
+            department,
+            resource,
+            at,
+            purpose,
+            fields,
+            DecideOptions::default(),
+        )
+    }
+
+    fn submission(
+        &self,
+        department: &str,
+        resource: &str,
+        at: DateTime<FixedOffset>,
+        purpose: Option<&str>,
+        fields: Option<&[String]>,
+        options: DecideOptions,
+    ) -> Result<Answer, crate::Error> {
         let in_force = self.check_in_force(at, options)?;
         let dept = self.department(department)?;
         let res = self.resource(resource)?;
-        let methods = [
-            Method::SystemIntegration,
-            Method::FrontProcessor,
-            Method::OnlineQuery,
-            Method::BatchDownload,
-        ];
-        for purpose in &dept.duties {
-            for method in methods {
+        // Without a purpose, any of its duties; a department without duties is
+        // asked about no purpose at all, which is not a duty (fail closed).
+        let purposes: Vec<&str> = match purpose {
+            Some(p) => vec![p],
+            None if dept.duties.is_empty() => vec![""],
+            None => dept.duties.iter().map(String::as_str).collect(),
+        };
+        // Its own failings do not count: present a valid certificate of its own
+        // if it has one, on the resource's network.
+        let certificate = dept
+            .valid_certificate(at)
+            .or_else(|| dept.certificates.first())
+            .map(|c| c.serial.clone())
+            .unwrap_or_default();
+        // Of the purposes asked about, the best answer: obtainable now (a
+        // permit), else obtainable by applying (or not a duty), else not.
+        let mut unobtainable: Option<Decision> = None;
+        let mut later: Option<(&str, Decision, Submission)> = None;
+        for purpose in purposes {
+            let mut first: Option<Decision> = None;
+            for method in Method::ALL {
                 let req = AccessRequest {
                     department: dept.id.clone(),
                     resource: res.id.clone(),
                     method,
-                    purpose: purpose.clone(),
-                    fields: None,
+                    purpose: purpose.to_owned(),
+                    fields: fields.map(<[String]>::to_vec),
                     network: res.network,
-                    certificate: dept
-                        .certificate
-                        .as_ref()
-                        .map(|c| c.serial.clone())
-                        .unwrap_or_default(),
+                    certificate: certificate.clone(),
                     at,
                 };
                 let d = self.decide_known(&req, dept, res, in_force)?;
                 if d.decision == Effect::Permit {
-                    let mut citations = vec!["13".to_owned()];
-                    push_unique(&mut citations, d.citations.iter().cloned());
-                    let mut reasons = vec![Reason {
-                        article: "13".to_owned(),
-                        code: "available_on_platform".to_owned(),
-                        zh: format!(
-                            "該部門可通過共享平台獲取「{}」（用途「{purpose}」），不得要求重複提交",
-                            res.name
-                        ),
-                        en: format!(
-                            "the department can get `{}` through the platform (purpose `{purpose}`): it may not require a submission",
-                            res.id
-                        ),
-                    }];
-                    reasons.extend(d.reasons);
-                    return Ok(Answer {
-                        allowed: false,
-                        citations,
-                        reasons,
-                        in_force,
-                    });
+                    first = Some(d);
+                    break;
+                }
+                first.get_or_insert(d);
+            }
+            let Some(d) = first else { continue };
+            let verdict = self.submission_verdict(&d);
+            if d.decision == Effect::Permit {
+                return Ok(self.submission_answer(res, purpose, &d, verdict, in_force));
+            }
+            match verdict {
+                Submission::Unobtainable => {
+                    unobtainable.get_or_insert(d);
+                }
+                Submission::Obtainable | Submission::OwnFailing | Submission::NotDuty => {
+                    if later.is_none() {
+                        later = Some((purpose, d, verdict));
+                    }
+                }
+            }
+        }
+        if let Some((purpose, d, verdict)) = later {
+            return Ok(self.submission_answer(res, purpose, &d, verdict, in_force));
+        }
+        // Not obtainable for any purpose asked about.
+        let mut citations = vec![ART13.to_owned()];
+        let mut reasons = vec![self.art13_reason(
+            "not_available_on_platform",
+            format!(
+                "該部門不能通過共享平台直接、依授權或經申請獲取「{}」，可依法定職責採集",
+                res.name
+            ),
+            format!(
+                "the department cannot get `{}` through the platform, directly, under a grant or by applying: it may collect it within its duties",
+                res.id
+            ),
+        )];
+        if let Some(d) = unobtainable {
+            for r in d.reasons {
+                if self.reason_submission(&r) == Some(Submission::Unobtainable) {
+                    push_unique(&mut citations, [r.article.clone()]);
+                    if let Some(m) = self.meta_of(&r) {
+                        push_unique(&mut citations, m.articles.iter().cloned());
+                    }
+                    reasons.push(r);
                 }
             }
         }
         Ok(Answer {
             allowed: true,
-            citations: vec!["13".to_owned()],
+            citations,
+            reasons,
+            in_force,
+            pack: self.pack.name().to_owned(),
+        })
+    }
+
+    /// The Art. 13 reading of one decision: a permit is obtainable; a deny is
+    /// read through its failing checks, ignoring the department's own failings.
+    fn submission_verdict(&self, d: &Decision) -> Submission {
+        if d.decision == Effect::Permit {
+            return Submission::Obtainable;
+        }
+        let kinds: Vec<Submission> = d
+            .reasons
+            .iter()
+            .filter_map(|r| self.reason_submission(r))
+            .collect();
+        if kinds.contains(&Submission::NotDuty) {
+            Submission::NotDuty
+        } else if kinds.contains(&Submission::Unobtainable) {
+            Submission::Unobtainable
+        } else {
+            Submission::Obtainable
+        }
+    }
+
+    /// The `@submission` reading of a decision's reason (by its code and
+    /// route; an added note has none).
+    fn reason_submission(&self, r: &Reason) -> Option<Submission> {
+        self.meta_of(r)
+            .map(submission_of)
+            .or_else(|| (r.code == fallback().code).then_some(Submission::Unobtainable))
+    }
+
+    /// The policy annotations behind a decision's reason (by code and route).
+    fn meta_of(&self, r: &Reason) -> Option<&PolicyMeta> {
+        self.pack
+            .inner
+            .meta
+            .values()
+            .find(|m| m.code == r.code && m.route == r.route)
+    }
+
+    fn submission_answer(
+        &self,
+        res: &Resource,
+        purpose: &str,
+        d: &Decision,
+        verdict: Submission,
+        in_force: bool,
+    ) -> Answer {
+        let mut citations = vec![ART13.to_owned()];
+        let (code, zh, en) = if verdict == Submission::NotDuty {
+            (
+                "purpose_not_duty",
+                format!(
+                    "用途「{purpose}」不屬於該部門的法定職責，不得為此要求提交「{}」",
+                    res.name
+                ),
+                format!(
+                    "purpose `{purpose}` is not one of the department's duties: it may not require `{}` for it",
+                    res.id
+                ),
+            )
+        } else {
+            (
+                "available_on_platform",
+                format!(
+                    "該部門可通過共享平台獲取「{}」（用途「{purpose}」），不得要求重複提交",
+                    res.name
+                ),
+                format!(
+                    "the department can get `{}` through the platform (purpose `{purpose}`): it may not require a submission",
+                    res.id
+                ),
+            )
+        };
+        let mut reasons = vec![self.art13_reason(code, zh, en)];
+        for r in &d.reasons {
+            let kind = self.reason_submission(r);
+            let keep = match verdict {
+                Submission::NotDuty => kind == Some(Submission::NotDuty),
+                // The route's articles; of the department's own failings only
+                // those the provider must mend (a quarantine) are reported.
+                _ => match kind {
+                    Some(Submission::OwnFailing) => {
+                        r.remedy.as_ref().is_some_and(|m| m.by == "provider")
+                    }
+                    _ => true,
+                },
+            };
+            if keep {
+                push_unique(&mut citations, [r.article.clone()]);
+                if let Some(m) = self.meta_of(r) {
+                    push_unique(&mut citations, m.articles.iter().cloned());
+                }
+                reasons.push(r.clone());
+            }
+        }
+        if d.decision == Effect::Permit {
+            push_unique(&mut citations, d.citations.iter().cloned());
+        }
+        Answer {
+            allowed: false,
+            citations,
+            reasons,
+            in_force,
+            pack: self.pack.name().to_owned(),
+        }
+    }
+
+    fn art13_reason(&self, code: &str, zh: String, en: String) -> Reason {
+        Reason {
+            article: ART13.to_owned(),
+            code: code.to_owned(),
+            route: None,
+            remedy: None,
+            zh,
+            en,
+        }
+    }
+
+    /// Art. 20 without an event log: no verification of the resource's data is
+    /// known to the engine, so the person is served on the shared data as usual.
+    /// A [`crate::workflow::Ledger`] answers with the verifications it knows.
+    fn must_serve(
+        &self,
+        department: &str,
+        resource: &str,
+        subject: Option<&str>,
+        proof_valid: bool,
+        at: DateTime<FixedOffset>,
+        options: DecideOptions,
+    ) -> Result<ServeAnswer, crate::Error> {
+        let in_force = self.check_in_force(at, options)?;
+        self.department(department)?;
+        let res = self.resource(resource)?;
+        let record = subject.map_or_else(String::new, |s| format!("（記錄「{s}」）"));
+        let record_en = subject.map_or_else(String::new, |s| format!(" (record `{s}`)"));
+        let proof = if proof_valid { "已" } else { "未" };
+        Ok(ServeAnswer {
+            must_serve: true,
+            citations: vec![ART20.to_owned()],
             reasons: vec![Reason {
-                article: "13".to_owned(),
-                code: "not_available_on_platform".to_owned(),
+                article: ART20.to_owned(),
+                code: "not_under_verification".to_owned(),
+                route: None,
+                remedy: None,
                 zh: format!(
-                    "該部門不能通過共享平台直接或依授權獲取「{}」，可依法定職責採集",
+                    "未知「{}」{record}處於核實比對期間（無事件記錄），辦事人{proof}提供證明材料，按共享信息照常辦理",
                     res.name
                 ),
                 en: format!(
-                    "the department cannot get `{}` through the platform, directly or under a grant: it may collect it within its duties",
+                    "no verification of `{}`{record_en} is known (no event log): serve the person on the shared data as usual",
                     res.id
                 ),
             }],
             in_force,
+            pack: self.pack.name().to_owned(),
         })
     }
 
@@ -283,15 +578,14 @@ impl Engine {
         options: DecideOptions,
     ) -> Result<Answer, crate::Error> {
         let in_force = self.check_in_force(at, options)?;
+        let at_nanos = at_nanos(at)?;
         let dept = self.department(department)?;
         let res = self.resource(resource)?;
         let names = &self.pack.inner.names;
-        let entities = self.entities(dept, res, &[])?;
-        let context = Context::from_pairs([(
-            "at".to_owned(),
-            RestrictedExpression::new_long(at.timestamp()),
-        )])
-        .map_err(eval_err)?;
+        let (entities, _) = self.entities(dept, res, &[], None)?;
+        let context =
+            Context::from_pairs([("at".to_owned(), RestrictedExpression::new_long(at_nanos))])
+                .map_err(eval_err)?;
         let request = Request::new(
             uid(&names.department, &dept.id),
             names.publish_open_data.clone(),
@@ -303,12 +597,13 @@ impl Engine {
         let response =
             Authorizer::new().is_authorized(&request, &self.pack.inner.policies, &entities);
         let outcome = self.outcome(&response)?;
-        let (citations, reasons) = citations_and_reasons(&outcome.metas);
+        let (citations, reasons) = citations_and_reasons(&outcome.metas, None);
         Ok(Answer {
             allowed: outcome.effect == Effect::Permit,
             citations,
             reasons,
             in_force,
+            pack: self.pack.name().to_owned(),
         })
     }
 
@@ -321,8 +616,8 @@ impl Engine {
     ) -> Result<(Request, Entities), crate::Error> {
         let dept = self.department(&request.department)?;
         let res = self.resource(&request.resource)?;
-        let grants: Vec<&Grant> = self.registry.grants_for(&dept.id, &res.id).collect();
-        let entities = self.entities(dept, res, &grants)?;
+        let grants = self.candidates(dept, res, request.at);
+        let (entities, _) = self.entities(dept, res, &grants, Some(&request.certificate))?;
         let req = self.cedar_request(request, dept, res, grants.first().copied())?;
         Ok((req, entities))
     }
@@ -339,7 +634,16 @@ impl Engine {
             Some(f) if !f.is_empty() => f.as_slice(),
             _ => res.fields.as_slice(),
         };
-        let mut pairs = Vec::with_capacity(7);
+        let closed = fields.iter().filter(|f| !res.open_fields.contains(f));
+        let serial = presented_serial(&req.certificate);
+        let strings = |items: &mut dyn Iterator<Item = &String>| {
+            RestrictedExpression::new_set(
+                items
+                    .map(|f| RestrictedExpression::new_string(f.clone()))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let mut pairs = Vec::with_capacity(9);
         pairs.push((
             "method".to_owned(),
             RestrictedExpression::new_string(method_str(req.method).to_owned()),
@@ -348,25 +652,25 @@ impl Engine {
             "purpose".to_owned(),
             RestrictedExpression::new_string(req.purpose.clone()),
         ));
-        pairs.push((
-            "fields".to_owned(),
-            RestrictedExpression::new_set(
-                fields
-                    .iter()
-                    .map(|f| RestrictedExpression::new_string(f.clone())),
-            ),
-        ));
+        pairs.push(("fields".to_owned(), strings(&mut fields.iter())));
+        pairs.push(("closed_fields".to_owned(), strings(&mut { closed })));
         pairs.push((
             "network".to_owned(),
             RestrictedExpression::new_string(network_str(req.network).to_owned()),
         ));
         pairs.push((
+            "certificate_serial".to_owned(),
+            RestrictedExpression::new_string(serial.to_owned()),
+        ));
+        pairs.push((
             "certificate".to_owned(),
-            RestrictedExpression::new_string(req.certificate.clone()),
+            RestrictedExpression::new_entity_uid(entities::certificate_uid(
+                names, &dept.id, serial,
+            )),
         ));
         pairs.push((
             "at".to_owned(),
-            RestrictedExpression::new_long(req.at.timestamp()),
+            RestrictedExpression::new_long(at_nanos(req.at)?),
         ));
         if let Some(g) = grant {
             pairs.push((
@@ -418,16 +722,74 @@ impl Engine {
             .ok_or_else(|| PolicyError::UnknownResource { id: id.to_owned() })
     }
 
+    /// The grants a decision tries for `dept` on `res` at `at`: those in force,
+    /// in registry order, then (to explain a deny) the one that ended last
+    /// before `at` or starts first after it. A grant never in force at `at`
+    /// cannot permit, so the others are not evaluated.
+    fn candidates<'r>(
+        &'r self,
+        dept: &Department,
+        res: &Resource,
+        at: DateTime<FixedOffset>,
+    ) -> Vec<&'r Grant> {
+        let mut active = Vec::new();
+        let mut nearest: Option<&Grant> = None;
+        for g in self.registry.grants_for(&dept.id, &res.id) {
+            if g.active_at(at) {
+                active.push(g);
+            } else if nearest.is_none_or(|n| closer(g, n, at)) {
+                nearest = Some(g);
+            }
+        }
+        if active.is_empty() {
+            active.extend(nearest);
+        }
+        active
+    }
+
+    /// The resource's entity and the findings that bear on decisions, built
+    /// once per registry snapshot.
+    fn resource_info(&self, res: &Resource) -> Result<ResourceInfo, PolicyError> {
+        let slot = self
+            .registry
+            .resource_index(&res.id)
+            .and_then(|i| self.cache.resources.get(i));
+        cached(slot, || {
+            let findings = resource_findings(res);
+            let notes_wanted = &self.pack.manifest().decision_notes;
+            let defects: Arc<[Finding]> = findings
+                .iter()
+                .filter(|f| f.severity == FindingSeverity::Error)
+                .cloned()
+                .collect();
+            let notes: Arc<[Finding]> = findings
+                .iter()
+                .filter(|f| {
+                    f.severity == FindingSeverity::Warning && notes_wanted.contains(&f.code)
+                })
+                .cloned()
+                .collect();
+            let entity = entities::resource(&self.pack.inner.names, res, !defects.is_empty())?;
+            Ok(ResourceInfo {
+                entity,
+                defects,
+                notes,
+            })
+        })
+    }
+
     /// The entities one decision needs: the principal, the resource, its
-    /// provider (when another department) and the candidate grants.
+    /// provider (when another department), the presented certificate (when it is
+    /// the principal's) and the candidate grants.
     fn entities(
         &self,
         dept: &Department,
         res: &Resource,
         grants: &[&Grant],
-    ) -> Result<Entities, PolicyError> {
+        presented: Option<&str>,
+    ) -> Result<(Entities, ResourceInfo), PolicyError> {
         let names = &self.pack.inner.names;
-        let mut list: Vec<Entity> = Vec::with_capacity(3 + grants.len());
+        let mut list: Vec<Entity> = Vec::with_capacity(4 + grants.len());
         let dept_entity = |d: &Department| {
             let slot = self
                 .registry
@@ -436,19 +798,20 @@ impl Engine {
             cached(slot, || entities::department(names, d))
         };
         list.push(dept_entity(dept)?);
-        let slot = self
-            .registry
-            .resource_index(&res.id)
-            .and_then(|i| self.cache.resources.get(i));
-        list.push(cached(slot, || entities::resource(names, res))?);
+        let info = self.resource_info(res)?;
+        list.push(info.entity.clone());
         if res.provider != dept.id {
             let provider = self.department(&res.provider)?;
             list.push(dept_entity(provider)?);
         }
+        if let Some(c) = presented.and_then(|p| dept.certificate(presented_serial(p))) {
+            list.push(entities::certificate(names, &dept.id, c)?);
+        }
         for g in grants {
             list.push(entities::grant(names, g)?);
         }
-        Entities::from_entities(list, None).map_err(eval_err)
+        let entities = Entities::from_entities(list, None).map_err(eval_err)?;
+        Ok((entities, info))
     }
 
     fn decide_known(
@@ -458,8 +821,8 @@ impl Engine {
         res: &Resource,
         in_force: bool,
     ) -> Result<Decision, PolicyError> {
-        let grants: Vec<&Grant> = self.registry.grants_for(&dept.id, &res.id).collect();
-        let entities = self.entities(dept, res, &grants)?;
+        let grants = self.candidates(dept, res, req.at);
+        let (entities, info) = self.entities(dept, res, &grants, Some(&req.certificate))?;
         let authorizer = Authorizer::new();
         let evaluate = |grant: Option<&Grant>| -> Result<Outcome, PolicyError> {
             let request = self.cedar_request(req, dept, res, grant)?;
@@ -468,6 +831,9 @@ impl Engine {
         };
 
         let mut best: Option<(Outcome<'_>, Option<&Grant>)> = None;
+        // Grants that fail only on their fields: together they might cover the
+        // request, but a decision uses one grant (SPEC v2 §2).
+        let mut fields_only: Vec<&Grant> = Vec::new();
         if grants.is_empty() {
             best = Some((evaluate(None)?, None));
         } else {
@@ -475,7 +841,13 @@ impl Engine {
                 let outcome = evaluate(Some(g))?;
                 if outcome.effect == Effect::Permit {
                     best = Some((outcome, Some(g)));
+                    fields_only.clear();
                     break;
+                }
+                if !outcome.metas.is_empty()
+                    && outcome.metas.iter().all(|m| m.code == GRANT_FIELDS_CODE)
+                {
+                    fields_only.push(g);
                 }
                 // Of several failing grants, report the closest one.
                 if best
@@ -492,7 +864,44 @@ impl Engine {
                 message: "no evaluation was made".to_owned(),
             });
         };
-        let (citations, reasons) = citations_and_reasons(&outcome.metas);
+        let (mut citations, mut reasons) = citations_and_reasons(&outcome.metas, Some(res));
+        let other = res.provider != dept.id;
+        if other && outcome.effect == Effect::Deny {
+            // A quarantine cites each error finding's article (SPEC v2 §2).
+            if reasons.iter().any(|r| r.code == CATALOG_DEFECT_CODE) {
+                for f in info.defects.iter() {
+                    push_unique(&mut citations, [f.article.clone()]);
+                }
+                if let Some(r) = reasons.iter_mut().find(|r| r.code == CATALOG_DEFECT_CODE) {
+                    let codes: Vec<&str> = info.defects.iter().map(|f| f.code.as_str()).collect();
+                    r.zh.push_str(&format!("（{}）", codes.join("、")));
+                    r.en.push_str(&format!(" ({})", codes.join(", ")));
+                }
+            }
+            if fields_only.len() > 1
+                && let Some(r) = self.combined_grants_reason(req, res, &fields_only, &outcome)
+            {
+                push_unique(&mut citations, [r.article.clone()]);
+                reasons.push(r);
+            }
+        }
+        if other {
+            // Warnings the pack reports in decisions (Art. 10).
+            for f in info.notes.iter() {
+                push_unique(&mut citations, [f.article.clone()]);
+                reasons.push(Reason {
+                    article: f.article.clone(),
+                    code: f.code.clone(),
+                    route: Some(outcome.route),
+                    remedy: Some(Remedy {
+                        by: "provider".to_owned(),
+                        action: RemedyAction::CorrectCatalog,
+                    }),
+                    zh: f.zh.clone(),
+                    en: f.en.clone(),
+                });
+            }
+        }
         Ok(Decision {
             decision: outcome.effect,
             route: outcome.route,
@@ -502,7 +911,48 @@ impl Engine {
                 _ => None,
             },
             in_force,
+            pack: self.pack.name().to_owned(),
             reasons,
+        })
+    }
+
+    /// When grants that each fail only on their fields would together cover
+    /// the request: a reason naming them (grants are not combined; make one
+    /// request per grant).
+    fn combined_grants_reason(
+        &self,
+        req: &AccessRequest,
+        res: &Resource,
+        grants: &[&Grant],
+        outcome: &Outcome<'_>,
+    ) -> Option<Reason> {
+        let requested: Vec<&String> = match &req.fields {
+            Some(f) if !f.is_empty() => f.iter().collect(),
+            _ => res.fields.iter().collect(),
+        };
+        let covered =
+            |f: &String| res.open_fields.contains(f) || grants.iter().any(|g| g.fields.contains(f));
+        if !requested.iter().all(|f| covered(f)) {
+            return None;
+        }
+        let meta = outcome.metas.first()?;
+        let ids: Vec<&str> = grants.iter().map(|g| g.id.as_str()).collect();
+        Some(Reason {
+            article: meta.articles.first()?.clone(),
+            code: "grants_not_combined".to_owned(),
+            route: meta.route,
+            remedy: Some(Remedy {
+                by: "requester".to_owned(),
+                action: RemedyAction::ChangeRequest,
+            }),
+            zh: format!(
+                "所請求的信息項分屬多項授權（{}），一次請求只能依一項授權，請分別請求",
+                ids.join("、")
+            ),
+            en: format!(
+                "the requested fields are covered only by several grants together ({}): a request uses one grant, so make one request per grant",
+                ids.join(", ")
+            ),
         })
     }
 
@@ -528,6 +978,9 @@ impl Engine {
             CedarDecision::Deny => Effect::Deny,
         };
         let has = |r: Route| metas.iter().any(|m| m.route == Some(r));
+        // One route by a fixed priority (SPEC v2 §2): a request that must itself
+        // change is answered `none` even if coordination or an application
+        // would also be needed.
         let route = match effect {
             Effect::Permit if has(Route::Direct) => Route::Direct,
             Effect::Permit if has(Route::Granted) => Route::Granted,
@@ -552,6 +1005,43 @@ impl Engine {
     }
 }
 
+/// Article 13 and 20 of the questions the engine asks itself. They belong to
+/// the question, not to a pack's policies.
+const ART13: &str = "13";
+const ART20: &str = "20";
+/// The reason code of a quarantine and of a grant's fields, as the packs name them.
+const CATALOG_DEFECT_CODE: &str = "catalog_defect";
+const GRANT_FIELDS_CODE: &str = "grant_fields";
+
+/// A presented serial, blank read as none (`certificate_missing`).
+fn presented_serial(serial: &str) -> &str {
+    if serial.trim().is_empty() { "" } else { serial }
+}
+
+/// A request moment in the pack's unit (Unix nanoseconds): outside 1677-2262
+/// it cannot be compared at full precision, and is refused.
+fn at_nanos(at: DateTime<FixedOffset>) -> Result<i64, PolicyError> {
+    entities::request_nanos(at).ok_or_else(|| PolicyError::InvalidRequest {
+        field: "at",
+        message: format!(
+            "`{}` is outside the moments govshare compares at full precision (1677-09-21 to 2262-04-11)",
+            at.to_rfc3339()
+        ),
+    })
+}
+
+/// Is `a` nearer to `at` than `b` (both not in force at `at`)?
+fn closer(a: &Grant, b: &Grant, at: DateTime<FixedOffset>) -> bool {
+    let distance = |g: &Grant| {
+        if g.from > at {
+            g.from - at
+        } else {
+            g.until.map_or(chrono::TimeDelta::zero(), |u| at - u)
+        }
+    };
+    distance(a) < distance(b)
+}
+
 fn eval_err(e: impl std::fmt::Display) -> PolicyError {
     PolicyError::Evaluation {
         policy: None,
@@ -567,11 +1057,22 @@ fn push_unique(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) 
     }
 }
 
-fn citations_and_reasons(metas: &[&PolicyMeta]) -> (Vec<String>, Vec<Reason>) {
+fn citations_and_reasons(
+    metas: &[&PolicyMeta],
+    resource: Option<&Resource>,
+) -> (Vec<String>, Vec<Reason>) {
     let mut citations = Vec::new();
     let mut reasons = Vec::with_capacity(metas.len());
     for m in metas {
         push_unique(&mut citations, m.articles.iter().cloned());
+        let (mut zh, mut en) = (m.zh.clone(), m.en.clone());
+        if m.detail_conditions
+            && let Some(c) = resource.and_then(|r| r.conditions.as_deref())
+            && !c.trim().is_empty()
+        {
+            zh.push_str(&format!("（共享條件：{c}）"));
+            en.push_str(&format!(" (conditions of sharing: {c})"));
+        }
         reasons.push(Reason {
             article: m
                 .articles
@@ -579,8 +1080,10 @@ fn citations_and_reasons(metas: &[&PolicyMeta]) -> (Vec<String>, Vec<Reason>) {
                 .cloned()
                 .unwrap_or_else(|| FALLBACK_ARTICLE.to_owned()),
             code: m.code.clone(),
-            zh: m.zh.clone(),
-            en: m.en.clone(),
+            route: m.route,
+            remedy: m.remedy.clone(),
+            zh,
+            en,
         });
     }
     (citations, reasons)

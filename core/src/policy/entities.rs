@@ -4,12 +4,37 @@
 use std::collections::{HashMap, HashSet};
 
 use cedar_policy::{Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpression};
+use chrono::{DateTime, FixedOffset};
 
 use super::PolicyError;
 use super::pack::Names;
 use crate::registry::{
-    Database, Department, Grant, GrantSource, Method, Network, Resource, Role, Sensitivity, Sharing,
+    Certificate, Database, Department, Grant, GrantSource, Method, Network, Resource, Role,
+    Sensitivity, Sharing,
 };
+
+/// A registry moment as Unix nanoseconds, the pack's unit of time. Moments
+/// outside what an `i64` holds (before 1677 or after 2262) are clamped: they
+/// still compare right against any request moment, which must be in range
+/// ([`request_nanos`]).
+pub(crate) fn nanos(t: DateTime<FixedOffset>) -> i64 {
+    t.timestamp_nanos_opt().unwrap_or(if t.timestamp() < 0 {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
+/// A request's moment as Unix nanoseconds; `None` outside 1677-2262.
+pub(crate) fn request_nanos(t: DateTime<FixedOffset>) -> Option<i64> {
+    t.timestamp_nanos_opt()
+}
+
+/// The uid of `department`'s certificate `serial`. Department ids hold no
+/// control character (SPEC v2 §1), so the separator cannot be forged.
+pub(crate) fn certificate_uid(names: &Names, department: &str, serial: &str) -> EntityUid {
+    uid(&names.certificate, &format!("{department}\u{1f}{serial}"))
+}
 
 pub(crate) fn uid(ty: &EntityTypeName, id: &str) -> EntityUid {
     EntityUid::from_type_name_and_id(ty.clone(), EntityId::new(id))
@@ -46,6 +71,8 @@ pub(crate) fn role_str(r: Role) -> &'static str {
         Role::BigDataCenter => "big_data_center",
         Role::CityGovernmentOffice => "city_government_office",
         Role::Finance => "finance",
+        Role::SharingAuthority => "sharing_authority",
+        Role::PeopleGovernment => "people_government",
     }
 }
 
@@ -78,6 +105,7 @@ pub(crate) fn sensitivity_str(v: Sensitivity) -> &'static str {
         Sensitivity::StateSecret => "state_secret",
         Sensitivity::CommercialSecret => "commercial_secret",
         Sensitivity::PersonalInfo => "personal_info",
+        Sensitivity::WorkSecret => "work_secret",
     }
 }
 
@@ -92,7 +120,6 @@ pub(crate) fn method_str(v: Method) -> &'static str {
 
 /// `Gov::Department`.
 pub(crate) fn department(names: &Names, d: &Department) -> Result<Entity, PolicyError> {
-    let cert = d.certificate.as_ref();
     let attrs = HashMap::from([
         (
             "duties".to_owned(),
@@ -103,29 +130,38 @@ pub(crate) fn department(names: &Names, d: &Department) -> Result<Entity, Policy
             set(d.roles.iter().map(|&r| role_str(r))),
         ),
         ("restricted".to_owned(), b(d.restricted)),
-        ("has_certificate".to_owned(), b(cert.is_some())),
         (
-            "certificate_serial".to_owned(),
-            s(cert.map_or("", |c| c.serial.as_str())),
-        ),
-        (
-            "certificate_not_before".to_owned(),
-            long(cert.map_or(0, |c| c.not_before.timestamp())),
-        ),
-        (
-            "certificate_not_after".to_owned(),
-            long(cert.map_or(0, |c| c.not_after.timestamp())),
-        ),
-        (
-            "certificate_revoked".to_owned(),
-            b(cert.is_some_and(|c| c.revoked)),
+            "certificates".to_owned(),
+            RestrictedExpression::new_set(d.certificates.iter().map(|c| {
+                RestrictedExpression::new_entity_uid(certificate_uid(names, &d.id, &c.serial))
+            })),
         ),
     ]);
     entity(uid(&names.department, &d.id), attrs)
 }
 
+/// `Gov::Certificate`: `department`'s certificate `c`.
+pub(crate) fn certificate(
+    names: &Names,
+    department: &str,
+    c: &Certificate,
+) -> Result<Entity, PolicyError> {
+    let attrs = HashMap::from([
+        ("serial".to_owned(), s(&c.serial)),
+        ("not_before".to_owned(), long(nanos(c.not_before))),
+        ("not_after".to_owned(), long(nanos(c.not_after))),
+        ("revoked".to_owned(), b(c.revoked)),
+    ]);
+    entity(certificate_uid(names, department, &c.serial), attrs)
+}
+
 /// `Gov::Resource`.
-pub(crate) fn resource(names: &Names, r: &Resource) -> Result<Entity, PolicyError> {
+/// `quarantined`: the resource has an error finding of the pack (SPEC v2 §6).
+pub(crate) fn resource(
+    names: &Names,
+    r: &Resource,
+    quarantined: bool,
+) -> Result<Entity, PolicyError> {
     let attrs = HashMap::from([
         (
             "provider".to_owned(),
@@ -152,6 +188,7 @@ pub(crate) fn resource(names: &Names, r: &Resource) -> Result<Entity, PolicyErro
             b(r.has_sensitivity(Sensitivity::StateSecret)),
         ),
         ("open_data".to_owned(), b(r.open_data)),
+        ("quarantined".to_owned(), b(quarantined)),
     ]);
     entity(uid(&names.resource, &r.id), attrs)
 }
@@ -181,12 +218,9 @@ pub(crate) fn grant(names: &Names, g: &Grant) -> Result<Entity, PolicyError> {
             "methods".to_owned(),
             set(g.methods.iter().map(|&m| method_str(m))),
         ),
-        ("from".to_owned(), long(g.from.timestamp())),
+        ("from".to_owned(), long(nanos(g.from))),
         ("has_until".to_owned(), b(g.until.is_some())),
-        (
-            "until".to_owned(),
-            long(g.until.map_or(0, |u| u.timestamp())),
-        ),
+        ("until".to_owned(), long(g.until.map_or(0, nanos))),
         (
             "coordinated".to_owned(),
             b(matches!(
@@ -226,9 +260,12 @@ mod tests {
         let mut list = Vec::new();
         for d in reg.departments() {
             list.push(department(names, d).unwrap());
+            for c in &d.certificates {
+                list.push(certificate(names, &d.id, c).unwrap());
+            }
         }
         for r in reg.resources() {
-            list.push(resource(names, r).unwrap());
+            list.push(resource(names, r, false).unwrap());
         }
         for g in reg.grants() {
             list.push(grant(names, g).unwrap());

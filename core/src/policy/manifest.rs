@@ -26,6 +26,10 @@ pub struct Manifest {
     pub counting_rule: CountingRule,
     /// When a violation is serious (情節嚴重).
     pub severity: SeveritySettings,
+    /// Codes of warning findings (SPEC v2 §6) that a decision on the resource
+    /// reports as an added reason (Binzhou: `basic_not_unconditional`, Art. 10).
+    #[serde(default)]
+    pub decision_notes: Vec<String>,
 }
 
 /// The thresholds that make a violation serious; the text leaves them open.

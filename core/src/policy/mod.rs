@@ -38,7 +38,10 @@ mod wire;
 pub use engine::{Answer, DecideOptions, Engine};
 pub use manifest::{Manifest, SeveritySettings};
 pub use pack::PolicyPack;
-pub use wire::{AccessRequest, Decision, Effect, Reason, Route};
+pub use wire::{
+    AccessRequest, Decision, Effect, Question, QuestionAnswer, Reason, Remedy, RemedyAction, Route,
+    ServeAnswer,
+};
 
 /// An error from a policy pack or the engine.
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +112,14 @@ pub enum PolicyError {
         /// The id.
         id: String,
     },
+    /// A request or question is not valid input (names the field).
+    #[error("invalid request: field `{field}`: {message}")]
+    InvalidRequest {
+        /// The field at fault.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
     /// Cedar could not evaluate a policy or build the request (a defect in the
     /// pack or the engine: the decision is not guessed).
     #[error("policy evaluation failed{}: {message}", policy.as_ref().map(|p| format!(" in `{p}`")).unwrap_or_default())]
@@ -132,6 +143,7 @@ impl PolicyError {
             Self::Io { .. } => "policy.io",
             Self::UnknownDepartment { .. } => "policy.unknown_department",
             Self::UnknownResource { .. } => "policy.unknown_resource",
+            Self::InvalidRequest { .. } => "policy.invalid_request",
             Self::Evaluation { .. } => "policy.evaluation",
         }
     }

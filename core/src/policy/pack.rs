@@ -14,7 +14,54 @@ use miette::Diagnostic;
 
 use super::PolicyError;
 use super::manifest::Manifest;
-use super::wire::Route;
+use super::wire::{Remedy, RemedyAction, Route};
+
+/// What a failing check means for the Art. 13 question, "is the item obtainable
+/// through the platform?" (`@submission`). Without the annotation a check is read
+/// by its route: `apply` obtainable, `coordinate` and `none` unobtainable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Submission {
+    /// The department's own failing (certificate, network, a restriction, a
+    /// quarantine): it does not make the item unobtainable.
+    OwnFailing,
+    /// Obtainable (by applying).
+    Obtainable,
+    /// Not obtainable through the platform.
+    Unobtainable,
+    /// The purpose is not one of the department's duties.
+    NotDuty,
+}
+
+fn parse_submission(s: &str) -> Option<Submission> {
+    match s {
+        "own_failing" => Some(Submission::OwnFailing),
+        "obtainable" => Some(Submission::Obtainable),
+        "unobtainable" => Some(Submission::Unobtainable),
+        "not_duty" => Some(Submission::NotDuty),
+        _ => None,
+    }
+}
+
+fn parse_remedy(s: &str) -> Option<Remedy> {
+    let (by, action) = s.split_once(':')?;
+    let by = by.trim();
+    if by.is_empty() || !by.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        return None;
+    }
+    let action = match action.trim() {
+        "change_request" => RemedyAction::ChangeRequest,
+        "apply" => RemedyAction::Apply,
+        "coordinate" => RemedyAction::Coordinate,
+        "lift_restriction" => RemedyAction::LiftRestriction,
+        "correct_catalog" => RemedyAction::CorrectCatalog,
+        "rectify" => RemedyAction::Rectify,
+        _ => return None,
+    };
+    Some(Remedy {
+        by: by.to_owned(),
+        action,
+    })
+}
 
 /// The built-in Binzhou pack, embedded at compile time.
 const BINZHOU: &[(&str, &str)] = &[
@@ -51,6 +98,12 @@ pub(crate) struct PolicyMeta {
     pub code: String,
     /// `@route` (access policies only).
     pub route: Option<Route>,
+    /// `@remedy("by:action")` (every access forbid).
+    pub remedy: Option<Remedy>,
+    /// `@submission(…)`: what this failing check means for the Art. 13 question.
+    pub submission: Option<Submission>,
+    /// `@detail("conditions")`: append the resource's conditions of sharing.
+    pub detail_conditions: bool,
     /// `@zh`.
     pub zh: String,
     /// `@en`.
@@ -63,6 +116,7 @@ pub(crate) struct Names {
     pub department: EntityTypeName,
     pub resource: EntityTypeName,
     pub grant: EntityTypeName,
+    pub certificate: EntityTypeName,
     pub access: EntityUid,
     pub publish_open_data: EntityUid,
 }
@@ -102,6 +156,7 @@ fn names() -> Result<Names, PolicyError> {
         department: ty("Gov::Department")?,
         resource: ty("Gov::Resource")?,
         grant: ty("Gov::Grant")?,
+        certificate: ty("Gov::Certificate")?,
         access: uid(r#"Gov::Action::"access""#)?,
         publish_open_data: uid(r#"Gov::Action::"publish_open_data""#)?,
     })
@@ -123,18 +178,26 @@ fn first_offset(d: &dyn Diagnostic) -> Option<usize> {
         .and_then(|mut related| related.find_map(first_offset))
 }
 
-/// Is `s` an article reference: `17`, `4(2)`, `30(2)`?
-fn valid_article(s: &str) -> bool {
-    let (num, rest) = s.split_at(s.find('(').unwrap_or(s.len()));
-    let num_ok = !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit());
-    let rest_ok = rest.is_empty()
-        || (rest.len() > 2
-            && rest.starts_with('(')
-            && rest.ends_with(')')
-            && rest
-                .get(1..rest.len() - 1)
-                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())));
-    num_ok && rest_ok
+/// Is `s` a citation under the SPEC v2 §8 grammar: `N`, `N(i)` for item i,
+/// `N¶p` for paragraph p, or `N¶p(i)`, with no spaces (`17`, `4(2)`, `21¶2`)?
+pub(crate) fn valid_article(s: &str) -> bool {
+    fn number(n: &str) -> bool {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    }
+    let (head, item) = match s.split_once('(') {
+        None => (s, None),
+        Some((head, rest)) => match rest.strip_suffix(')') {
+            Some(i) => (head, Some(i)),
+            None => return false,
+        },
+    };
+    if item.is_some_and(|i| !number(i)) {
+        return false;
+    }
+    match head.split_once('¶') {
+        None => number(head),
+        Some((article, paragraph)) => number(article) && number(paragraph),
+    }
 }
 
 fn parse_route(s: &str) -> Option<Route> {
@@ -314,6 +377,36 @@ impl PolicyPack {
                         ))
                     })?),
                 };
+                let remedy = match p.annotation("remedy") {
+                    None => None,
+                    Some(r) => Some(parse_remedy(r).ok_or_else(|| {
+                        bad(format!(
+                            "policy `{id}`: remedy `{r}` is not `by:action` (action one of change_request, apply, coordinate, lift_restriction, correct_catalog, rectify)"
+                        ))
+                    })?),
+                };
+                let submission = match p.annotation("submission") {
+                    None => None,
+                    Some(v) => Some(parse_submission(v).ok_or_else(|| {
+                        bad(format!(
+                            "policy `{id}`: submission `{v}` is not one of own_failing, obtainable, unobtainable, not_duty"
+                        ))
+                    })?),
+                };
+                let detail_conditions = match p.annotation("detail") {
+                    None => false,
+                    Some("conditions") => true,
+                    Some(v) => {
+                        return Err(bad(format!(
+                            "policy `{id}`: detail `{v}` is not `conditions`"
+                        )));
+                    }
+                };
+                if p.effect() == CedarEffect::Forbid && route.is_some() && remedy.is_none() {
+                    return Err(bad(format!(
+                        "access forbid `{id}` has no `@remedy(\"by:action\")`"
+                    )));
+                }
                 if let Some(r) = route {
                     let fits = match p.effect() {
                         CedarEffect::Permit => matches!(r, Route::Direct | Route::Granted),
@@ -339,6 +432,9 @@ impl PolicyPack {
                         articles,
                         code,
                         route,
+                        remedy,
+                        submission,
+                        detail_conditions,
                         zh,
                         en,
                     },
@@ -431,10 +527,12 @@ mod tests {
 
     #[test]
     fn articles_are_checked() {
-        for ok in ["17", "4(2)", "30(2)"] {
+        for ok in ["17", "4(2)", "30(2)", "21¶2", "21¶2(3)"] {
             assert!(valid_article(ok), "{ok}");
         }
-        for bad in ["", "a", "4(", "4()", "(2)", "4(2", "17 "] {
+        for bad in [
+            "", "a", "4(", "4()", "(2)", "4(2", "17 ", "¶2", "21¶", "21¶2¶3", "4(2)x", "4(2)(3)",
+        ] {
             assert!(!valid_article(bad), "{bad}");
         }
     }

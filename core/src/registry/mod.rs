@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 
 pub use model::{
     BasicCategory, Certificate, Database, Department, DepartmentKind, Grant, GrantSource,
-    Interface, Level, Method, Network, Resource, Role, Sensitivity, Sharing,
+    Interface, LegalBasisRank, Level, Method, Network, Resource, Role, Sensitivity, Sharing,
 };
+pub(crate) use validate::resource_findings;
 pub use validate::{Finding, FindingSeverity, validate};
 
 /// An error loading a registry. The registry is not built.
@@ -58,13 +59,31 @@ pub enum RegistryError {
     /// The registry is over one of the [`crate::limits`] (size, count, depth).
     #[error(transparent)]
     Limit(#[from] crate::limits::LimitError),
-    /// An id does not match `[a-z0-9._-]+`.
-    #[error("{kind} id `{id}` is not of the form [a-z0-9._-]+")]
+    /// An id breaks SPEC v2 §1 (1 to 256 characters; no control, format,
+    /// space, line or paragraph separator characters).
+    #[error(
+        "{kind} id `{}` is not an id: 1 to 256 characters, none of them a control, format or space character",
+        id.escape_debug()
+    )]
     InvalidId {
         /// The kind of item.
         kind: &'static str,
         /// The id.
         id: String,
+    },
+    /// An entry breaks a shape rule that holds whatever the pack (SPEC v2 §6):
+    /// a blank certificate serial, `not_before` after `not_after`, a serial
+    /// registered twice by one department, a malformed region code.
+    #[error("{kind} `{id}` field `{field}`: {message}")]
+    InvalidEntry {
+        /// The kind of item.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// The field at fault.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
     },
 }
 
@@ -77,6 +96,7 @@ impl RegistryError {
             Self::DuplicateId { .. } => "registry.duplicate_id",
             Self::DanglingReference { .. } => "registry.dangling_reference",
             Self::InvalidId { .. } => "registry.invalid_id",
+            Self::InvalidEntry { .. } => "registry.invalid_entry",
             Self::Limit(e) => e.code(),
         }
     }
@@ -108,11 +128,54 @@ pub struct Registry {
     grants_by_pair: HashMap<(String, String), Vec<usize>>,
 }
 
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+/// The longest id, in Unicode scalar values (SPEC v2 §1).
+pub const MAX_ID_CHARS: usize = 256;
+
+/// Is `id` an id under SPEC v2 §1: 1 to 256 Unicode scalar values, none of the
+/// general categories Cc, Cf, Zs, Zl or Zp? Real ids pass: `city.civil-affairs`,
+/// `G-1`, `11371600MB28574X3A` (a 統一社會信用代碼), `371600/00012-000045`.
+pub fn valid_id(id: &str) -> bool {
+    let n = id.chars().count();
+    (1..=MAX_ID_CHARS).contains(&n) && !id.chars().any(forbidden_in_id)
+}
+
+/// Characters of the general categories Cc, Cf, Zs, Zl and Zp (Unicode 16).
+fn forbidden_in_id(c: char) -> bool {
+    const CF_AND_Z: &[(u32, u32)] = &[
+        (0x0020, 0x0020),
+        (0x00A0, 0x00A0),
+        (0x00AD, 0x00AD),
+        (0x0600, 0x0605),
+        (0x061C, 0x061C),
+        (0x06DD, 0x06DD),
+        (0x070F, 0x070F),
+        (0x0890, 0x0891),
+        (0x08E2, 0x08E2),
+        (0x1680, 0x1680),
+        (0x180E, 0x180E),
+        (0x2000, 0x200F),
+        (0x2028, 0x202F),
+        (0x205F, 0x2064),
+        (0x2066, 0x206F),
+        (0x3000, 0x3000),
+        (0xFEFF, 0xFEFF),
+        (0xFFF9, 0xFFFB),
+        (0x110BD, 0x110BD),
+        (0x110CD, 0x110CD),
+        (0x13430, 0x1343F),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0001, 0xE0001),
+        (0xE0020, 0xE007F),
+    ];
+    let u = u32::from(c);
+    c.is_control() || CF_AND_Z.iter().any(|&(lo, hi)| (lo..=hi).contains(&u))
+}
+
+/// Is `code` a GB/T 2260 region code as SPEC v2 §1 uses it: 2, 4 or 6 ASCII
+/// digits, or `""` for a State Council body?
+pub fn valid_region(code: &str) -> bool {
+    matches!(code.len(), 0 | 2 | 4 | 6) && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl Registry {
@@ -164,6 +227,7 @@ impl Registry {
                     id: d.id.clone(),
                 });
             }
+            check_department_shape(d)?;
         }
         let mut resources = HashMap::with_capacity(doc.resources.len());
         for (i, r) in doc.resources.iter().enumerate() {
@@ -189,6 +253,17 @@ impl Registry {
                 });
             }
         }
+        for r in &doc.resources {
+            if let Some(source) = r.sources.iter().find(|s| !resources.contains_key(*s)) {
+                return Err(RegistryError::DanglingReference {
+                    kind: "resource",
+                    id: r.id.clone(),
+                    field: "sources",
+                    target: "resource",
+                    value: source.clone(),
+                });
+            }
+        }
         let mut reg = Self {
             doc: RegistryDoc {
                 departments: doc.departments,
@@ -203,7 +278,65 @@ impl Registry {
         reg.add_grants(doc.grants)?;
         Ok(reg)
     }
+}
 
+/// The shape rules of SPEC v2 §6 for one department (input errors, whatever the pack).
+pub(crate) fn check_department_shape(d: &Department) -> Result<(), RegistryError> {
+    let bad = |field: &'static str, message: String| RegistryError::InvalidEntry {
+        kind: "department",
+        id: d.id.clone(),
+        field,
+        message,
+    };
+    if let Some(region) = &d.region
+        && !valid_region(region)
+    {
+        return Err(bad(
+            "region",
+            format!(
+                "`{region}` is not a GB/T 2260 code of 2, 4 or 6 digits (or \"\" for a State Council body)"
+            ),
+        ));
+    }
+    let mut serials = std::collections::HashSet::new();
+    for c in &d.certificates {
+        check_certificate_shape(&d.id, c)?;
+        if !serials.insert(c.serial.as_str()) {
+            return Err(bad(
+                "certificates",
+                format!("serial `{}` is registered twice", c.serial),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A certificate's shape: a serial that is not blank, `not_before <= not_after`.
+pub(crate) fn check_certificate_shape(
+    department: &str,
+    c: &Certificate,
+) -> Result<(), RegistryError> {
+    let bad = |message: String| RegistryError::InvalidEntry {
+        kind: "department",
+        id: department.to_owned(),
+        field: "certificates",
+        message,
+    };
+    if c.serial.trim().is_empty() {
+        return Err(bad("a certificate has a blank `serial`".to_owned()));
+    }
+    if c.not_after < c.not_before {
+        return Err(bad(format!(
+            "certificate `{}` has `not_after` {} before `not_before` {}",
+            c.serial,
+            c.not_after.to_rfc3339(),
+            c.not_before.to_rfc3339()
+        )));
+    }
+    Ok(())
+}
+
+impl Registry {
     fn add_grants(&mut self, grants: Vec<Grant>) -> Result<(), RegistryError> {
         // Check everything first so that a bad grant leaves `self` unchanged.
         crate::limits::check_grants(self.doc.grants.len().saturating_add(grants.len()))?;

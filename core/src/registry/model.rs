@@ -9,10 +9,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
+    /// A State Council body (國家級; NR Art. 8).
+    National,
+    /// A province-level department (省級).
+    Province,
     /// A city department (市級).
     City,
     /// A county or district department (縣區).
     County,
+    /// A township or street office (鄉鎮、街道).
+    Township,
     /// A development-zone administrative office (開發區).
     DevelopmentZone,
 }
@@ -39,6 +45,10 @@ pub enum Role {
     CityGovernmentOffice,
     /// 市財政部門: funds projects (Art. 28).
     Finance,
+    /// 政務數據共享主管部門 (national pack).
+    SharingAuthority,
+    /// 本級人民政府 (national pack).
+    PeopleGovernment,
 }
 
 /// A department's unified digital certificate (Art. 26).
@@ -56,16 +66,31 @@ pub struct Certificate {
     pub revoked: bool,
 }
 
+impl Certificate {
+    /// Whether the certificate is valid at `at`: `not_before <= at <= not_after`
+    /// (both ends included, RFC 5280), compared at full precision, and not revoked.
+    pub fn valid_at(&self, at: DateTime<FixedOffset>) -> bool {
+        !self.revoked && self.not_before <= at && at <= self.not_after
+    }
+}
+
 /// A government department (政務部門, Art. 2).
+///
+/// On the wire its certificates are `certificates` (a list, SPEC v2 §1); the v1
+/// field `certificate` (one object) is still accepted as a one-element list.
+/// Serialization always writes `certificates`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "DepartmentWire")]
 pub struct Department {
-    /// Unique id, `[a-z0-9._-]+`.
+    /// Unique id (SPEC v2 §1: 1 to 256 characters, no control, format or space characters).
     pub id: String,
     /// Chinese name.
     pub name: String,
     /// Administrative level.
     pub level: Level,
+    /// Its GB/T 2260 region code: 2, 4 or 6 digits, or `""` for a State Council body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// Kind of body.
     pub kind: DepartmentKind,
     /// Special roles.
@@ -74,18 +99,79 @@ pub struct Department {
     /// Purposes for which it may use shared information (Art. 4(2), 19, 23).
     #[serde(default)]
     pub duties: Vec<String>,
-    /// Its registered certificate (Art. 26); a missing one is a validation finding.
+    /// Its registered unified digital certificates (Art. 26); none is a validation finding.
     #[serde(default)]
-    pub certificate: Option<Certificate>,
+    pub certificates: Vec<Certificate>,
     /// Set when the Big Data Center restricts its rights to derived information (Art. 21).
     #[serde(default)]
     pub restricted: bool,
+}
+
+/// The wire form of a department: `certificates`, or the v1 `certificate`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DepartmentWire {
+    id: String,
+    name: String,
+    level: Level,
+    #[serde(default)]
+    region: Option<String>,
+    kind: DepartmentKind,
+    #[serde(default)]
+    roles: Vec<Role>,
+    #[serde(default)]
+    duties: Vec<String>,
+    #[serde(default)]
+    certificates: Option<Vec<Certificate>>,
+    #[serde(default)]
+    certificate: Option<Certificate>,
+    #[serde(default)]
+    restricted: bool,
+}
+
+impl TryFrom<DepartmentWire> for Department {
+    type Error = String;
+
+    fn try_from(w: DepartmentWire) -> Result<Self, String> {
+        let certificates = match (w.certificates, w.certificate) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "department `{}` has both `certificates` and `certificate`: use `certificates`",
+                    w.id
+                ));
+            }
+            (Some(list), None) => list,
+            (None, Some(one)) => vec![one],
+            (None, None) => Vec::new(),
+        };
+        Ok(Self {
+            id: w.id,
+            name: w.name,
+            level: w.level,
+            region: w.region,
+            kind: w.kind,
+            roles: w.roles,
+            duties: w.duties,
+            certificates,
+            restricted: w.restricted,
+        })
+    }
 }
 
 impl Department {
     /// Whether the department has `role`.
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// Its registered certificate with serial `serial`, if any.
+    pub fn certificate(&self, serial: &str) -> Option<&Certificate> {
+        self.certificates.iter().find(|c| c.serial == serial)
+    }
+
+    /// A certificate of the department valid at `at`, if any.
+    pub fn valid_certificate(&self, at: DateTime<FixedOffset>) -> Option<&Certificate> {
+        self.certificates.iter().find(|c| c.valid_at(at))
     }
 }
 
@@ -115,9 +201,10 @@ pub enum Database {
     FrontExchange,
 }
 
-/// The category of a basic-database resource (Art. 10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The category of a basic-database resource (Art. 10, 32(1)). The list in
+/// Art. 32(1) ends in 等, so any other non-empty name is accepted (SPEC v2 §1).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum BasicCategory {
     /// 人口.
     Population,
@@ -127,6 +214,62 @@ pub enum BasicCategory {
     NaturalResourcesGeospatial,
     /// 電子證照.
     ELicense,
+    /// Another basic category (Art. 32(1) 等), by its name.
+    Other(String),
+}
+
+impl BasicCategory {
+    /// The wire name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Population => "population",
+            Self::LegalEntity => "legal_entity",
+            Self::NaturalResourcesGeospatial => "natural_resources_geospatial",
+            Self::ELicense => "e_license",
+            Self::Other(name) => name,
+        }
+    }
+}
+
+impl TryFrom<String> for BasicCategory {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        Ok(match s.as_str() {
+            "population" => Self::Population,
+            "legal_entity" => Self::LegalEntity,
+            "natural_resources_geospatial" => Self::NaturalResourcesGeospatial,
+            "e_license" => Self::ELicense,
+            _ if s.trim().is_empty() => {
+                return Err("`basic_category` is blank: name the category".to_owned());
+            }
+            _ => Self::Other(s),
+        })
+    }
+}
+
+impl From<BasicCategory> for String {
+    fn from(c: BasicCategory) -> Self {
+        c.as_str().to_owned()
+    }
+}
+
+/// The rank of the law behind a resource's class (Art. 5; NR Art. 14(3)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalBasisRank {
+    /// 法律.
+    Law,
+    /// 行政法規.
+    AdministrativeRegulation,
+    /// 國務院決定.
+    StateCouncilDecision,
+    /// 地方性法規.
+    LocalRegulation,
+    /// 規章.
+    Rule,
+    /// 政策.
+    Policy,
 }
 
 /// The network a resource is shared on (Art. 8).
@@ -147,8 +290,10 @@ pub enum Sensitivity {
     StateSecret,
     /// 商業秘密.
     CommercialSecret,
-    /// 個人隱私.
+    /// 個人隱私 (read as Art. 31's 個人隱私).
     PersonalInfo,
+    /// 工作秘密 (SPEC v2).
+    WorkSecret,
 }
 
 /// A resource's access interface and its specification (Art. 14).
@@ -181,6 +326,9 @@ pub struct Resource {
     /// Stored or synthesised by the platform (Art. 21).
     #[serde(default)]
     pub derived: bool,
+    /// For a derived resource, the resource ids it is synthesised from (SPEC v2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
     /// The network it is shared on.
     pub network: Network,
     /// Its data items.
@@ -189,9 +337,18 @@ pub struct Resource {
     /// For a conditional resource, the items every department may have (Art. 5).
     #[serde(default)]
     pub open_fields: Vec<String>,
+    /// The conditions of sharing (共享條件) of a conditional resource (SPEC v2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<String>,
+    /// When the entry joined the catalog (SPEC v2; the first provision runs from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogued: Option<chrono::NaiveDate>,
     /// The law behind `not_shared` (Art. 5).
     #[serde(default)]
     pub legal_basis: Option<String>,
+    /// The rank of that law (SPEC v2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis_rank: Option<LegalBasisRank>,
     /// Sensitivity markings.
     #[serde(default)]
     pub sensitivity: Vec<Sensitivity>,
@@ -227,6 +384,16 @@ pub enum Method {
     BatchDownload,
 }
 
+impl Method {
+    /// Every access method, in declaration order.
+    pub const ALL: [Method; 4] = [
+        Method::SystemIntegration,
+        Method::FrontProcessor,
+        Method::OnlineQuery,
+        Method::BatchDownload,
+    ];
+}
+
 /// Who approved a grant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -237,6 +404,10 @@ pub enum GrantSource {
     BigDataCenter,
     /// Coordination by the City Government Office (Art. 17).
     CityGovernmentOffice,
+    /// Coordination by the data-sharing authority (national pack).
+    SharingAuthority,
+    /// A decision of the people's government (national pack).
+    PeopleGovernment,
 }
 
 /// What an approved application or a successful coordination allows.

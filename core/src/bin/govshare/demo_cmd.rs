@@ -121,7 +121,7 @@ fn request(
             .map_or(govshare::registry::Network::Extranet, |r| r.network),
         certificate: reg
             .department(department)
-            .and_then(|d| d.certificate.as_ref())
+            .and_then(|d| d.certificates.first())
             .map(|c| c.serial.clone())
             .unwrap_or_default(),
         at,
