@@ -118,6 +118,10 @@ pub enum PolicyError {
         /// What Cedar said.
         message: String,
     },
+    /// A pack file is over one of the [`crate::limits`] for packs (size, nesting,
+    /// operators per policy); it was not parsed.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
 }
 
 impl PolicyError {
@@ -133,6 +137,7 @@ impl PolicyError {
             Self::UnknownDepartment { .. } => "policy.unknown_department",
             Self::UnknownResource { .. } => "policy.unknown_resource",
             Self::Evaluation { .. } => "policy.evaluation",
+            Self::Limit(e) => e.code(),
         }
     }
 }
