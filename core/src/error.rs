@@ -41,7 +41,8 @@ impl Error {
     }
 }
 
-/// Every code [`CalendarError::code`] returns, in variant order.
+/// Every code [`CalendarError::code`] returns for its own variants, in variant order
+/// (its `Limit` variant returns a [`LimitError`] code).
 const CALENDAR_CODES: &[&str] = &[
     "calendar.not_covered",
     "calendar.bad_syntax",
@@ -61,7 +62,8 @@ const REGISTRY_CODES: &[&str] = &[
     "registry.invalid_entry",
 ];
 
-/// Every code [`PolicyError::code`] returns, in variant order.
+/// Every code [`PolicyError::code`] returns for its own variants, in variant order
+/// (its `Limit` variant returns a [`LimitError`] code).
 const POLICY_CODES: &[&str] = &[
     "policy.not_in_force",
     "policy.invalid_policy",
@@ -118,13 +120,14 @@ mod tests {
 
     use super::*;
 
-    fn calendar_index(e: &CalendarError) -> usize {
+    fn calendar_index(e: &CalendarError) -> Option<usize> {
         match e {
-            CalendarError::NotCovered { .. } => 0,
-            CalendarError::Syntax { .. } => 1,
-            CalendarError::BadEntry { .. } => 2,
-            CalendarError::Io { .. } => 3,
-            CalendarError::BadMonth { .. } => 4,
+            CalendarError::NotCovered { .. } => Some(0),
+            CalendarError::Syntax { .. } => Some(1),
+            CalendarError::BadEntry { .. } => Some(2),
+            CalendarError::Io { .. } => Some(3),
+            CalendarError::BadMonth { .. } => Some(4),
+            CalendarError::Limit(_) => None,
         }
     }
 
@@ -140,18 +143,19 @@ mod tests {
         }
     }
 
-    fn policy_index(e: &PolicyError) -> usize {
+    fn policy_index(e: &PolicyError) -> Option<usize> {
         match e {
-            PolicyError::NotInForce { .. } => 0,
-            PolicyError::InvalidPolicy { .. } => 1,
-            PolicyError::Schema { .. } => 2,
-            PolicyError::Manifest { .. } => 3,
-            PolicyError::MissingFile { .. } => 4,
-            PolicyError::Io { .. } => 5,
-            PolicyError::UnknownDepartment { .. } => 6,
-            PolicyError::UnknownResource { .. } => 7,
-            PolicyError::InvalidRequest { .. } => 8,
-            PolicyError::Evaluation { .. } => 9,
+            PolicyError::NotInForce { .. } => Some(0),
+            PolicyError::InvalidPolicy { .. } => Some(1),
+            PolicyError::Schema { .. } => Some(2),
+            PolicyError::Manifest { .. } => Some(3),
+            PolicyError::MissingFile { .. } => Some(4),
+            PolicyError::Io { .. } => Some(5),
+            PolicyError::UnknownDepartment { .. } => Some(6),
+            PolicyError::UnknownResource { .. } => Some(7),
+            PolicyError::InvalidRequest { .. } => Some(8),
+            PolicyError::Evaluation { .. } => Some(9),
+            PolicyError::Limit(_) => None,
         }
     }
 
@@ -268,9 +272,14 @@ mod tests {
         check(
             &calendar_all(),
             CALENDAR_CODES,
-            calendar_index,
+            |e| calendar_index(e).unwrap(),
             CalendarError::code,
         );
+        for l in limits_all() {
+            let e = CalendarError::Limit(l.clone());
+            assert_eq!(calendar_index(&e), None);
+            assert_eq!(e.code(), l.code());
+        }
     }
 
     #[test]
@@ -362,7 +371,17 @@ mod tests {
                 message: s(),
             },
         ];
-        check(&all, POLICY_CODES, policy_index, PolicyError::code);
+        check(
+            &all,
+            POLICY_CODES,
+            |e| policy_index(e).unwrap(),
+            PolicyError::code,
+        );
+        for l in limits_all() {
+            let e = PolicyError::Limit(l.clone());
+            assert_eq!(policy_index(&e), None);
+            assert_eq!(e.code(), l.code());
+        }
     }
 
     #[test]

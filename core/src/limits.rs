@@ -17,6 +17,22 @@
 //! | [`MAX_EVENT_BYTES`] | 1 MiB | one event |
 //! | [`MAX_LINE_BYTES`] | 1 MiB | one line of the command line's JSON-lines input |
 //! | [`MAX_DEPTH`] | 32 | nesting of arrays and objects in any JSON input |
+//! | [`MAX_LIST_ITEMS`] | 10,000 | items in each list of one department, resource or grant (`duties`, `roles`, `fields`, `open_fields`, `sensitivity`, `purposes`, `methods`, `approvals`) |
+//! | [`MAX_GRANTS_PER_PAIR`] | 1,000 | grants of one department on one resource (including grants added later) |
+//! | [`MAX_STRING_BYTES`] | 64 KiB | each id, name and other string of a registry |
+//! | [`MAX_PACK_FILE_BYTES`] | 1 MiB | each file of a policy pack (manifest, schema, policies) |
+//! | [`MAX_PACK_NESTING`] | 64 | nesting in a Cedar policy or schema file: each open `(`, `[`, `{` (and `<` in a schema) and each open `if` is a level |
+//! | [`MAX_PACK_OPERATORS`] | 512 | operators (`&&`, `+`, `.`, `has`, …) in one Cedar policy: a chain of them nests without brackets |
+//! | [`MAX_OVERRIDES_BYTES`] | 4 MiB | a calendar override file |
+//!
+//! Files are read with [`read_bounded`]: at most the limit plus one byte is ever
+//! read, whatever the file claims to be (a FIFO, `/dev/zero`, a file that grows),
+//! so an oversized file is `limits.too_large` after reading at most that much.
+//!
+//! Policy packs are scanned ([`check_pack_file`]) before Cedar sees them, and Cedar
+//! then parses and validates them on a thread of its own with a
+//! [`PARSE_STACK_BYTES`] (64 MiB) stack: Cedar's parser recurses once per level of
+//! nesting, and the scan keeps that recursion far below what the stack holds.
 //!
 //! The SPEC §8 formats nest at most 4 levels deep (registry → `departments` →
 //! department → `certificate`), so [`MAX_DEPTH`] only stops hostile input.
@@ -57,6 +73,31 @@ pub const MAX_EVENT_BYTES: usize = 1024 * 1024;
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 /// The deepest nesting of arrays and objects accepted in JSON input.
 pub const MAX_DEPTH: usize = 32;
+/// The most items in each list of one registry entry: a department's `roles` and
+/// `duties`, a resource's `fields`, `open_fields` and `sensitivity`, a grant's
+/// `purposes`, `fields`, `methods` and `approvals`.
+pub const MAX_LIST_ITEMS: usize = 10_000;
+/// The most grants one department may hold on one resource, counting grants added
+/// by the workflow.
+pub const MAX_GRANTS_PER_PAIR: usize = 1_000;
+/// The longest id, name or other string in a registry, in bytes: 64 KiB.
+pub const MAX_STRING_BYTES: usize = 64 * 1024;
+/// The largest file of a policy pack (manifest, schema, policy file), in bytes: 1 MiB.
+pub const MAX_PACK_FILE_BYTES: usize = 1024 * 1024;
+/// The deepest nesting in a Cedar policy or schema file of a pack: every open
+/// bracket (`(`, `[`, `{`) and every `if` not yet closed counts one level.
+pub const MAX_PACK_NESTING: usize = 64;
+/// The most operators in one Cedar policy of a pack (`&&`, `||`, `==`, `<`, `+`,
+/// `.`, `in`, `has`, …; see [`scan_pack_text`]). The Binzhou policies have at
+/// most 34. A chain of operators is an expression as deep as it is long, and
+/// Cedar drops and evaluates expressions recursively on the caller's thread: a
+/// chain of 1,000 still fits a 128 KiB stack (debug build), 2,000 did not.
+pub const MAX_PACK_OPERATORS: usize = 512;
+/// The largest calendar override file, in bytes: 4 MiB.
+pub const MAX_OVERRIDES_BYTES: usize = 4 * 1024 * 1024;
+/// The stack of the thread that parses and validates policy packs: 64 MiB
+/// (reserved address space; only the pages used are memory).
+pub const PARSE_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Input over one of the limits of this module. Nothing was parsed or changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -88,9 +129,11 @@ pub enum LimitError {
         /// The count found.
         actual: usize,
     },
-    /// Arrays and objects nest deeper than [`MAX_DEPTH`].
+    /// Arrays and objects nest deeper than [`MAX_DEPTH`], or a pack file nests
+    /// deeper than [`MAX_PACK_NESTING`].
     #[error(
-        "{what} nests arrays and objects {actual} levels deep, over the limit of {limit} (`limits::{name}`)"
+        "{what} nests {} {actual} levels deep, over the limit of {limit} (`limits::{name}`)",
+        nesting_of(name)
     )]
     TooDeep {
         /// What was read.
@@ -116,6 +159,24 @@ impl LimitError {
             Self::TooMany { .. } => "limits.too_many",
             Self::TooDeep { .. } => "limits.too_deep",
         }
+    }
+}
+
+/// What a depth limit counts, for [`LimitError::TooDeep`]'s message.
+fn nesting_of(name: &str) -> &'static str {
+    if name == "MAX_PACK_NESTING" {
+        "brackets and `if` expressions"
+    } else {
+        "arrays and objects"
+    }
+}
+
+/// At most 64 characters of `s` (an id quoted in an error message may itself be
+/// over [`MAX_STRING_BYTES`]).
+fn shown(s: &str) -> String {
+    match s.char_indices().nth(64) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or_default()),
+        None => s.to_owned(),
     }
 }
 
@@ -158,7 +219,9 @@ pub fn check_count(
 }
 
 /// Checks a registry document's departments, resources and grants against
-/// [`MAX_DEPARTMENTS`], [`MAX_RESOURCES`] and [`MAX_GRANTS`].
+/// [`MAX_DEPARTMENTS`], [`MAX_RESOURCES`] and [`MAX_GRANTS`], and every
+/// department and resource against [`MAX_LIST_ITEMS`] and [`MAX_STRING_BYTES`].
+/// (Grants are checked entry by entry by [`check_new_grants`] as they are added.)
 pub fn check_registry(doc: &crate::registry::RegistryDoc) -> Result<(), LimitError> {
     check_count(
         "registry",
@@ -174,7 +237,139 @@ pub fn check_registry(doc: &crate::registry::RegistryDoc) -> Result<(), LimitErr
         MAX_RESOURCES,
         doc.resources.len(),
     )?;
-    check_grants(doc.grants.len())
+    check_grants(doc.grants.len())?;
+    for d in &doc.departments {
+        let e = Entry::new("department", &d.id)?;
+        e.string("name", &d.name)?;
+        e.list("roles", d.roles.len())?;
+        e.strings("duties", &d.duties)?;
+        if let Some(region) = &d.region {
+            e.string("region", region)?;
+        }
+        e.list("certificates", d.certificates.len())?;
+        for c in &d.certificates {
+            e.string("certificates.serial", &c.serial)?;
+        }
+    }
+    for r in &doc.resources {
+        let e = Entry::new("resource", &r.id)?;
+        e.string("name", &r.name)?;
+        e.string("provider", &r.provider)?;
+        e.strings("fields", &r.fields)?;
+        e.strings("open_fields", &r.open_fields)?;
+        e.list("sensitivity", r.sensitivity.len())?;
+        e.strings("sources", &r.sources)?;
+        if let Some(b) = &r.legal_basis {
+            e.string("legal_basis", b)?;
+        }
+        if let Some(c) = &r.conditions {
+            e.string("conditions", c)?;
+        }
+        if let crate::registry::BasicCategory::Other(name) = r
+            .basic_category
+            .as_ref()
+            .unwrap_or(&crate::registry::BasicCategory::Population)
+        {
+            e.string("basic_category", name)?;
+        }
+        if let Some(i) = &r.interface {
+            e.string("interface.endpoint", &i.endpoint)?;
+            e.string("interface.spec", &i.spec)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks grants about to be added to a registry: each against
+/// [`MAX_LIST_ITEMS`] and [`MAX_STRING_BYTES`], and every (department, resource)
+/// pair against [`MAX_GRANTS_PER_PAIR`], counting the `existing` grants of the
+/// pair (called once per distinct pair).
+pub fn check_new_grants(
+    grants: &[crate::registry::Grant],
+    existing: impl Fn(&str, &str) -> usize,
+) -> Result<(), LimitError> {
+    let mut pairs: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    for g in grants {
+        let e = Entry::new("grant", &g.id)?;
+        e.string("department", &g.department)?;
+        e.string("resource", &g.resource)?;
+        e.strings("purposes", &g.purposes)?;
+        e.strings("fields", &g.fields)?;
+        e.list("methods", g.methods.len())?;
+        e.list("approvals", g.approvals.len())?;
+        *pairs
+            .entry((g.department.as_str(), g.resource.as_str()))
+            .or_default() += 1;
+    }
+    for ((department, resource), n) in pairs {
+        let total = n.saturating_add(existing(department, resource));
+        check_count(
+            &format!(
+                "department `{}` on resource `{}`",
+                shown(department),
+                shown(resource)
+            ),
+            "grants",
+            "MAX_GRANTS_PER_PAIR",
+            MAX_GRANTS_PER_PAIR,
+            total,
+        )?;
+    }
+    Ok(())
+}
+
+/// One registry entry being checked, for error messages that name it and the field.
+struct Entry<'a> {
+    kind: &'static str,
+    id: &'a str,
+}
+
+impl<'a> Entry<'a> {
+    /// An entry, after checking its id's length (an error shows the id shortened).
+    fn new(kind: &'static str, id: &'a str) -> Result<Self, LimitError> {
+        let e = Self { kind, id };
+        e.string("id", id)?;
+        Ok(e)
+    }
+
+    fn what(&self, field: &str) -> String {
+        format!("{} `{}` field `{field}`", self.kind, shown(self.id))
+    }
+
+    fn string(&self, field: &str, value: &str) -> Result<(), LimitError> {
+        if value.len() > MAX_STRING_BYTES {
+            return check_size(
+                &self.what(field),
+                "MAX_STRING_BYTES",
+                MAX_STRING_BYTES,
+                value.len(),
+            );
+        }
+        Ok(())
+    }
+
+    fn list(&self, field: &str, len: usize) -> Result<(), LimitError> {
+        if len > MAX_LIST_ITEMS {
+            return check_count(
+                &self.what(field),
+                "items",
+                "MAX_LIST_ITEMS",
+                MAX_LIST_ITEMS,
+                len,
+            );
+        }
+        Ok(())
+    }
+
+    /// The list's length, then each of its strings.
+    fn strings(&self, field: &str, values: &[String]) -> Result<(), LimitError> {
+        self.list(field, values.len())?;
+        for (i, v) in values.iter().enumerate() {
+            self.string(&format!("{field}[{i}]"), v)?;
+        }
+        Ok(())
+    }
 }
 
 /// Checks a registry's total number of grants against [`MAX_GRANTS`].
@@ -226,6 +421,304 @@ pub fn check_depth(what: &str, text: &str) -> Result<(), LimitError> {
         });
     }
     Ok(())
+}
+
+/// Why [`read_bounded`] failed: the file could not be read, or it is over its limit.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or read, or is not UTF-8.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The file is over its size limit; at most the limit plus one byte was read.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+}
+
+/// Reads the UTF-8 text of the file at `path`, at most `limit` bytes (`name` is the
+/// limit's constant, `what` names the file in the error). Never reads more than
+/// `limit + 1` bytes and never trusts the size the file claims: a FIFO, a device
+/// like `/dev/zero` or a file that grows while it is read is over the limit once
+/// `limit + 1` bytes have come. (A regular file that says it is larger is refused
+/// before reading.)
+pub fn read_bounded(
+    path: &std::path::Path,
+    what: &str,
+    name: &'static str,
+    limit: usize,
+) -> Result<String, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut capacity = 0;
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+    {
+        let claimed = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        check_size(what, name, limit, claimed)?;
+        capacity = claimed;
+    }
+    let mut bytes = Vec::with_capacity(capacity.saturating_add(1));
+    file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Err(LimitError::TooLarge {
+            what: what.to_owned(),
+            name,
+            limit,
+            actual: bytes.len(),
+        }
+        .into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 (byte {}): {e}", e.utf8_error().valid_up_to()),
+        )
+        .into()
+    })
+}
+
+/// What [`scan_pack_text`] found in a Cedar policy or schema file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PackScan {
+    /// The deepest nesting: open brackets and open `if`s.
+    pub depth: usize,
+    /// The 1-based line where the nesting first went past [`MAX_PACK_NESTING`].
+    pub too_deep_at: Option<usize>,
+    /// The most operators in one policy (0 for a schema).
+    pub operators: usize,
+    /// The 1-based line where the first policy with more than
+    /// [`MAX_PACK_OPERATORS`] operators starts.
+    pub too_many_at: Option<usize>,
+}
+
+/// Scans Cedar policy text (or, with `schema`, Cedar schema text) before it is
+/// parsed: a byte scan that skips strings and `//` comments.
+///
+/// - Nesting: every open bracket (`(`, `[`, `{`, and in a schema `<`, as in
+///   `Set<…>`) is a level, and so is every `if` until the bracket around it closes
+///   or a `,` or `;` at its bracket level ends it (Cedar has no other way to end an
+///   `if … then … else …` that nests in another).
+/// - Operators (policies only), per policy (up to a `;` outside brackets): `&&`,
+///   `||`, `==`, `!=`, `<`, `<=`, `>`, `>=`, `+`, `-`, `*`, `.` and the words `in`,
+///   `has`, `like`, `is`. A chain of `n` of them without brackets
+///   (`1 + 1 + … + 1`, `a.b.c…`) is an expression `n` levels deep.
+///
+/// Unbalanced or malformed text gets numbers too; the parser reports what is
+/// malformed.
+pub fn scan_pack_text(text: &str, schema: bool) -> PackScan {
+    let mut scan = Nesting {
+        ifs: vec![0],
+        depth: 0,
+        line: 1,
+        policy_ops: 0,
+        policy_line: None,
+        found: PackScan {
+            depth: 0,
+            too_deep_at: None,
+            operators: 0,
+            too_many_at: None,
+        },
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        let next = bytes.get(i).copied();
+        let comment = b == b'/' && next == Some(b'/');
+        if scan.policy_line.is_none() && !b.is_ascii_whitespace() && b != b';' && !comment {
+            scan.policy_line = Some(scan.line);
+        }
+        match b {
+            b'\n' => scan.line += 1,
+            b'"' => {
+                // A string: up to the next unescaped quote.
+                while let Some(&c) = bytes.get(i) {
+                    i += 1;
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' => break,
+                        b'\n' => scan.line += 1,
+                        _ => {}
+                    }
+                }
+            }
+            b'/' if comment => {
+                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => scan.bracket(),
+            b'<' if schema => scan.bracket(),
+            b')' | b']' | b'}' => scan.close(),
+            b'>' if schema => scan.close(),
+            b',' => scan.end_ifs(),
+            b';' => {
+                scan.end_ifs();
+                if scan.ifs.len() == 1 {
+                    scan.end_policy();
+                }
+            }
+            _ if schema => {}
+            b'&' | b'|' | b'=' | b'<' | b'>' | b'!' => {
+                // Two-character operators count once; a lone `!` is not one.
+                let pair = next == Some(b) || next == Some(b'=');
+                if pair {
+                    i += 1;
+                }
+                if pair || b != b'!' {
+                    scan.policy_ops += 1;
+                }
+            }
+            b'+' | b'-' | b'*' | b'.' => scan.policy_ops += 1,
+            b if is_ident(b) => {
+                // A whole word (words start after a non-word byte, as here).
+                let start = i - 1;
+                while bytes.get(i).is_some_and(|&c| is_ident(c)) {
+                    i += 1;
+                }
+                match bytes.get(start..i) {
+                    Some(b"if") => {
+                        if let Some(n) = scan.ifs.last_mut() {
+                            *n += 1;
+                        }
+                        scan.open();
+                    }
+                    Some(b"in" | b"has" | b"like" | b"is") => scan.policy_ops += 1,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    scan.end_policy();
+    scan.found
+}
+
+/// The state of [`scan_pack_text`].
+struct Nesting {
+    /// Open `if`s per open bracket; the first entry is outside any bracket.
+    ifs: Vec<usize>,
+    depth: usize,
+    line: usize,
+    /// Operators in the current policy, and the line it starts on.
+    policy_ops: usize,
+    policy_line: Option<usize>,
+    found: PackScan,
+}
+
+impl Nesting {
+    /// An opening bracket.
+    fn bracket(&mut self) {
+        self.ifs.push(0);
+        self.open();
+    }
+
+    /// A closing bracket: it closes the `if`s opened inside it, too.
+    fn close(&mut self) {
+        if self.ifs.len() > 1
+            && let Some(n) = self.ifs.pop()
+        {
+            self.depth = self.depth.saturating_sub(n + 1);
+        }
+    }
+
+    /// A `,` or `;`: the `if`s open at this bracket level are complete.
+    fn end_ifs(&mut self) {
+        if let Some(n) = self.ifs.last_mut() {
+            self.depth = self.depth.saturating_sub(*n);
+            *n = 0;
+        }
+    }
+
+    /// One more level (a bracket or an `if`) at the current line.
+    fn open(&mut self) {
+        self.depth += 1;
+        self.found.depth = self.found.depth.max(self.depth);
+        if self.depth > MAX_PACK_NESTING && self.found.too_deep_at.is_none() {
+            self.found.too_deep_at = Some(self.line);
+        }
+    }
+
+    /// The end of a policy (a `;` outside brackets, or the end of the text).
+    fn end_policy(&mut self) {
+        let ops = std::mem::take(&mut self.policy_ops);
+        let line = self.policy_line.take().unwrap_or(self.line);
+        self.found.operators = self.found.operators.max(ops);
+        if ops > MAX_PACK_OPERATORS && self.found.too_many_at.is_none() {
+            self.found.too_many_at = Some(line);
+        }
+    }
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Checks one file of a policy pack before it is parsed: at most
+/// [`MAX_PACK_FILE_BYTES`]; a Cedar file (`.cedar`, `.cedarschema`) nested at
+/// most [`MAX_PACK_NESTING`] deep; a policy file with at most
+/// [`MAX_PACK_OPERATORS`] operators in each policy. The error names the file
+/// and, for nesting and operators, the line.
+pub fn check_pack_file(name: &str, text: &str) -> Result<(), LimitError> {
+    check_size(
+        &format!("pack file `{name}`"),
+        "MAX_PACK_FILE_BYTES",
+        MAX_PACK_FILE_BYTES,
+        text.len(),
+    )?;
+    let schema = name.ends_with(".cedarschema");
+    if !schema && !name.ends_with(".cedar") {
+        return Ok(());
+    }
+    let scan = scan_pack_text(text, schema);
+    if let Some(line) = scan.too_deep_at {
+        return Err(LimitError::TooDeep {
+            what: format!("pack file `{name}` line {line}"),
+            name: "MAX_PACK_NESTING",
+            limit: MAX_PACK_NESTING,
+            actual: scan.depth,
+        });
+    }
+    if let Some(line) = scan.too_many_at {
+        return Err(LimitError::TooMany {
+            what: format!("pack file `{name}`: the policy at line {line}"),
+            items: "operators",
+            name: "MAX_PACK_OPERATORS",
+            limit: MAX_PACK_OPERATORS,
+            actual: scan.operators,
+        });
+    }
+    Ok(())
+}
+
+/// Runs `f` on a new thread with a [`PARSE_STACK_BYTES`] stack and returns its
+/// result (a panic in `f` goes on unwinding here). Cedar's parser recurses once per
+/// level of nesting; this thread gives it room whatever the caller's stack
+/// (Python, Node and test threads can be small). If no thread can be started, `f`
+/// runs here.
+pub(crate) fn on_parse_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let slot = std::sync::Mutex::new(Some(f));
+    let take = || slot.lock().ok().and_then(|mut f| f.take());
+    let spawned = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("govshare-parse".to_owned())
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn_scoped(scope, || take().map(|f| f()))
+            .map(|handle| handle.join())
+    });
+    match spawned {
+        Ok(Ok(Some(value))) => value,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Ok(Ok(None)) | Err(_) => {
+            #[expect(
+                clippy::expect_used,
+                reason = "only the thread takes `f`, and it did not start or did not take it"
+            )]
+            let f = take().expect("`f` is still here");
+            f()
+        }
+    }
 }
 
 /// A kind of JSON input, with its size limit.
@@ -301,6 +794,7 @@ pub fn from_json_str<T: DeserializeOwned>(text: &str, what: Input) -> Result<T, 
 
 /// A line that [`BoundedLines`] could not give.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LineError {
     /// Reading failed.
     #[error(transparent)]
@@ -308,13 +802,22 @@ pub enum LineError {
     /// The line is over the limit; it was skipped up to its end.
     #[error(transparent)]
     Limit(#[from] LimitError),
+    /// The line is not UTF-8 (for instance GBK text); it was skipped, and the next
+    /// line is read as usual.
+    #[error("line {line} is not UTF-8 (invalid byte at byte {valid_up_to} of the line)")]
+    InvalidUtf8 {
+        /// The 1-based line.
+        line: usize,
+        /// The length of the valid UTF-8 prefix of the line.
+        valid_up_to: usize,
+    },
 }
 
 /// Lines of a reader, each at most `max` bytes: like [`BufRead::lines`], but a
 /// longer line is skipped (never held in memory) and given as
 /// [`LineError::Limit`], and the next line is read as usual. Line ends (`\n`,
-/// `\r\n`) are removed. Invalid UTF-8 is an [`std::io::ErrorKind::InvalidData`]
-/// error, as with [`BufRead::lines`].
+/// `\r\n`) are removed. A line that is not UTF-8 is a [`LineError::InvalidUtf8`],
+/// and, unlike [`BufRead::lines`], the lines after it are read as usual.
 #[derive(Debug)]
 pub struct BoundedLines<R> {
     reader: R,
@@ -388,12 +891,10 @@ impl<R: BufRead> Iterator for BoundedLines<R> {
             .into()));
         }
         buf.truncate(total);
-        Some(String::from_utf8(buf).map_err(|e| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("line {}: {e}", self.line),
-            )
-            .into()
+        let line = self.line;
+        Some(String::from_utf8(buf).map_err(|e| LineError::InvalidUtf8 {
+            line,
+            valid_up_to: e.utf8_error().valid_up_to(),
         }))
     }
 }
@@ -453,6 +954,137 @@ mod tests {
         assert_eq!(codes, LimitError::CODES);
     }
 
+    #[test]
+    fn pack_nesting_counts_brackets_and_open_ifs() {
+        let n = |t: &str| scan_pack_text(t, false).depth;
+        assert_eq!(n("permit(principal, action, resource);"), 1);
+        assert_eq!(n("permit(p, a, r) when { (context.x) };"), 2);
+        // Strings and comments are skipped; `if` counts only as a word.
+        assert_eq!(n(r#"permit(p,a,r) when { "((((\"((" }; // ((((("#), 1);
+        assert_eq!(n("when { iff && elif && x.if2 }"), 1);
+        // An else-if chain nests; a comma or a closing bracket ends the `if`s.
+        assert_eq!(
+            n("when { if a then b else if c then d else if e then f else g }"),
+            4
+        );
+        assert_eq!(n("when { [if a then b else c, if d then e else f] }"), 3);
+        assert_eq!(
+            n("when { (if a then b else c) && (if d then e else f) }"),
+            3
+        );
+        assert_eq!(
+            n(
+                "permit(p,a,r) when { if a then b else c };\nforbid(p,a,r) when { if a then b else c };"
+            ),
+            2
+        );
+        // Angle brackets only in schemas.
+        assert_eq!(scan_pack_text("type A = Set<Set<Long>>;", true).depth, 2);
+        assert_eq!(n("when { 1 < 2 && 3 > 2 }"), 1);
+        // The line where the limit was first passed.
+        let deep = format!("a\n(\n{}\n)))(((", "(".repeat(MAX_PACK_NESTING));
+        let scan = scan_pack_text(&deep, false);
+        assert_eq!(
+            (scan.depth, scan.too_deep_at),
+            (MAX_PACK_NESTING + 1, Some(3))
+        );
+        let ok = "(".repeat(MAX_PACK_NESTING);
+        assert_eq!(scan_pack_text(&ok, false).too_deep_at, None);
+        // Unbalanced closers do not underflow.
+        assert_eq!(n(")))}}]]((("), 3);
+    }
+
+    #[test]
+    fn pack_operators_are_counted_per_policy() {
+        let ops = |t: &str| scan_pack_text(t, false).operators;
+        assert_eq!(ops("permit(p, a, r) when { a.b && c != d || !e };"), 4);
+        assert_eq!(
+            ops("when { 1 + 2 - 3 * 4 <= 5 && x >= y && x < y && x > y && x == y };"),
+            12
+        );
+        assert_eq!(
+            ops("when { a in b && a has c && a like \"*\" && a is B };"),
+            7
+        );
+        // Strings, comments and `::` are not operators; each policy counts alone.
+        assert_eq!(
+            ops("// a.b.c\npermit(p, action == Gov::Action::\"a.b\", r);"),
+            1
+        );
+        assert_eq!(ops("when { a.b.c };\nwhen { a.b };"), 2);
+        assert_eq!(
+            scan_pack_text("entity A { a: Long, b: Set<A> };", true).operators,
+            0
+        );
+        // The first policy over the limit, by the line it starts on (after comments).
+        let chain = "1".to_owned() + &" + 1".repeat(MAX_PACK_OPERATORS + 1);
+        let text =
+            format!("permit(p,a,r);\n// c\n@id(\"x\")\npermit(p,a,r) when {{ {chain} == 2 }};");
+        let scan = scan_pack_text(&text, false);
+        assert_eq!(
+            (scan.operators, scan.too_many_at),
+            (MAX_PACK_OPERATORS + 2, Some(3))
+        );
+        let err = check_pack_file("x.cedar", &text).unwrap_err();
+        assert_eq!(err.code(), "limits.too_many");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("`x.cedar`: the policy at line 3 has 514 operators")
+                && msg.contains("MAX_PACK_OPERATORS"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn pack_files_are_checked_by_kind() {
+        let deep = format!(
+            "permit(p,a,r) when {{ {}true{} }};",
+            "(".repeat(65),
+            ")".repeat(65)
+        );
+        let err = check_pack_file("x.cedar", &deep).unwrap_err();
+        assert_eq!(err.code(), "limits.too_deep");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("pack file `x.cedar` line 1") && msg.contains("66 levels"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("brackets and `if` expressions") && msg.contains("MAX_PACK_NESTING"),
+            "{msg}"
+        );
+        // The manifest is TOML: only its size is checked here.
+        assert!(check_pack_file("manifest.toml", &deep).is_ok());
+        let big = "#".repeat(MAX_PACK_FILE_BYTES + 1);
+        let err = check_pack_file("manifest.toml", &big).unwrap_err();
+        assert_eq!(err.code(), "limits.too_large");
+        assert!(err.to_string().contains("MAX_PACK_FILE_BYTES"), "{err}");
+        let schema = format!(
+            "entity A {{ a: {}Long{} }};",
+            "Set<".repeat(64),
+            ">".repeat(64)
+        );
+        assert_eq!(
+            check_pack_file("s.cedarschema", &schema)
+                .unwrap_err()
+                .code(),
+            "limits.too_deep"
+        );
+    }
+
+    #[test]
+    fn parse_stack_runs_on_its_own_thread_and_passes_panics_on() {
+        let main = std::thread::current().id();
+        let (id, name) = on_parse_stack(|| {
+            let t = std::thread::current();
+            (t.id(), t.name().map(str::to_owned))
+        });
+        assert_ne!(id, main);
+        assert_eq!(name.as_deref(), Some("govshare-parse"));
+        let caught = std::panic::catch_unwind(|| on_parse_stack(|| -> u8 { panic!("boom") }));
+        assert!(caught.is_err());
+    }
+
     fn lines(text: &[u8], max: usize) -> Vec<Result<String, String>> {
         // A tiny buffer so that lines span several fill_buf calls.
         let reader = std::io::BufReader::with_capacity(4, text);
@@ -472,6 +1104,13 @@ mod tests {
         assert_eq!(got[3], Ok("xyz".to_owned()));
         assert_eq!(lines(b"", 5), Vec::<Result<String, String>>::new());
         assert_eq!(lines(b"12345\n", 5), vec![Ok("12345".to_owned())]);
+        // A line that is not UTF-8 (GBK) is that line's error; reading goes on.
+        let got = lines(b"ok\n\xc4\xe3\xba\xc3\nafter\n", 100);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0], Ok("ok".to_owned()));
+        let e = got[1].as_ref().unwrap_err();
+        assert!(e.contains("line 2") && e.contains("not UTF-8"), "{e}");
+        assert_eq!(got[2], Ok("after".to_owned()));
         // Agrees with BufRead::lines on ordinary input.
         let text = b"a\nb\r\n\nc\n";
         let std: Vec<_> = std::io::BufRead::lines(&text[..])

@@ -453,6 +453,130 @@ pub fn policy_pack_text(which: u8, text: &str) -> Checked {
     Ok(())
 }
 
+/// A policy file (`which` even) or the schema (`which` odd) built by wrapping a
+/// core expression or type in `layers` (outermost first: kind, repeat count):
+/// brackets, `if`s, and operator chains that nest without brackets. Properties:
+/// loading never panics nor overflows the stack (the pack is also dropped here,
+/// on the caller's thread); the scan ([`crate::limits::scan_pack_text`]) counts
+/// at least the brackets, `if`s and operators that were built; a file over
+/// [`crate::limits::MAX_PACK_FILE_BYTES`], [`crate::limits::MAX_PACK_NESTING`]
+/// or [`crate::limits::MAX_PACK_OPERATORS`] is refused as such, naming the file,
+/// and a file within them never is.
+pub fn policy_pack_nesting(which: u8, layers: &[(u8, u16)]) -> Checked {
+    use crate::limits::{MAX_PACK_FILE_BYTES, MAX_PACK_NESTING, MAX_PACK_OPERATORS};
+    const MANIFEST: &str = include_str!("../../policies/binzhou/manifest.toml");
+    const SCHEMA: &str = include_str!("../../policies/binzhou/schema.cedarschema");
+    const CHECKS: &str = include_str!("../../policies/binzhou/checks.cedar");
+    // Innermost first, so that each layer wraps what is built so far.
+    let schema = which % 2 == 1;
+    let mut text = if schema { "Long" } else { "true" }.to_owned();
+    let mut built = 1usize; // `when {` or `entity Deep {`
+    let mut operators = 0usize;
+    'layers: for &(kind, count) in layers.iter().rev() {
+        for _ in 0..count % 4097 {
+            if text.len() > 2 * MAX_PACK_FILE_BYTES {
+                break 'layers;
+            }
+            // (text, nesting levels, operators) of each wrapping.
+            let (wrapped, levels, ops) = if schema {
+                match kind % 3 {
+                    0 => (format!("Set<{text}>"), 1, 0),
+                    1 => (format!("{{a: {text}}}"), 1, 0),
+                    _ => (format!("{{a: Long, b: {text}}}"), 1, 0),
+                }
+            } else {
+                match kind % 16 {
+                    0 => (format!("({text})"), 1, 0),
+                    1 => (format!("if true then {text} else false"), 1, 0),
+                    2 => (format!("if false then true else {text}"), 1, 0),
+                    3 => (format!("[{text}].contains(true)"), 1, 1),
+                    4 => (format!("{{a: {text}}}.a"), 1, 1),
+                    5 => (format!("!{text}"), 0, 0),
+                    6 => (format!("true && {text}"), 0, 1),
+                    7 => (format!("{text} && true"), 0, 1),
+                    8 => (format!("{text} || false"), 0, 1),
+                    9 => (format!("{text} == true"), 0, 1),
+                    10 => (format!("if {text} then true else false"), 1, 0),
+                    11 => (format!("-{text}"), 0, 1),
+                    12 => (format!("{text} has a"), 0, 1),
+                    13 => (format!("{text}.a"), 0, 1),
+                    14 => (format!("{text} + 1"), 0, 1),
+                    _ => (format!("ip({text})"), 1, 0),
+                }
+            };
+            text = wrapped;
+            built += levels;
+            operators += ops;
+        }
+    }
+    let (name, file) = if schema {
+        (
+            "schema.cedarschema",
+            format!("{SCHEMA}\nentity Deep {{ a: {text} }};\n"),
+        )
+    } else {
+        (
+            "deep.cedar",
+            format!(
+                "@id(\"deep\")\n@article(\"22\")\n@code(\"deep\")\n@zh(\"深\")\n@en(\"deep\")\n\
+                 permit (principal, action == Gov::Action::\"publish_open_data\", resource)\n\
+                 when {{ {text} }};\n"
+            ),
+        )
+    };
+    let scan = crate::limits::scan_pack_text(&file, schema);
+    // The policy's own `==` in its scope; the schema's operators are not counted.
+    let operators = if schema { 0 } else { operators + 1 };
+    if scan.depth < built || scan.operators < operators {
+        return violation(format!(
+            "the scan found {} levels and {} operators in {name}, {built} and {operators} were built",
+            scan.depth, scan.operators
+        ));
+    }
+    let mut files = vec![
+        ("manifest.toml".to_owned(), MANIFEST.to_owned()),
+        ("checks.cedar".to_owned(), CHECKS.to_owned()),
+    ];
+    if schema {
+        files.push((name.to_owned(), file.clone()));
+    } else {
+        files.push(("schema.cedarschema".to_owned(), SCHEMA.to_owned()));
+        files.push((name.to_owned(), file.clone()));
+    }
+    let result = PolicyPack::from_files(files);
+    let code = result.as_ref().err().map(crate::policy::PolicyError::code);
+    let named = result
+        .as_ref()
+        .err()
+        .is_some_and(|e| e.to_string().contains(&format!("`{name}`")));
+    drop(result);
+    let expected = if file.len() > MAX_PACK_FILE_BYTES {
+        Some("limits.too_large")
+    } else if scan.depth > MAX_PACK_NESTING {
+        Some("limits.too_deep")
+    } else if scan.operators > MAX_PACK_OPERATORS {
+        Some("limits.too_many")
+    } else {
+        None
+    };
+    let limited = code.is_some_and(|c| c.starts_with("limits."));
+    match expected {
+        Some(want) if code != Some(want) || !named => violation(format!(
+            "{name} ({} bytes, {} levels, {} operators) should be {want}, loading gave {code:?}",
+            file.len(),
+            scan.depth,
+            scan.operators
+        )),
+        None if limited => violation(format!(
+            "{name} ({} bytes, {} levels, {} operators) is within the pack limits but loading gave {code:?}",
+            file.len(),
+            scan.depth,
+            scan.operators
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A spread of requests over the sample registry: every department asks for
 /// every resource, for its first duty, with its own certificate, on the
 /// resource's network, on 2020-06-15.

@@ -46,7 +46,8 @@ fn audit_prints_one_violation_per_line_and_reports_rejections() {
         "--as-of",
         "2019-11-01T00:00:00+08:00",
     ]);
-    assert_eq!(code, 0, "{err}");
+    // The reply to a ghost application was rejected: status 1.
+    assert_eq!(code, 1, "{err}");
     let vs: Vec<serde_json::Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -77,7 +78,7 @@ fn audit_summary_is_a_table_per_department_and_article() {
         "2019-11-01T00:00:00+08:00",
         "--summary",
     ]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 1, "one line was rejected");
     assert!(out.contains("Art.30(1)") && out.contains("Art.31"), "{out}");
     let row = out
         .lines()
@@ -87,6 +88,70 @@ fn audit_summary_is_a_table_per_department_and_article() {
     // One catalog finding, one serious breach, two in all (one serious).
     assert!(row.trim_end().ends_with("2 [1]"), "{row}");
     assert!(row.contains("1 [1]"), "{row}");
+}
+
+#[test]
+fn audit_reports_a_line_that_is_not_utf8_and_goes_on() {
+    let mut text = Vec::new();
+    for (i, line) in LOG.lines().enumerate() {
+        if i == 1 {
+            // GBK instead of the ghost reply.
+            text.extend_from_slice(b"{\"kind\":\"\xc4\xe3\xba\xc3\"}\n");
+        } else {
+            text.extend_from_slice(line.as_bytes());
+            text.push(b'\n');
+        }
+    }
+    let path =
+        std::env::temp_dir().join(format!("govshare-{}-audit-gbk.jsonl", std::process::id()));
+    std::fs::write(&path, &text).unwrap();
+    let (code, out, err) = govshare(&[
+        "audit",
+        "--registry",
+        REGISTRY,
+        path.to_str().unwrap(),
+        "--as-of",
+        "2019-11-01T00:00:00+08:00",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        ["error[input.invalid_encoding]: line 2 is not UTF-8 (invalid byte at byte 9 of the line)"]
+    );
+    // The lines after it are still audited: the breach and the late catalog.
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("sensitive_data_breach"), "{out}");
+}
+
+#[test]
+fn audit_exits_0_only_when_no_line_was_rejected() {
+    let clean: String = LOG
+        .lines()
+        .filter(|l| !l.contains("ghost"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let log = log_file("clean", &clean);
+    let (code, out, err) = govshare(&[
+        "audit",
+        "--registry",
+        REGISTRY,
+        &log,
+        "--as-of",
+        "2019-11-01T00:00:00+08:00",
+    ]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out.lines().count(), 2);
+    let log = log_file("rejected", "not json\n\n{\"kind\":\"nope\"}\n");
+    let (code, out, err) = govshare(&[
+        "audit",
+        "--registry",
+        REGISTRY,
+        &log,
+        "--as-of",
+        "2019-11-01T00:00:00+08:00",
+    ]);
+    assert_eq!((code, out.as_str()), (1, ""), "every line was rejected");
+    assert!(err.contains("line 1") && err.contains("line 3"), "{err}");
 }
 
 #[test]

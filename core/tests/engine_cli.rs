@@ -112,6 +112,92 @@ fn decide_reads_stdin_and_a_pack_folder() {
 }
 
 #[test]
+fn decide_reports_a_line_that_is_not_utf8_and_goes_on() {
+    // A GBK-encoded line (「你好」) and a stray byte between two good requests.
+    let mut input = Vec::new();
+    input.extend_from_slice(GOOD.as_bytes());
+    input.extend_from_slice(b"\n{\"purpose\": \"\xc4\xe3\xba\xc3\"}\n\xff\n");
+    input.extend_from_slice(DENY.as_bytes());
+    input.push(b'\n');
+    let dir = std::env::temp_dir().join(format!("govshare-engine-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("gbk.jsonl");
+    std::fs::write(&file, &input).unwrap();
+    let o = run(
+        &["decide", "--registry", SAMPLE, file.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "a line failed");
+    let out = lines(&o);
+    assert_eq!(out.len(), 4, "{out:?}");
+    assert_eq!(out[0]["decision"], "permit");
+    for (i, n) in [(1, 2), (2, 3)] {
+        assert_eq!(out[i]["line"], n);
+        assert_eq!(out[i]["error"]["code"], "input.invalid_encoding");
+        let msg = out[i]["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(&format!("line {n}")), "{msg}");
+    }
+    assert_eq!(out[3]["decision"], "deny", "later lines are still decided");
+    assert!(o.stderr.is_empty());
+}
+
+#[test]
+fn decide_with_a_too_deep_pack_is_an_error_not_a_crash() {
+    let dir = std::env::temp_dir().join(format!("govshare-deep-pack-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in std::fs::read_dir(PACK).unwrap() {
+        let f = f.unwrap().path();
+        if f.is_file() {
+            std::fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.join("deep.cedar"),
+        format!(
+            "permit (principal, action, resource)\nwhen {{ {}true{} }};\n",
+            "(".repeat(1000),
+            ")".repeat(1000)
+        ),
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "decide",
+            "--registry",
+            SAMPLE,
+            "--pack",
+            dir.to_str().unwrap(),
+        ],
+        Some(GOOD),
+    );
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error[limits.too_deep]: pack file `deep.cedar` line 2"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_registry_that_never_ends_is_too_large() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    let start = std::time::Instant::now();
+    let o = run(&["validate", "--registry", "/dev/zero"], None);
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error[limits.too_large]: registry `/dev/zero`")
+            && err.contains("MAX_REGISTRY_BYTES"),
+        "{err}"
+    );
+    assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
+}
+
+#[test]
 fn decide_out_of_force_needs_the_flag() {
     let late = GOOD.replace("2019-09-27", "2023-01-02");
     let o = run(&["decide", "--registry", SAMPLE], Some(&late));

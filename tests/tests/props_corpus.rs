@@ -62,6 +62,20 @@ fn policy_pack_seeds_keep_their_properties() {
 }
 
 #[test]
+fn deep_policy_pack_seeds_keep_their_properties() {
+    // The fuzz target's `arbitrary` input: byte 0 picks the file, then
+    // (kind, little-endian u16 count) triples, outermost first.
+    for (name, data) in corpus("policy_pack_deep") {
+        let (which, rest) = data.split_first().unwrap();
+        let layers: Vec<(u8, u16)> = rest
+            .chunks_exact(3)
+            .map(|c| (c[0], u16::from_le_bytes([c[1], c[2]])))
+            .collect();
+        props::policy_pack_nesting(*which, &layers).unwrap_or_else(|v| panic!("{name}: {v}"));
+    }
+}
+
+#[test]
 fn calendar_seeds_keep_their_properties() {
     use chrono::{Days, NaiveDate};
     let base = NaiveDate::from_ymd_opt(2004, 1, 1).unwrap();

@@ -54,6 +54,10 @@ pub enum CalendarError {
         /// The month asked about.
         month: u32,
     },
+    /// An override file is over [`crate::limits::MAX_OVERRIDES_BYTES`]; it was not
+    /// parsed.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
 }
 
 impl CalendarError {
@@ -65,6 +69,7 @@ impl CalendarError {
             Self::BadEntry { .. } => "calendar.bad_entry",
             Self::Io { .. } => "calendar.io",
             Self::BadMonth { .. } => "calendar.bad_month",
+            Self::Limit(e) => e.code(),
         }
     }
 }

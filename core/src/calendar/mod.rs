@@ -171,9 +171,18 @@ impl WorkCalendar {
     pub fn with_overrides_path(&self, path: impl AsRef<Path>) -> Result<Self, CalendarError> {
         let path = path.as_ref();
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| CalendarError::Io {
-            path: shown.clone(),
-            reason: e.to_string(),
+        let text = crate::limits::read_bounded(
+            path,
+            &format!("calendar override file `{shown}`"),
+            "MAX_OVERRIDES_BYTES",
+            crate::limits::MAX_OVERRIDES_BYTES,
+        )
+        .map_err(|e| match e {
+            crate::limits::ReadError::Limit(l) => CalendarError::Limit(l),
+            crate::limits::ReadError::Io(e) => CalendarError::Io {
+                path: shown.clone(),
+                reason: e.to_string(),
+            },
         })?;
         let is_json = path
             .extension()

@@ -129,6 +129,10 @@ pub enum PolicyError {
         /// What Cedar said.
         message: String,
     },
+    /// A pack file is over one of the [`crate::limits`] for packs (size, nesting,
+    /// operators per policy); it was not parsed.
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitError),
 }
 
 impl PolicyError {
@@ -145,6 +149,7 @@ impl PolicyError {
             Self::UnknownResource { .. } => "policy.unknown_resource",
             Self::InvalidRequest { .. } => "policy.invalid_request",
             Self::Evaluation { .. } => "policy.evaluation",
+            Self::Limit(e) => e.code(),
         }
     }
 }

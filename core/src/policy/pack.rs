@@ -251,7 +251,16 @@ impl PolicyPack {
                     .extension()
                     .is_some_and(|e| e == "cedar" || e == "cedarschema")
             {
-                let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+                let text = crate::limits::read_bounded(
+                    &path,
+                    &format!("pack file `{}`", path.display()),
+                    "MAX_PACK_FILE_BYTES",
+                    crate::limits::MAX_PACK_FILE_BYTES,
+                )
+                .map_err(|e| match e {
+                    crate::limits::ReadError::Limit(l) => PolicyError::Limit(l),
+                    crate::limits::ReadError::Io(e) => io(&path, e),
+                })?;
                 files.push((name.to_owned(), text));
             }
         }
@@ -259,11 +268,21 @@ impl PolicyPack {
     }
 
     /// Builds a pack from `(file name, text)` pairs: `manifest.toml`, one
-    /// `*.cedarschema`, and `*.cedar` policy files.
+    /// `*.cedarschema`, and `*.cedar` policy files. Each file is checked against
+    /// the [`crate::limits`] for packs (size, nesting, operators per policy)
+    /// before anything is parsed; parsing and validation run on a thread with a
+    /// large stack ([`crate::limits::PARSE_STACK_BYTES`]).
     pub fn from_files(
         files: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, PolicyError> {
-        let mut files: Vec<(String, String)> = files.into_iter().collect();
+        let files: Vec<(String, String)> = files.into_iter().collect();
+        for (name, text) in &files {
+            crate::limits::check_pack_file(name, text)?;
+        }
+        crate::limits::on_parse_stack(move || Self::build(files))
+    }
+
+    fn build(mut files: Vec<(String, String)>) -> Result<Self, PolicyError> {
         files.sort_by(|a, b| a.0.cmp(&b.0));
 
         let manifest_text = files

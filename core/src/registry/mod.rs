@@ -192,20 +192,21 @@ impl Registry {
 
     /// Reads, parses and checks a registry file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, RegistryError> {
+        use crate::limits::{self, ReadError};
         let path = path.as_ref();
-        if let Ok(meta) = std::fs::metadata(path) {
-            let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
-            let what = format!("registry `{}`", path.display());
-            crate::limits::check_size(
-                &what,
-                "MAX_REGISTRY_BYTES",
-                crate::limits::MAX_REGISTRY_BYTES,
-                size,
-            )?;
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| RegistryError::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
+        let what = format!("registry `{}`", path.display());
+        let text = limits::read_bounded(
+            path,
+            &what,
+            "MAX_REGISTRY_BYTES",
+            limits::MAX_REGISTRY_BYTES,
+        )
+        .map_err(|e| match e {
+            ReadError::Limit(l) => RegistryError::Limit(l),
+            ReadError::Io(e) => RegistryError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            },
         })?;
         Self::from_json_str(&text)
     }
@@ -340,6 +341,7 @@ impl Registry {
     fn add_grants(&mut self, grants: Vec<Grant>) -> Result<(), RegistryError> {
         // Check everything first so that a bad grant leaves `self` unchanged.
         crate::limits::check_grants(self.doc.grants.len().saturating_add(grants.len()))?;
+        crate::limits::check_new_grants(&grants, |d, r| self.grants_for(d, r).count())?;
         let mut seen = HashMap::new();
         for g in &grants {
             if !valid_id(&g.id) {

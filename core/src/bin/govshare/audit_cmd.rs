@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use govshare::audit::{Auditor, Severity, Violation};
 use govshare::registry::Registry;
 
-use crate::workflow_cmd::{load_engine, parse_time, read_events};
+use crate::out::Out;
+use crate::workflow_cmd::{load_engine, parse_time, read_events, status};
 
 /// Arguments of `govshare audit`.
 #[derive(Debug, clap::Args)]
@@ -40,34 +40,40 @@ fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
     let as_of = parse_time("as-of", &args.as_of)?;
     let registry = engine.registry().clone();
     let mut auditor = Auditor::new(engine, as_of);
-    read_events(&args.events, |event| match event {
+    let mut refused = 0;
+    let unreadable = read_events(&args.events, |event| match event {
         Some(event) => {
             if let Err(e) = auditor.push(&event) {
-                eprintln!("error[{}]: {e}", e.code());
+                crate::out::err(&format!("error[{}]: {e}", e.code()));
+                refused += 1;
             }
         }
         None => auditor.skip_entry(),
     })?;
+    let status = status(unreadable + refused);
     let violations = auditor.finish();
-    let text = if args.summary {
-        summary_table(&registry, &violations)
-    } else {
-        let mut s = String::new();
-        for v in &violations {
-            match serde_json::to_string(v) {
-                Ok(line) => {
-                    s.push_str(&line);
-                    s.push('\n');
-                }
-                Err(e) => return Err(crate::fail_with("cli.json", &e.to_string())),
-            }
-        }
-        s
-    };
-    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
-        return Ok(ExitCode::from(2));
+    if args.summary {
+        // Only counts per department and article: a small table.
+        return Ok(crate::out::emit(
+            &summary_table(&registry, &violations),
+            status,
+        ));
     }
-    Ok(ExitCode::SUCCESS)
+    // One line at a time, each violation dropped once written: nothing but the
+    // auditor's result is held whole.
+    let mut out = Out::new();
+    for v in violations {
+        let line = match serde_json::to_string(&v) {
+            Ok(line) => line,
+            Err(e) => return Err(crate::fail_with("cli.json", &e.to_string())),
+        };
+        if let Err(stop) = out.line(&line) {
+            return Ok(stop.exit(status));
+        }
+    }
+    Ok(out
+        .flush()
+        .map_or_else(|stop| stop.exit(status), |()| status))
 }
 
 /// The articles in table order, with their Chinese and English labels.

@@ -95,10 +95,7 @@ pub fn deadline(args: &DeadlineArgs) -> ExitCode {
         cal.due_date(at, args.workdays).map(|d| d.to_string())
     };
     match result {
-        Ok(s) => {
-            println!("{s}");
-            ExitCode::SUCCESS
-        }
+        Ok(s) => crate::out::emit(&format!("{s}\n"), ExitCode::SUCCESS),
         Err(e) => crate::fail(&govshare::Error::from(e)),
     }
 }
@@ -115,10 +112,7 @@ pub fn calendar(args: &CalendarArgs) -> ExitCode {
             _ => return crate::fail_with("cli.bad_argument", "`--days` takes two years"),
         };
         return match days(&cal, from, to) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
+            Ok(text) => crate::out::emit(&text, ExitCode::SUCCESS),
             Err(e) => crate::fail(&govshare::Error::from(e)),
         };
     }
@@ -139,15 +133,11 @@ pub fn calendar(args: &CalendarArgs) -> ExitCode {
     };
     if args.json {
         return match serde_json::to_string_pretty(&view) {
-            Ok(s) => {
-                println!("{s}");
-                ExitCode::SUCCESS
-            }
+            Ok(s) => crate::out::emit(&format!("{s}\n"), ExitCode::SUCCESS),
             Err(e) => crate::fail_with("cli.output", &e.to_string()),
         };
     }
-    print!("{}", grid(year, mon, &view.days));
-    ExitCode::SUCCESS
+    crate::out::emit(&grid(year, mon, &view.days), ExitCode::SUCCESS)
 }
 
 /// Every day of the years `from..=to`, one line each.

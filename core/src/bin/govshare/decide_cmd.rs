@@ -1,6 +1,6 @@
 //! `govshare decide` and `govshare validate`.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 
 use govshare::limits;
 use std::path::PathBuf;
@@ -8,6 +8,18 @@ use std::process::ExitCode;
 
 use govshare::policy::{AccessRequest, DecideOptions, Engine, PolicyPack};
 use govshare::registry::{FindingSeverity, Registry};
+
+use crate::out::Out;
+
+/// The code of a line that [`limits::BoundedLines`] skipped (too long, not UTF-8);
+/// `None` when reading failed (the input cannot go on).
+pub(crate) fn skipped_line_code(e: &limits::LineError) -> Option<&'static str> {
+    match e {
+        limits::LineError::Limit(l) => Some(l.code()),
+        limits::LineError::InvalidUtf8 { .. } => Some("input.invalid_encoding"),
+        _ => None,
+    }
+}
 
 /// Arguments of `govshare decide`.
 #[derive(Debug, clap::Args)]
@@ -43,8 +55,10 @@ fn error_line(line: usize, code: &str, message: &str) -> String {
 }
 
 /// Runs `govshare decide`: one SPEC §8 decision per input line, in order; a bad
-/// line gives `{"line": N, "error": {"code", "message"}}` and the others are
-/// still decided. Exit status 1 when any line failed.
+/// line (not UTF-8, too long, not a request, not decidable) gives
+/// `{"line": N, "error": {"code", "message"}}` and the others are still decided.
+/// Exit status 1 when any line failed. When stdout is closed, deciding stops
+/// (status 1 if a line failed before that).
 pub fn decide(args: &DecideArgs) -> ExitCode {
     let registry = match load_registry(&args.registry) {
         Ok(r) => r,
@@ -73,22 +87,29 @@ pub fn decide(args: &DecideArgs) -> ExitCode {
     let options = DecideOptions {
         evaluate_out_of_force: args.evaluate_out_of_force,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = Out::new();
     let mut failed = false;
+    let status = |failed: bool| {
+        if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    };
     for (i, line) in limits::BoundedLines::new(input, limits::MAX_LINE_BYTES).enumerate() {
         let n = i + 1;
         let line = match line {
             Ok(l) => l,
-            Err(limits::LineError::Limit(e)) => {
+            Err(e) => {
+                let Some(code) = skipped_line_code(&e) else {
+                    let _ = out.flush();
+                    return crate::fail_with("cli.io", &format!("cannot read line {n}: {e}"));
+                };
                 failed = true;
-                if writeln!(out, "{}", error_line(n, e.code(), &e.to_string())).is_err() {
-                    return crate::fail_with("cli.io", "cannot write to stdout");
+                if let Err(stop) = out.line(&error_line(n, code, &e.to_string())) {
+                    return stop.exit(status(failed));
                 }
                 continue;
-            }
-            Err(e) => {
-                return crate::fail_with("cli.io", &format!("cannot read line {n}: {e}"));
             }
         };
         if line.trim().is_empty() {
@@ -111,17 +132,13 @@ pub fn decide(args: &DecideArgs) -> ExitCode {
                 }
             },
         };
-        if writeln!(out, "{text}").is_err() {
-            return crate::fail_with("cli.io", "cannot write to stdout");
+        if let Err(stop) = out.line(&text) {
+            return stop.exit(status(failed));
         }
     }
-    if out.flush().is_err() {
-        return crate::fail_with("cli.io", "cannot write to stdout");
-    }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    match out.flush() {
+        Ok(()) => status(failed),
+        Err(stop) => stop.exit(status(failed)),
     }
 }
 
@@ -133,25 +150,25 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
         Err(code) => return code,
     };
     let findings = registry.validate();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    for f in &findings {
-        let Ok(text) = serde_json::to_string(f) else {
-            return crate::fail_with("cli.serialize", "cannot serialise a finding");
-        };
-        if writeln!(out, "{text}").is_err() {
-            return crate::fail_with("cli.io", "cannot write to stdout");
-        }
-    }
-    if out.flush().is_err() {
-        return crate::fail_with("cli.io", "cannot write to stdout");
-    }
-    if findings
+    let status = if findings
         .iter()
         .any(|f| f.severity == FindingSeverity::Error)
     {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    };
+    let mut out = Out::new();
+    for f in &findings {
+        let Ok(text) = serde_json::to_string(f) else {
+            return crate::fail_with("cli.serialize", "cannot serialise a finding");
+        };
+        if let Err(stop) = out.line(&text) {
+            return stop.exit(status);
+        }
+    }
+    match out.flush() {
+        Ok(()) => status,
+        Err(stop) => stop.exit(status),
     }
 }

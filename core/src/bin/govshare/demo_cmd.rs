@@ -3,7 +3,6 @@
 //! registry and a year of platform events, 2019-03 to 2020-02).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
@@ -26,12 +25,7 @@ pub struct DemoArgs {}
 /// Runs `govshare demo`.
 pub fn demo(_args: &DemoArgs) -> ExitCode {
     match run() {
-        Ok(text) => {
-            if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
-                return ExitCode::from(2);
-            }
-            ExitCode::SUCCESS
-        }
+        Ok(text) => crate::out::emit(&text, ExitCode::SUCCESS),
         Err(e) => crate::fail(&e),
     }
 }

@@ -1,5 +1,7 @@
 //! The `govshare` command line. Each command group lives in its own module;
-//! errors go to stderr as `error[code]: message` with exit status 2.
+//! errors go to stderr as `error[code]: message` with exit status 2 (usage errors
+//! as `error[cli.usage]`). All output goes through [`out`]: a closed standard
+//! output ends a command quietly, never with a panic.
 
 use std::process::ExitCode;
 
@@ -9,6 +11,7 @@ mod audit_cmd;
 mod calendar_cmd;
 mod decide_cmd;
 mod demo_cmd;
+mod out;
 mod workflow_cmd;
 
 /// govshare: Chinese government information-sharing rules, as a policy engine.
@@ -39,18 +42,39 @@ enum Command {
 
 /// Prints an error as `error[code]: message` on stderr; exit status 2.
 pub(crate) fn fail(err: &govshare::Error) -> ExitCode {
-    eprintln!("error[{}]: {err}", err.code());
+    out::err(&format!("error[{}]: {err}", err.code()));
     ExitCode::from(2)
 }
 
 /// Prints a usage or I/O problem that is not a library error; exit status 2.
 pub(crate) fn fail_with(code: &str, message: &str) -> ExitCode {
-    eprintln!("error[{code}]: {message}");
+    out::err(&format!("error[{code}]: {message}"));
     ExitCode::from(2)
 }
 
+/// clap's help and version go to stdout as clap writes them (exit status 0); any
+/// other parse error is `error[cli.usage]: …` with clap's explanation and usage,
+/// exit status 2.
+fn usage(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let text = e.render().to_string();
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            fail_with("cli.usage", text.trim_end())
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     match cli.command {
         Command::Deadline(args) => calendar_cmd::deadline(&args),
         Command::Calendar(args) => calendar_cmd::calendar(&args),

@@ -1,7 +1,7 @@
 //! `govshare applications`: the state of every application and obligation after an
 //! event log, as JSON lines.
 
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,6 +10,9 @@ use govshare::limits;
 use govshare::policy::{Engine, PolicyPack};
 use govshare::registry::Registry;
 use govshare::workflow::{Event, Ledger};
+
+use crate::decide_cmd::skipped_line_code;
+use crate::out::Out;
 
 /// Arguments of `govshare applications`.
 #[derive(Debug, clap::Args)]
@@ -42,12 +45,13 @@ pub(crate) fn parse_time(flag: &str, text: &str) -> Result<DateTime<FixedOffset>
 }
 
 /// Reads an event log line by line, calling `each` with every parsed event; a line
-/// that does not parse is reported on stderr (with its line number) and `each` gets
-/// `None`, so positional ids stay right. Blank lines are not events.
+/// that does not parse (too long, not UTF-8, not an event) is reported on stderr
+/// (with its line number) and `each` gets `None`, so positional ids stay right.
+/// Blank lines are not events. Returns how many lines were reported.
 pub(crate) fn read_events(
     path: &Path,
     mut each: impl FnMut(Option<Event>),
-) -> Result<(), ExitCode> {
+) -> Result<usize, ExitCode> {
     let file = std::fs::File::open(path).map_err(|e| {
         crate::fail_with(
             "cli.io",
@@ -55,19 +59,21 @@ pub(crate) fn read_events(
         )
     })?;
     let lines = limits::BoundedLines::new(BufReader::new(file), limits::MAX_LINE_BYTES);
+    let mut rejected = 0;
     for (n, line) in lines.enumerate() {
         let line = match line {
             Ok(line) => line,
-            Err(limits::LineError::Limit(e)) => {
-                eprintln!("error[{}]: {e}", e.code());
+            Err(e) => {
+                let Some(code) = skipped_line_code(&e) else {
+                    return Err(crate::fail_with(
+                        "cli.io",
+                        &format!("cannot read event log `{}`: {e}", path.display()),
+                    ));
+                };
+                crate::out::err(&format!("error[{code}]: {e}"));
+                rejected += 1;
                 each(None);
                 continue;
-            }
-            Err(e) => {
-                return Err(crate::fail_with(
-                    "cli.io",
-                    &format!("cannot read event log `{}`: {e}", path.display()),
-                ));
             }
         };
         if line.trim().is_empty() {
@@ -77,12 +83,22 @@ pub(crate) fn read_events(
             Ok(event) => each(Some(event)),
             Err(e) => {
                 let code = e.limit().map_or("workflow.invalid_event", |l| l.code());
-                eprintln!("error[{code}]: line {}: {e}", n + 1);
+                crate::out::err(&format!("error[{code}]: line {}: {e}", n + 1));
+                rejected += 1;
                 each(None);
             }
         }
     }
-    Ok(())
+    Ok(rejected)
+}
+
+/// Exit status 1 when any input line was rejected, else 0.
+pub(crate) fn status(rejected: usize) -> ExitCode {
+    if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn tagged(record: &str, value: &impl serde::Serialize) -> String {
@@ -115,30 +131,34 @@ fn run(args: &ApplicationsArgs) -> Result<ExitCode, ExitCode> {
         .transpose()?;
     let mut ledger = Ledger::new(engine);
     let mut last = None;
-    read_events(&args.events, |event| match event {
+    let mut refused = 0;
+    let unreadable = read_events(&args.events, |event| match event {
         Some(event) => {
             last = Some(event.at);
             if let Err(e) = ledger.apply(&event) {
-                eprintln!("error[{}]: {e}", e.code());
+                crate::out::err(&format!("error[{}]: {e}", e.code()));
+                refused += 1;
             }
         }
         None => ledger.skip_entry(),
     })?;
+    let status = status(unreadable + refused);
     let Some(as_of) = as_of.or(last) else {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(status);
     };
     let state = ledger.state(as_of);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for a in &state.applications {
-        if writeln!(out, "{}", tagged("application", a)).is_err() {
-            return Ok(ExitCode::from(2));
+    let mut out = Out::new();
+    let lines = state
+        .applications
+        .iter()
+        .map(|a| tagged("application", a))
+        .chain(state.obligations.iter().map(|o| tagged("obligation", o)));
+    for line in lines {
+        if let Err(stop) = out.line(&line) {
+            return Ok(stop.exit(status));
         }
     }
-    for o in &state.obligations {
-        if writeln!(out, "{}", tagged("obligation", o)).is_err() {
-            return Ok(ExitCode::from(2));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(out
+        .flush()
+        .map_or_else(|stop| stop.exit(status), |()| status))
 }
