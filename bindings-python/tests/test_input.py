@@ -103,7 +103,7 @@ def test_30000_levels_of_any_container_raise_instead_of_crashing(engine: govshar
 def test_self_containing_containers_raise(engine: govshare.Engine) -> None:
     cyclic_list: list[Any] = []
     cyclic_list.append(cyclic_list)
-    cyclic_user = UserList()
+    cyclic_user: UserList[Any] = UserList()
     cyclic_user.append(cyclic_user)
     cyclic_dict: dict[str, Any] = {}
     cyclic_dict["me"] = cyclic_dict
