@@ -20,14 +20,11 @@ use crate::workflow;
 
 /// The engine an audit runs with: an `Engine`, or a registry (object or JSON
 /// text) under the built-in pack.
-fn engine_of(
-    env: &Env,
-    target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
-) -> Result<Arc<CoreEngine>> {
+fn engine_of(target: Either<ClassInstance<'_, Engine>, Unknown<'_>>) -> Result<Arc<CoreEngine>> {
     match target {
         Either::A(e) => Ok(Arc::clone(e.inner())),
         Either::B(registry) => {
-            let input = wire::json_or_object(env, registry)?;
+            let input = wire::json_or_object(registry)?;
             engine::build_from_json(input, None).map(Arc::new)
         }
     }
@@ -56,8 +53,8 @@ pub fn audit<'e>(
     events: Arg<Vec<Unknown<'_>>>,
     as_of: DateInput,
 ) -> Result<Unknown<'e>> {
-    let engine = engine_of(env, target)?;
-    let events = workflow::events_of(env, events.get("events")?)?;
+    let engine = engine_of(target)?;
+    let events = workflow::events_of(events.get("events")?)?;
     let as_of = dates::instant(&as_of)?;
     let violations = run(&engine, &events, as_of)?;
     wire::to_js(env, &violations)
@@ -70,13 +67,12 @@ pub fn audit<'e>(
     ts_return_type = "Promise<Violation[]>"
 )]
 pub fn audit_async(
-    env: Env,
     target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
     events: Arg<Vec<Unknown<'_>>>,
     as_of: DateInput,
 ) -> Result<AsyncTask<AuditTask>> {
-    let engine = engine_of(&env, target)?;
-    let events = workflow::events_of(&env, events.get("events")?)?;
+    let engine = engine_of(target)?;
+    let events = workflow::events_of(events.get("events")?)?;
     let as_of = dates::instant(&as_of)?;
     Ok(AsyncTask::new(AuditTask {
         engine,
@@ -132,8 +128,8 @@ impl Auditor {
 
     /// Reads one event; an event the ledger cannot apply throws, naming it.
     #[napi(ts_args_type = "event: Event")]
-    pub fn push(&mut self, env: Env, event: Unknown<'_>) -> Result<()> {
-        let event = workflow::event_of(&env, event, None)?;
+    pub fn push(&mut self, event: Unknown<'_>) -> Result<()> {
+        let event = workflow::event_of(event, None)?;
         let auditor = self.inner.as_mut().ok_or_else(finished)?;
         guard(|| auditor.push(&event).map_err(error::core))
     }

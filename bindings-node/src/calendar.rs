@@ -10,6 +10,9 @@ use crate::dates::{self, DateInput};
 use crate::error::{self, Result, guard};
 use crate::wire;
 
+/// What a working-day count argument must be.
+const WORKDAYS: &str = "a whole number of working days from 0 to 4294967295";
+
 /// Error code for an unknown counting rule.
 const INVALID_RULE: &str = "calendar.invalid_rule";
 
@@ -97,7 +100,7 @@ impl Calendar {
         let d = guard(|| {
             let d = dates::china_day(&date)?;
             self.inner
-                .add_workdays(d, error::count(n.get("n")?, "n")?)
+                .add_workdays(d, n.integer("n", WORKDAYS)?)
                 .map_err(error::core)
         })?;
         dates::date_to_js(env, d)
@@ -133,7 +136,7 @@ impl Calendar {
         let d = guard(|| {
             let t = dates::instant(&at)?;
             self.inner
-                .due_date(t, error::count(n.get("n")?, "n")?)
+                .due_date(t, n.integer("n", WORKDAYS)?)
                 .map_err(error::core)
         })?;
         dates::date_to_js(env, d)
@@ -152,7 +155,7 @@ impl Calendar {
         let t = guard(|| {
             let t = dates::instant(&at)?;
             self.inner
-                .deadline(t, error::count(n.get("n")?, "n")?)
+                .deadline(t, n.integer("n", WORKDAYS)?)
                 .map_err(error::core)
         })?;
         dates::instant_to_js(env, t)
@@ -238,10 +241,11 @@ impl Calendar {
     pub fn month<'e>(
         &self,
         env: &'e Env,
-        #[napi(ts_arg_type = "number")] year: Arg<i32>,
-        #[napi(ts_arg_type = "number")] month: Arg<u32>,
+        #[napi(ts_arg_type = "number")] year: Arg<f64>,
+        #[napi(ts_arg_type = "number")] month: Arg<f64>,
     ) -> Result<Unknown<'e>> {
-        let (year, month) = (year.get("year")?, month.get("month")?);
+        let year: i32 = year.integer("year", "a whole year number (within ±2^31)")?;
+        let month: u32 = month.integer("month", "a whole number from 1 to 12")?;
         let view = guard(|| self.inner.month(year, month).map_err(error::core))?;
         wire::to_js(env, &view)
     }

@@ -164,14 +164,8 @@ fn millis_to_js(env: &Env, ms: i64) -> Result<JsDate<'_>> {
     env.create_date(ms).map_err(|e| error::napi(&e))
 }
 
-/// A `Date` inside a wire object as the RFC 3339 string (China time) the wire
-/// format expects; `None` when the value is not a `Date`.
-pub fn wire_date(v: napi::Unknown<'_>) -> Result<Option<String>> {
-    if !v.is_date().map_err(|e| error::napi(&e))? {
-        return Ok(None);
-    }
-    let d = JsDate::from_unknown(v).map_err(|e| error::napi(&e))?;
-    Ok(Some(
-        from_millis(d.value_of().map_err(|e| error::napi(&e))?)?.to_rfc3339(),
-    ))
+/// A `Date` inside a wire object (its time value `ms`) as the RFC 3339 string
+/// (China time) the wire format expects.
+pub fn wire_instant(ms: f64) -> Result<String> {
+    from_millis(ms).map(|t| t.to_rfc3339())
 }

@@ -84,11 +84,11 @@ pub fn build_from_json(input: JsonInput, pack: Option<&str>) -> Result<CoreEngin
 }
 
 /// Reads the requests (on the JS thread).
-fn requests_of(env: &Env, requests: Vec<Unknown<'_>>) -> Result<Vec<AccessRequest>> {
+fn requests_of(requests: Vec<Unknown<'_>>) -> Result<Vec<AccessRequest>> {
     requests
         .into_iter()
         .enumerate()
-        .map(|(i, r)| wire::from_js(env, r, &format!("request {i}"), INVALID_REQUEST))
+        .map(|(i, r)| wire::from_js(r, &format!("request {i}"), INVALID_REQUEST))
         .collect()
 }
 
@@ -137,9 +137,9 @@ impl Engine {
         constructor,
         ts_args_type = "registry: RegistryDoc | string, pack?: string"
     )]
-    pub fn new(env: Env, registry: Unknown<'_>, pack: Arg<Option<String>>) -> Result<Self> {
+    pub fn new(registry: Unknown<'_>, pack: Arg<Option<String>>) -> Result<Self> {
         let pack = pack.get("pack")?;
-        let input = wire::json_or_object(&env, registry)?;
+        let input = wire::json_or_object(registry)?;
         let inner = build(Source::Json(input), pack.as_deref())?;
         Ok(Self {
             inner: Arc::new(inner),
@@ -163,12 +163,11 @@ impl Engine {
         ts_return_type = "Promise<Engine>"
     )]
     pub fn load_async(
-        env: Env,
         registry: Unknown<'_>,
         pack: Arg<Option<String>>,
     ) -> Result<AsyncTask<LoadTask>> {
         let pack = pack.get("pack")?;
-        let input = wire::json_or_object(&env, registry)?;
+        let input = wire::json_or_object(registry)?;
         Ok(AsyncTask::new(LoadTask {
             source: Some(Source::Json(input)),
             pack,
@@ -206,7 +205,7 @@ impl Engine {
         options: Arg<Option<Options>>,
     ) -> Result<Unknown<'e>> {
         let options = options_of(options.get("options")?.as_ref());
-        let request: AccessRequest = wire::from_js(env, request, "request", INVALID_REQUEST)?;
+        let request: AccessRequest = wire::from_js(request, "request", INVALID_REQUEST)?;
         let decision = guard(|| {
             self.inner
                 .decide_with(&request, options)
@@ -301,7 +300,7 @@ impl Engine {
         options: Arg<Option<Options>>,
     ) -> Result<Unknown<'e>> {
         let options = options_of(options.get("options")?.as_ref());
-        let requests = requests_of(env, requests.get("requests")?)?;
+        let requests = requests_of(requests.get("requests")?)?;
         let decisions = decide_all(&self.inner, &requests, options)?;
         wire::to_js(env, &decisions)
     }
@@ -314,12 +313,11 @@ impl Engine {
     )]
     pub fn decide_many_async(
         &self,
-        env: Env,
         requests: Arg<Vec<Unknown<'_>>>,
         options: Arg<Option<Options>>,
     ) -> Result<AsyncTask<DecideManyTask>> {
         let options = options_of(options.get("options")?.as_ref());
-        let requests = requests_of(&env, requests.get("requests")?)?;
+        let requests = requests_of(requests.get("requests")?)?;
         Ok(AsyncTask::new(DecideManyTask {
             engine: Arc::clone(&self.inner),
             requests,

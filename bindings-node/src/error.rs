@@ -9,7 +9,11 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use govshare::limits::{LimitError, MAX_DEPTH};
 use napi::bindgen_prelude::{Env, JsError};
+use napi::{Unknown, sys};
+
+use crate::wire::ReadError;
 
 /// A JavaScript error whose status string is the stable code (napi sets it as
 /// `error.code`).
@@ -22,6 +26,9 @@ pub type Result<T> = std::result::Result<T, JsErr>;
 pub const INVALID_ARGUMENT: &str = "input.invalid_argument";
 /// A `Date` (or date string) passed from JavaScript is not a valid date.
 pub const INVALID_DATE: &str = "input.invalid_date";
+/// A number inside an input object that JSON cannot carry: NaN, ±Infinity, or a
+/// `BigInt` past 64 bits.
+pub const INVALID_NUMBER: &str = "input.invalid_number";
 /// A Rust panic was caught (a bug: please report it).
 pub const PANIC: &str = "internal.panic";
 
@@ -42,21 +49,61 @@ pub fn napi(e: &napi::Error) -> JsErr {
     error(INVALID_ARGUMENT, e.reason.clone())
 }
 
-/// A count of working days passed from JavaScript: a whole number from 0 to
-/// 2^32 − 1 (napi would otherwise wrap `-1` to 4294967295).
-pub fn count(n: f64, name: &str) -> Result<u32> {
-    if n.is_finite() && n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "checked above: a whole number in u32's range"
-        )]
-        return Ok(n as u32);
+/// An input object (`what`: `request`, `event 3`, `registry`) that cannot be
+/// read: too deep (`limits.too_deep`, as the core reports JSON text), a
+/// non-finite number (`input.invalid_number`), an invalid `Date`
+/// (`input.invalid_date`), or a wrong shape or a getter that threw (`code`, the
+/// input's own: `policy.invalid_request`, `workflow.invalid_event`,
+/// `registry.invalid_json`). The message names the path; an exception thrown by
+/// the caller's getter or `Proxy` is the error's `cause`.
+pub fn input(what: &str, code: &str, e: ReadError) -> JsErr {
+    let message = format!("invalid {what}: {e}");
+    match e {
+        ReadError::TooDeep { depth } => {
+            let limit = LimitError::TooDeep {
+                what: what.to_owned(),
+                name: "MAX_DEPTH",
+                limit: MAX_DEPTH,
+                actual: depth,
+            };
+            core(limit)
+        }
+        ReadError::BadNumber { .. } => error(INVALID_NUMBER, message),
+        ReadError::Date(e) => e,
+        ReadError::Shape(_) => error(code, message),
+        ReadError::Threw { cause, .. } => {
+            let mut err = error(code, message);
+            err.set_cause(cause);
+            err
+        }
     }
-    Err(error(
-        INVALID_ARGUMENT,
-        format!("`{name}` must be a whole number of working days from 0, got {n}"),
-    ))
+}
+
+/// Clears and returns the exception pending in `env`, if any: one the caller's
+/// code (a getter, a `Proxy` trap) threw while the addon was reading a value.
+/// It is kept as it was thrown (no user code runs to describe it), to become the
+/// `cause` of the coded error thrown instead.
+pub fn take_exception(env: sys::napi_env) -> Option<napi::Error> {
+    let mut pending = false;
+    #[expect(
+        unsafe_code,
+        reason = "Node-API's exception calls; `env` is the live env of the current call"
+    )]
+    // SAFETY: `env` comes from a value napi handed to this call, on the JS thread;
+    // both calls only write to the out-pointers given.
+    let exception = unsafe {
+        if sys::napi_is_exception_pending(env, &mut pending) != sys::Status::napi_ok || !pending {
+            return None;
+        }
+        let mut exception = std::ptr::null_mut();
+        if sys::napi_get_and_clear_last_exception(env, &mut exception) != sys::Status::napi_ok
+            || exception.is_null()
+        {
+            return None;
+        }
+        Unknown::from_raw_unchecked(env, exception)
+    };
+    Some(napi::Error::from_unknown_without_coercion(exception))
 }
 
 /// Runs `f`, turning a panic into an [`PANIC`] error.

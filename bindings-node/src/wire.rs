@@ -1,95 +1,288 @@
 //! SPEC §8 objects between JavaScript and Rust, through serde.
 //!
 //! Objects keep the wire names (snake_case) exactly. Where the wire format has an
-//! RFC 3339 time (`at`, `not_before`, `until`, …) at the top level of a request
-//! or event, a JavaScript `Date` is accepted too and read as that instant.
+//! RFC 3339 time (`at`, `not_before`, `until`, …), a JavaScript `Date` is accepted
+//! too and read as that instant.
+//!
+//! A JavaScript value is read **once**, by [`read`], into a `serde_json::Value`
+//! that serde then deserialises. The walk that counts the nesting depth is the
+//! walk that builds the value: each property is read exactly once (a getter or a
+//! `Proxy` cannot answer the depth check one thing and the conversion another),
+//! and nothing deeper than [`MAX_DEPTH`] is ever entered, so the recursion is
+//! bounded by that constant, not by the input. NaN and ±Infinity are refused
+//! (`input.invalid_number`, naming the path), never turned into `null`.
+//!
+//! | JavaScript | JSON |
+//! |---|---|
+//! | `null`, `undefined` | `null` |
+//! | boolean | `true` / `false` |
+//! | finite number | number |
+//! | `BigInt` within 64 bits | number |
+//! | string | string |
+//! | `Date` (valid) | RFC 3339 string, China time |
+//! | array | array |
+//! | other object | object of its enumerable string-keyed properties |
+//!
+//! Functions, symbols, typed arrays and buffers are refused naming their path.
 
-use napi::bindgen_prelude::{Env, FromNapiValue, JsObjectValue, Object};
-use napi::{Unknown, ValueType};
+use std::fmt;
+
+use napi::bindgen_prelude::{BigInt, Env, FromNapiValue, JsObjectValue, Object};
+use napi::{JsDate, JsValue, Unknown, ValueType};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Number, Value};
 
-use govshare::limits::{LimitError, MAX_DEPTH};
+use govshare::limits::MAX_DEPTH;
 
 use crate::dates;
-use crate::error::{self, Result};
+use crate::error::{self, JsErr, Result};
 
-/// Checks that objects and arrays in `v` nest at most [`MAX_DEPTH`] levels, before
-/// napi's `from_js_value` recurses into them with no limit of its own: a deeply
-/// nested or self-referencing object would otherwise overflow the native stack.
-/// The walk is iterative, and a cyclic value never passes. The error is the core's
-/// `limits.too_deep`.
-fn check_depth(v: Unknown<'_>) -> Result<()> {
-    let mut stack = Vec::new();
-    if v.get_type().map_err(|e| error::napi(&e))? == ValueType::Object {
-        stack.push((
-            Object::from_unknown(v).map_err(|e| error::napi(&e))?,
-            1usize,
-        ));
-    }
-    while let Some((obj, depth)) = stack.pop() {
-        if depth > MAX_DEPTH {
-            let err = LimitError::TooDeep {
-                what: "input".to_owned(),
-                name: "MAX_DEPTH",
-                limit: MAX_DEPTH,
-                actual: depth,
-            };
-            return Err(error::error(err.code(), err.to_string()));
-        }
-        let names = obj.get_property_names().map_err(|e| error::napi(&e))?;
-        let len = names.get_array_length().map_err(|e| error::napi(&e))?;
-        for i in 0..len {
-            let key: Unknown<'_> = names.get_element(i).map_err(|e| error::napi(&e))?;
-            let child: Unknown<'_> = obj.get_property(key).map_err(|e| error::napi(&e))?;
-            if child.get_type().map_err(|e| error::napi(&e))? == ValueType::Object {
-                stack.push((
-                    Object::from_unknown(child).map_err(|e| error::napi(&e))?,
-                    depth + 1,
-                ));
+/// Why a JavaScript value could not be read as a JSON value (or, for
+/// [`ReadError::Shape`], as the type asked for).
+#[derive(Debug)]
+pub enum ReadError {
+    /// Objects and arrays nest deeper than [`MAX_DEPTH`]; `depth` is the first
+    /// level over it (the walk stops there).
+    TooDeep {
+        /// The level reached.
+        depth: usize,
+    },
+    /// NaN, ±Infinity, or a `BigInt` past 64 bits.
+    BadNumber {
+        /// Where, e.g. `grants[0].until`.
+        path: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// A value with no JSON form, or (after the walk) a value that does not fit
+    /// the type asked for; the message names the path where it can.
+    Shape(String),
+    /// A date inside the value is invalid (`new Date(NaN)`).
+    Date(JsErr),
+    /// The caller's code (a getter, a `Proxy` trap) threw while the value was
+    /// read; the exception is kept as the `cause`.
+    Threw {
+        /// Where, e.g. `fields`.
+        path: String,
+        /// The exception, retained as it was thrown.
+        cause: napi::Error,
+    },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooDeep { depth } => write!(
+                f,
+                "objects and arrays nest {depth} levels deep, over the limit of {MAX_DEPTH} (`limits::MAX_DEPTH`)"
+            ),
+            Self::BadNumber { path, detail } => write!(f, "{}{detail}", at(path)),
+            Self::Shape(detail) => f.write_str(detail),
+            Self::Date(e) => f.write_str(&e.reason),
+            Self::Threw { path, cause } => {
+                let what = if cause.reason.is_empty() {
+                    "an exception"
+                } else {
+                    cause.reason.as_str()
+                };
+                write!(f, "{}reading it threw: {what}", at(path))
             }
         }
     }
-    Ok(())
 }
 
-/// Top-level fields that may hold a `Date`.
-const TIME_FIELDS: &[&str] = &["at", "until", "from", "as_of"];
+/// `` `path`: `` or nothing at the top level.
+fn at(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("`{path}`: ")
+    }
+}
+
+/// One step of a path: a key or an index.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(String),
+    Index(u32),
+}
+
+/// Reads `v` as a JSON value, once (see the module documentation).
+pub fn read(v: Unknown<'_>) -> std::result::Result<Value, ReadError> {
+    Walk { path: Vec::new() }.value(v, 1)
+}
+
+struct Walk {
+    path: Vec<Step>,
+}
+
+impl Walk {
+    /// The current path, as serde_path_to_error writes it: `grants[0].until`.
+    fn path(&self) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            match step {
+                Step::Key(k) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Step::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+
+    /// A failed napi call on `v`: the caller's exception if one is pending (it
+    /// is cleared and kept as the cause), else napi's reason.
+    fn failed(&self, v: &Unknown<'_>, e: &napi::Error) -> ReadError {
+        match error::take_exception(v.value().env) {
+            Some(cause) => ReadError::Threw {
+                path: self.path(),
+                cause,
+            },
+            None => ReadError::Shape(format!("{}{}", at(&self.path()), e.reason)),
+        }
+    }
+
+    fn unsupported(&self, what: &str) -> ReadError {
+        ReadError::Shape(format!("{}a {what} has no JSON form", at(&self.path())))
+    }
+
+    /// The value of `v`, which sits at level `depth` (1 for the top-level
+    /// value) if it is an object or an array.
+    fn value(&mut self, v: Unknown<'_>, depth: usize) -> std::result::Result<Value, ReadError> {
+        let ty = v.get_type().map_err(|e| self.failed(&v, &e))?;
+        match ty {
+            ValueType::Null | ValueType::Undefined => Ok(Value::Null),
+            ValueType::Boolean => bool::from_unknown(v)
+                .map(Value::Bool)
+                .map_err(|e| self.failed(&v, &e)),
+            ValueType::Number => {
+                let n = f64::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
+                self.number(n)
+            }
+            ValueType::BigInt => self.bigint(v),
+            ValueType::String => String::from_unknown(v)
+                .map(Value::String)
+                .map_err(|e| self.failed(&v, &e)),
+            ValueType::Object => self.object(v, depth),
+            ValueType::Function => Err(self.unsupported("function")),
+            ValueType::Symbol => Err(self.unsupported("symbol")),
+            _ => Err(self.unsupported(&format!("value of type {ty}"))),
+        }
+    }
+
+    fn number(&self, n: f64) -> std::result::Result<Value, ReadError> {
+        if !n.is_finite() {
+            return Err(ReadError::BadNumber {
+                path: self.path(),
+                detail: format!("{n} is not a finite number (JSON has no NaN or Infinity)"),
+            });
+        }
+        // A whole number within ±2^53 is exact as an integer: keep it one, so
+        // that it deserialises into integer fields (`update_workdays: 5`).
+        const EXACT: f64 = 9_007_199_254_740_992.0;
+        if n.fract() == 0.0 && n.abs() <= EXACT {
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "a whole number within ±2^53 converts to i64 exactly"
+            )]
+            return Ok(Value::Number(Number::from(n as i64)));
+        }
+        Number::from_f64(n)
+            .map(Value::Number)
+            .ok_or_else(|| ReadError::BadNumber {
+                path: self.path(),
+                detail: format!("{n} is not a finite number"),
+            })
+    }
+
+    fn bigint(&self, v: Unknown<'_>) -> std::result::Result<Value, ReadError> {
+        let b = BigInt::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
+        let (n, lossless) = b.get_i64();
+        if lossless {
+            return Ok(Value::Number(Number::from(n)));
+        }
+        let (signed, n, lossless) = b.get_u64();
+        if lossless && !signed {
+            return Ok(Value::Number(Number::from(n)));
+        }
+        Err(ReadError::BadNumber {
+            path: self.path(),
+            detail: "the BigInt does not fit in 64 bits".to_owned(),
+        })
+    }
+
+    fn object(&mut self, v: Unknown<'_>, depth: usize) -> std::result::Result<Value, ReadError> {
+        if v.is_date().map_err(|e| self.failed(&v, &e))? {
+            let d = JsDate::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
+            let ms = d.value_of().map_err(|e| self.failed(&v, &e))?;
+            return dates::wire_instant(ms)
+                .map(Value::String)
+                .map_err(ReadError::Date);
+        }
+        if v.is_typedarray().map_err(|e| self.failed(&v, &e))?
+            || v.is_buffer().map_err(|e| self.failed(&v, &e))?
+            || v.is_arraybuffer().map_err(|e| self.failed(&v, &e))?
+        {
+            return Err(self.unsupported("typed array or buffer"));
+        }
+        if depth > MAX_DEPTH {
+            return Err(ReadError::TooDeep { depth });
+        }
+        let obj = Object::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
+        if v.is_array().map_err(|e| self.failed(&v, &e))? {
+            let len = obj
+                .get_array_length_unchecked()
+                .map_err(|e| self.failed(&v, &e))?;
+            let mut out = Vec::new();
+            for i in 0..len {
+                self.path.push(Step::Index(i));
+                let item: Unknown<'_> = obj.get_element(i).map_err(|e| self.failed(&v, &e))?;
+                out.push(self.value(item, depth + 1)?);
+                self.path.pop();
+            }
+            return Ok(Value::Array(out));
+        }
+        // The names once, then each property once: what is read is what is
+        // converted.
+        let names = obj.get_property_names().map_err(|e| self.failed(&v, &e))?;
+        let len = names
+            .get_array_length_unchecked()
+            .map_err(|e| self.failed(&v, &e))?;
+        let mut map = Map::new();
+        for i in 0..len {
+            let key: Unknown<'_> = names.get_element(i).map_err(|e| self.failed(&v, &e))?;
+            let name = String::from_unknown(key).map_err(|e| self.failed(&v, &e))?;
+            self.path.push(Step::Key(name.clone()));
+            let child: Unknown<'_> = obj.get_property(key).map_err(|e| self.failed(&v, &e))?;
+            let child = self.value(child, depth + 1)?;
+            self.path.pop();
+            map.insert(name, child);
+        }
+        Ok(Value::Object(map))
+    }
+}
 
 /// Reads a wire object of type `T` from JavaScript; `what` names it in errors
 /// (e.g. `request`, `event 3`), `code` is the error code for a bad shape.
-pub fn from_js<T: DeserializeOwned>(
-    env: &Env,
-    v: Unknown<'_>,
-    what: &str,
-    code: &str,
-) -> Result<T> {
-    let bad = |m: String| error::error(code, format!("invalid {what}: {m}"));
+pub fn from_js<T: DeserializeOwned>(v: Unknown<'_>, what: &str, code: &str) -> Result<T> {
+    let fail = |e: ReadError| error::input(what, code, e);
     let ty = v.get_type().map_err(|e| error::napi(&e))?;
     if ty != ValueType::Object {
-        return Err(bad(format!("expected an object, got {ty}")));
+        return Err(fail(ReadError::Shape(format!(
+            "expected an object, got {ty}"
+        ))));
     }
-    check_depth(v)?;
-    let obj = Object::from_unknown(v).map_err(|e| error::napi(&e))?;
-    let mut patches = Vec::new();
-    for &field in TIME_FIELDS {
-        if obj.has_named_property(field).unwrap_or(false) {
-            let value: Unknown<'_> = obj.get_named_property(field).map_err(|e| error::napi(&e))?;
-            if let Some(s) = dates::wire_date(value)? {
-                patches.push((field, s));
-            }
-        }
-    }
-    if patches.is_empty() {
-        return env.from_js_value::<T, _>(v).map_err(|e| bad(e.reason));
-    }
-    let mut value: serde_json::Value = env.from_js_value(v).map_err(|e| bad(e.reason))?;
-    if let Some(map) = value.as_object_mut() {
-        for (field, s) in patches {
-            map.insert(field.to_owned(), serde_json::Value::String(s));
-        }
-    }
-    serde_json::from_value(value).map_err(|e| bad(e.to_string()))
+    let value = read(v).map_err(fail)?;
+    serde_json::from_value(value).map_err(|e| fail(ReadError::Shape(e.to_string())))
 }
 
 /// A wire value as a plain JavaScript object.
@@ -102,26 +295,27 @@ pub fn to_js<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
     })
 }
 
-/// A JavaScript value (a JSON string or an object) as a JSON value, for inputs
-/// that accept both.
-pub fn json_or_object(env: &Env, v: Unknown<'_>) -> Result<JsonInput> {
+/// A registry given as JSON text or as an object (read with [`read`]). A value
+/// of another type is `input.invalid_argument`; an object that cannot be read is
+/// `registry.invalid_json` (or `limits.too_deep`, `input.invalid_number`).
+pub fn json_or_object(v: Unknown<'_>) -> Result<JsonInput> {
     match v.get_type().map_err(|e| error::napi(&e))? {
         ValueType::String => {
             let s = String::from_unknown(v).map_err(|e| error::napi(&e))?;
             Ok(JsonInput::Text(s))
         }
-        ValueType::Object => check_depth(v)
-            .and_then(|()| {
-                env.from_js_value::<serde_json::Value, _>(v)
-                    .map_err(|e| error::error(error::INVALID_ARGUMENT, e.reason))
-            })
-            .map(JsonInput::Value),
+        ValueType::Object => read(v)
+            .map(JsonInput::Value)
+            .map_err(|e| error::input("registry", REGISTRY_JSON, e)),
         other => Err(error::error(
             error::INVALID_ARGUMENT,
             format!("expected an object or a JSON string, got {other}"),
         )),
     }
 }
+
+/// The core's code for a registry that does not fit SPEC §8.
+const REGISTRY_JSON: &str = "registry.invalid_json";
 
 /// An input given as JSON text or as an object.
 #[derive(Debug)]

@@ -16,17 +16,17 @@ use crate::wire;
 pub const INVALID_EVENT: &str = "workflow.invalid_event";
 
 /// Reads one event (on the JS thread); `index` names it in errors.
-pub fn event_of(env: &Env, v: Unknown<'_>, index: Option<usize>) -> Result<Event> {
+pub fn event_of(v: Unknown<'_>, index: Option<usize>) -> Result<Event> {
     let what = index.map_or_else(|| "event".to_owned(), |i| format!("event {i}"));
-    wire::from_js(env, v, &what, INVALID_EVENT)
+    wire::from_js(v, &what, INVALID_EVENT)
 }
 
 /// Reads a list of events (on the JS thread).
-pub fn events_of(env: &Env, events: Vec<Unknown<'_>>) -> Result<Vec<Event>> {
+pub fn events_of(events: Vec<Unknown<'_>>) -> Result<Vec<Event>> {
     events
         .into_iter()
         .enumerate()
-        .map(|(i, e)| event_of(env, e, Some(i)))
+        .map(|(i, e)| event_of(e, Some(i)))
         .collect()
 }
 
@@ -66,7 +66,7 @@ impl Ledger {
         ts_return_type = "Record<string, unknown>"
     )]
     pub fn apply<'e>(&mut self, env: &'e Env, event: Unknown<'_>) -> Result<Unknown<'e>> {
-        let event = event_of(env, event, None)?;
+        let event = event_of(event, None)?;
         let applied = guard(|| self.inner.apply(&event).map_err(error::core))?;
         wire::to_js(env, &applied)
     }
@@ -82,7 +82,7 @@ impl Ledger {
         env: &'e Env,
         events: Arg<Vec<Unknown<'_>>>,
     ) -> Result<Unknown<'e>> {
-        let events = events_of(env, events.get("events")?)?;
+        let events = events_of(events.get("events")?)?;
         let applied = guard(|| {
             events
                 .iter()

@@ -4,6 +4,7 @@ use govshare::calendar::{CountingRule, DayInfo, MonthView, WorkCalendar};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+use crate::args::Arg;
 use crate::convert::{self, from_date, from_moment, to_date, to_moment};
 use crate::error;
 
@@ -53,9 +54,10 @@ impl Calendar {
         &self,
         py: Python<'py>,
         start: &Bound<'py, PyAny>,
-        n: u32,
+        n: Arg<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let start = to_date(start, "start")?;
+        let n = n.get(py, "n")?;
         let day = self
             .inner
             .add_workdays(start, n)
@@ -111,9 +113,10 @@ impl Calendar {
         &self,
         py: Python<'py>,
         at: &Bound<'py, PyAny>,
-        n: u32,
+        n: Arg<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = to_moment(at, "at")?;
+        let n = n.get(py, "n")?;
         let due = self.inner.due_date(at, n).map_err(|e| error::core(py, e))?;
         from_date(py, due)
     }
@@ -124,9 +127,10 @@ impl Calendar {
         &self,
         py: Python<'py>,
         at: &Bound<'py, PyAny>,
-        n: u32,
+        n: Arg<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = to_moment(at, "at")?;
+        let n = n.get(py, "n")?;
         let end = self.inner.deadline(at, n).map_err(|e| error::core(py, e))?;
         from_moment(py, end)
     }
@@ -146,7 +150,8 @@ impl Calendar {
     /// This calendar plus the notices of an override file (JSON when its name
     /// ends in `.json`, TOML otherwise): a newly announced year or a local
     /// arrangement. `self` is unchanged.
-    fn with_overrides(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+    fn with_overrides(&self, py: Python<'_>, path: Arg<std::path::PathBuf>) -> PyResult<Self> {
+        let path = path.get(py, "path")?;
         self.inner
             .with_overrides_path(path)
             .map(|inner| Self { inner })
@@ -154,17 +159,19 @@ impl Calendar {
     }
 
     /// As `with_overrides`, from TOML text.
-    fn with_overrides_toml(&self, py: Python<'_>, text: &str) -> PyResult<Self> {
+    fn with_overrides_toml(&self, py: Python<'_>, text: Arg<String>) -> PyResult<Self> {
+        let text = text.get(py, "text")?;
         self.inner
-            .with_overrides_toml(text)
+            .with_overrides_toml(&text)
             .map(|inner| Self { inner })
             .map_err(|e| error::core(py, e))
     }
 
     /// As `with_overrides`, from JSON text.
-    fn with_overrides_json(&self, py: Python<'_>, text: &str) -> PyResult<Self> {
+    fn with_overrides_json(&self, py: Python<'_>, text: Arg<String>) -> PyResult<Self> {
+        let text = text.get(py, "text")?;
         self.inner
-            .with_overrides_json(text)
+            .with_overrides_json(&text)
             .map(|inner| Self { inner })
             .map_err(|e| error::core(py, e))
     }
@@ -179,7 +186,8 @@ impl Calendar {
     }
 
     /// Every day of a month, for display.
-    fn month(&self, py: Python<'_>, year: i32, month: u32) -> PyResult<Month> {
+    fn month(&self, py: Python<'_>, year: Arg<i32>, month: Arg<u32>) -> PyResult<Month> {
+        let (year, month) = (year.get(py, "year")?, month.get(py, "month")?);
         self.inner
             .month(year, month)
             .map(|inner| Month { inner })

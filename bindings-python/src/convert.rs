@@ -1,15 +1,15 @@
 //! Python <-> Rust conversions: `datetime` objects and SPEC §8 dicts.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
-use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyString, PyType};
+use pyo3::types::{PyDict, PyString, PyType};
 use pyo3::{Py, intern};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{self, Input};
+use crate::value::ReadError;
 
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -22,52 +22,92 @@ fn datetime_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DATETIME.import(py, "datetime", "datetime")
 }
 
+/// Whether `obj` is a `datetime.date` (a `datetime.datetime` is one too).
+pub fn is_date(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    obj.is_instance(date_type(obj.py())?)
+}
+
+/// The name of `obj`'s type, for messages.
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |n| n.to_string())
+}
+
 /// A `datetime.datetime` with a time zone, or an RFC 3339 string with an offset
-/// (the wire form), as a chrono moment.
+/// (the wire form), as a chrono moment. Anything else is `input.invalid_date`
+/// naming `arg`.
 pub fn to_moment(obj: &Bound<'_, PyAny>, arg: &str) -> PyResult<DateTime<FixedOffset>> {
     let py = obj.py();
+    let bad = |message: String, cause: Option<PyErr>| error::date(py, message, cause);
     if let Ok(s) = obj.cast::<PyString>() {
-        let s = s.to_cow()?;
+        let s = s
+            .to_cow()
+            .map_err(|e| bad(format!("`{arg}` is not a valid string"), Some(e)))?;
         return DateTime::parse_from_rfc3339(&s).map_err(|e| {
-            PyValueError::new_err(format!(
-                "`{arg}` ({s}) is not an RFC 3339 moment with an offset: {e}"
-            ))
+            bad(
+                format!("`{arg}` ({s}) is not an RFC 3339 moment with an offset: {e}"),
+                None,
+            )
         });
     }
     if !obj.is_instance(datetime_type(py)?)? {
-        return Err(PyTypeError::new_err(format!(
-            "`{arg}` must be a datetime.datetime or an RFC 3339 string, not {}",
-            obj.get_type().name()?
-        )));
+        return Err(bad(
+            format!(
+                "`{arg}` must be a datetime.datetime or an RFC 3339 string, not {}",
+                type_name(obj)
+            ),
+            None,
+        ));
     }
-    if obj.call_method0(intern!(py, "utcoffset"))?.is_none() {
-        return Err(PyValueError::new_err(format!(
-            "`{arg}` must be timezone-aware (e.g. tzinfo=timezone(timedelta(hours=8)))"
-        )));
+    let unusable = |e: PyErr| bad(format!("`{arg}` is not a usable datetime"), Some(e));
+    if obj
+        .call_method0(intern!(py, "utcoffset"))
+        .map_err(unusable)?
+        .is_none()
+    {
+        return Err(bad(
+            format!("`{arg}` must be timezone-aware (e.g. tzinfo=timezone(timedelta(hours=8)))"),
+            None,
+        ));
     }
-    let iso: String = obj.call_method0(intern!(py, "isoformat"))?.extract()?;
+    let iso: String = obj
+        .call_method0(intern!(py, "isoformat"))
+        .and_then(|iso| iso.extract())
+        .map_err(unusable)?;
     DateTime::parse_from_rfc3339(&iso)
-        .map_err(|e| PyValueError::new_err(format!("`{arg}` ({iso}) is not usable: {e}")))
+        .map_err(|e| bad(format!("`{arg}` ({iso}) is not usable: {e}"), None))
 }
 
 /// A `datetime.date` as a chrono date. An aware `datetime.datetime` is taken as
-/// its China date (SPEC §3); a naive one is refused.
+/// its China date (SPEC §3); a naive one is refused (`input.invalid_date`).
 pub fn to_date(obj: &Bound<'_, PyAny>, arg: &str) -> PyResult<NaiveDate> {
     let py = obj.py();
     if obj.is_instance(datetime_type(py)?)? {
         return Ok(govshare::calendar::china_date(to_moment(obj, arg)?));
     }
     if !obj.is_instance(date_type(py)?)? {
-        return Err(PyTypeError::new_err(format!(
-            "`{arg}` must be a datetime.date, not {}",
-            obj.get_type().name()?
-        )));
+        return Err(error::date(
+            py,
+            format!("`{arg}` must be a datetime.date, not {}", type_name(obj)),
+            None,
+        ));
     }
-    let y: i32 = obj.getattr(intern!(py, "year"))?.extract()?;
-    let m: u32 = obj.getattr(intern!(py, "month"))?.extract()?;
-    let d: u32 = obj.getattr(intern!(py, "day"))?.extract()?;
+    let unusable = |e: PyErr| error::date(py, format!("`{arg}` is not a usable date"), Some(e));
+    let y: i32 = obj
+        .getattr(intern!(py, "year"))
+        .and_then(|v| v.extract())
+        .map_err(unusable)?;
+    let m: u32 = obj
+        .getattr(intern!(py, "month"))
+        .and_then(|v| v.extract())
+        .map_err(unusable)?;
+    let d: u32 = obj
+        .getattr(intern!(py, "day"))
+        .and_then(|v| v.extract())
+        .map_err(unusable)?;
     NaiveDate::from_ymd_opt(y, m, d)
-        .ok_or_else(|| PyValueError::new_err(format!("`{arg}` is not a valid date")))
+        .ok_or_else(|| error::date(py, format!("`{arg}` is not a valid date"), None))
 }
 
 /// A chrono date as a `datetime.date`.
@@ -84,19 +124,19 @@ pub fn from_moment(py: Python<'_>, at: DateTime<FixedOffset>) -> PyResult<Bound<
 
 /// Deserialises a SPEC §8 dict; a failure names the field path.
 ///
-/// The object goes through a JSON value first: it keeps the wire types exact (a
-/// `str` where a list belongs is an error, not a list of characters).
-pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> Result<T, String> {
-    crate::depth::check(obj)?;
-    let value: serde_json::Value = pythonize::depythonize(obj).map_err(|e| e.to_string())?;
+/// The object is read once into a JSON value by [`crate::value::read`] (bounded
+/// depth, no NaN, only JSON's types), then deserialised: the wire types stay
+/// exact (a `str` where a list belongs is an error, not a list of characters).
+pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> Result<T, ReadError> {
+    let value = crate::value::read(obj)?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        if path == "." {
+        ReadError::Shape(if path == "." {
             inner.to_string()
         } else {
             format!("`{path}`: {inner}")
-        }
+        })
     })
 }
 
@@ -106,7 +146,39 @@ pub fn input<T: DeserializeOwned>(
     what: Input,
     index: Option<usize>,
 ) -> PyResult<T> {
-    from_py(obj).map_err(|detail| error::input(obj.py(), what, index, &detail))
+    from_py(obj).map_err(|e| error::input(obj.py(), what, index, e))
+}
+
+/// The items of an iterable argument (`requests`, `events`), each read with
+/// `read`; an argument that cannot be iterated, or an iterator that raises, is
+/// `input.invalid_argument` naming `name`.
+pub fn each<'py, T>(
+    list: &Bound<'py, PyAny>,
+    name: &str,
+    mut read: impl FnMut(&Bound<'py, PyAny>, usize) -> PyResult<T>,
+) -> PyResult<Vec<T>> {
+    let py = list.py();
+    if list.is_instance_of::<PyString>() || list.is_instance_of::<PyDict>() {
+        return Err(error::argument(
+            py,
+            name,
+            &format!("expected an iterable of dicts, not {}", type_name(list)),
+            None,
+        ));
+    }
+    let iter = list.try_iter().map_err(|e| {
+        let detail = format!("expected an iterable of dicts, not {}", type_name(list));
+        error::argument(py, name, &detail, Some(e))
+    })?;
+    let mut out = Vec::new();
+    for (i, item) in iter.enumerate() {
+        let item = item.map_err(|e| {
+            let detail = format!("iterating it raised {e} at item #{i}");
+            error::argument(py, name, &detail, Some(e))
+        })?;
+        out.push(read(&item, i)?);
+    }
+    Ok(out)
 }
 
 /// Serialises a value into plain Python objects (dicts, lists, str, None).

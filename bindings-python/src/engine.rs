@@ -3,22 +3,21 @@
 use std::sync::Arc;
 
 use govshare::policy::{AccessRequest, DecideOptions, PolicyPack};
-use govshare::registry::{Registry, RegistryDoc, RegistryError};
-use pyo3::exceptions::PyTypeError;
+use govshare::registry::{Registry, RegistryDoc};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyMapping, PyString};
 
+use crate::args::Arg;
 use crate::convert::{self, to_moment, wire_name};
 use crate::error::{self, Input};
 
-/// Loads a registry from a dict, a JSON string or a path (`str` or `os.PathLike`).
-/// A string whose first non-blank character is `{` is JSON; any other string is a
-/// path.
-pub fn load_registry(obj: &Bound<'_, PyAny>) -> PyResult<Registry> {
+/// Loads a registry from a dict (or another mapping), a JSON string or a path
+/// (`str` or `os.PathLike`). A string whose first non-blank character is `{` is
+/// JSON; any other string is a path. `name` is the argument, for errors.
+pub fn load_registry(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Registry> {
     let py = obj.py();
-    if obj.is_instance_of::<PyDict>() {
-        let doc: RegistryDoc =
-            convert::from_py(obj).map_err(|d| error::core(py, RegistryError::Json(d)))?;
+    if obj.is_instance_of::<PyDict>() || obj.cast::<PyMapping>().is_ok() {
+        let doc: RegistryDoc = convert::input(obj, Input::Registry, None)?;
         return Registry::from_doc(doc).map_err(|e| error::core(py, e));
     }
     if let Ok(s) = obj.cast::<PyString>() {
@@ -31,10 +30,16 @@ pub fn load_registry(obj: &Bound<'_, PyAny>) -> PyResult<Registry> {
     if let Ok(path) = obj.extract::<std::path::PathBuf>() {
         return Registry::from_path(path).map_err(|e| error::core(py, e));
     }
-    Err(PyTypeError::new_err(format!(
-        "registry must be a dict, a JSON string or a path, not {}",
-        obj.get_type().name()?
-    )))
+    let ty = obj
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+    Err(error::argument(
+        py,
+        name,
+        &format!("registry must be a dict, a JSON string or a path, not {ty}"),
+        None,
+    ))
 }
 
 /// Loads a pack from a folder path; `None` is the built-in Binzhou pack.
@@ -43,12 +48,24 @@ fn load_pack(obj: Option<&Bound<'_, PyAny>>) -> PyResult<PolicyPack> {
         None => Ok(PolicyPack::binzhou()),
         Some(obj) if obj.is_none() => Ok(PolicyPack::binzhou()),
         Some(obj) => {
-            let path: std::path::PathBuf = obj.extract().map_err(|_| {
-                PyTypeError::new_err("pack must be a path to a policy pack folder, or None")
+            let path: std::path::PathBuf = obj.extract().map_err(|e| {
+                error::argument(
+                    obj.py(),
+                    "pack",
+                    "pack must be a path to a policy pack folder, or None",
+                    Some(e),
+                )
             })?;
             PolicyPack::load(path).map_err(|e| error::core(obj.py(), e))
         }
     }
+}
+
+/// The options of `decide` and friends, from the keyword argument.
+fn options(py: Python<'_>, evaluate_out_of_force: Arg<bool>) -> PyResult<DecideOptions> {
+    Ok(DecideOptions {
+        evaluate_out_of_force: evaluate_out_of_force.get(py, "evaluate_out_of_force")?,
+    })
 }
 
 /// The decision engine: a policy pack over a registry snapshot. Immutable and safe
@@ -61,11 +78,9 @@ pub struct Engine {
 
 impl Engine {
     fn requests(list: &Bound<'_, PyAny>) -> PyResult<Vec<AccessRequest>> {
-        let mut out = Vec::new();
-        for (i, item) in list.try_iter()?.enumerate() {
-            out.push(convert::input(&item?, Input::Request, Some(i))?);
-        }
-        Ok(out)
+        convert::each(list, "requests", |item, i| {
+            convert::input(item, Input::Request, Some(i))
+        })
     }
 }
 
@@ -77,7 +92,7 @@ impl Engine {
     #[pyo3(signature = (registry, pack = None))]
     fn new(registry: &Bound<'_, PyAny>, pack: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let py = registry.py();
-        let registry = load_registry(registry)?;
+        let registry = load_registry(registry, "registry")?;
         let pack = load_pack(pack)?;
         let inner =
             govshare::policy::Engine::new(pack, registry).map_err(|e| error::to_py(py, &e))?;
@@ -89,17 +104,18 @@ impl Engine {
     /// Decides one SPEC §8 access request (a dict). Outside the pack's validity
     /// this raises `PolicyError` (`policy.not_in_force`) unless
     /// `evaluate_out_of_force` is set; the decision then says `in_force=False`.
-    #[pyo3(signature = (request, *, evaluate_out_of_force = false))]
+    #[pyo3(
+        signature = (request, *, evaluate_out_of_force = Arg::of(false)),
+        text_signature = "(self, request, *, evaluate_out_of_force=False)"
+    )]
     fn decide(
         &self,
         request: &Bound<'_, PyAny>,
-        evaluate_out_of_force: bool,
+        evaluate_out_of_force: Arg<bool>,
     ) -> PyResult<Decision> {
         let py = request.py();
+        let options = options(py, evaluate_out_of_force)?;
         let request: AccessRequest = convert::input(request, Input::Request, None)?;
-        let options = DecideOptions {
-            evaluate_out_of_force,
-        };
         self.inner
             .decide_with(&request, options)
             .map(|inner| Decision { inner })
@@ -108,18 +124,19 @@ impl Engine {
 
     /// Decides every request of an iterable, in order, without holding the GIL
     /// while deciding. A bad request raises, naming its index.
-    #[pyo3(signature = (requests, *, evaluate_out_of_force = false))]
+    #[pyo3(
+        signature = (requests, *, evaluate_out_of_force = Arg::of(false)),
+        text_signature = "(self, requests, *, evaluate_out_of_force=False)"
+    )]
     fn decide_many(
         &self,
         py: Python<'_>,
         requests: &Bound<'_, PyAny>,
-        evaluate_out_of_force: bool,
+        evaluate_out_of_force: Arg<bool>,
     ) -> PyResult<Vec<Decision>> {
+        let options = options(py, evaluate_out_of_force)?;
         let requests = Self::requests(requests)?;
         let engine = Arc::clone(&self.inner);
-        let options = DecideOptions {
-            evaluate_out_of_force,
-        };
         let results = py.detach(move || {
             requests
                 .iter()
@@ -138,41 +155,47 @@ impl Engine {
 
     /// Art. 13: may `department` require a person or company to submit
     /// `resource` at `at`? No when it can already get it through the platform.
-    #[pyo3(signature = (department, resource, at, *, evaluate_out_of_force = false))]
+    #[pyo3(
+        signature = (department, resource, at, *, evaluate_out_of_force = Arg::of(false)),
+        text_signature = "(self, department, resource, at, *, evaluate_out_of_force=False)"
+    )]
     fn may_require_submission(
         &self,
         py: Python<'_>,
-        department: &str,
-        resource: &str,
+        department: Arg<String>,
+        resource: Arg<String>,
         at: &Bound<'_, PyAny>,
-        evaluate_out_of_force: bool,
+        evaluate_out_of_force: Arg<bool>,
     ) -> PyResult<Answer> {
+        let department = department.get(py, "department")?;
+        let resource = resource.get(py, "resource")?;
         let at = to_moment(at, "at")?;
-        let options = DecideOptions {
-            evaluate_out_of_force,
-        };
+        let options = options(py, evaluate_out_of_force)?;
         self.inner
-            .may_require_submission_with(department, resource, at, options)
+            .may_require_submission_with(&department, &resource, at, options)
             .map(|inner| Answer { inner })
             .map_err(|e| error::to_py(py, &e))
     }
 
     /// Art. 22: may `department` publish `resource` on the open data platform?
-    #[pyo3(signature = (department, resource, at, *, evaluate_out_of_force = false))]
+    #[pyo3(
+        signature = (department, resource, at, *, evaluate_out_of_force = Arg::of(false)),
+        text_signature = "(self, department, resource, at, *, evaluate_out_of_force=False)"
+    )]
     fn may_publish_open_data(
         &self,
         py: Python<'_>,
-        department: &str,
-        resource: &str,
+        department: Arg<String>,
+        resource: Arg<String>,
         at: &Bound<'_, PyAny>,
-        evaluate_out_of_force: bool,
+        evaluate_out_of_force: Arg<bool>,
     ) -> PyResult<Answer> {
+        let department = department.get(py, "department")?;
+        let resource = resource.get(py, "resource")?;
         let at = to_moment(at, "at")?;
-        let options = DecideOptions {
-            evaluate_out_of_force,
-        };
+        let options = options(py, evaluate_out_of_force)?;
         self.inner
-            .may_publish_open_data_with(department, resource, at, options)
+            .may_publish_open_data_with(&department, &resource, at, options)
             .map(|inner| Answer { inner })
             .map_err(|e| error::to_py(py, &e))
     }
@@ -180,7 +203,7 @@ impl Engine {
     /// The same pack over another registry (dict, JSON string or path): the
     /// policies are not parsed again.
     fn with_registry(&self, registry: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let registry = load_registry(registry)?;
+        let registry = load_registry(registry, "registry")?;
         Ok(Self {
             inner: Arc::new(self.inner.with_registry(registry)),
         })

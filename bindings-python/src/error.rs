@@ -4,11 +4,18 @@
 //! one of its subclasses, with `.code` set to the core's stable
 //! [`govshare::Error::code`]. Input that cannot be converted into the core's
 //! types (a bad request dict, a bad event) is reported the same way, the message
-//! naming the offending field by its path (`resources[0].sharing`).
+//! naming the offending field by its path (`resources[0].sharing`), and so is an
+//! argument the binding cannot read (the `input.*` codes below): no exception
+//! without a `.code` leaves this module, except one the caller's own code raised
+//! that is not an `Exception` (`KeyboardInterrupt`), which passes through.
 
-use pyo3::exceptions::PyValueError;
+use govshare::limits::{LimitError, MAX_DEPTH};
+use govshare::registry::RegistryError as CoreRegistryError;
+use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::{PyTypeInfo, create_exception, intern};
+
+use crate::value::ReadError;
 
 create_exception!(
     govshare,
@@ -100,6 +107,61 @@ pub fn core<E: Into<govshare::Error>>(py: Python<'_>, e: E) -> PyErr {
     to_py(py, &e.into())
 }
 
+/// A value passed from Python is not of the expected type or range (an argument,
+/// an iterable that cannot be iterated).
+pub const INVALID_ARGUMENT: &str = "input.invalid_argument";
+/// A date or moment argument is not a valid date: a naive `datetime`, a string
+/// that is not RFC 3339, a value that is not a date at all.
+pub const INVALID_DATE: &str = "input.invalid_date";
+/// A number inside an input dict that JSON cannot carry: NaN, an infinity, or an
+/// `int` past 64 bits.
+pub const INVALID_NUMBER: &str = "input.invalid_number";
+/// The streaming `Auditor` was used after `finish()`.
+pub const AUDITOR_FINISHED: &str = "input.auditor_finished";
+
+/// A `GovShareError` with one of the `input.*` codes above; `cause` (an exception
+/// raised by the caller's own code while it was read) becomes `__cause__`. An
+/// exception that is not an `Exception` (`KeyboardInterrupt`, `SystemExit`) is
+/// not wrapped: it is returned as it is.
+pub fn invalid(py: Python<'_>, code: &str, message: String, cause: Option<PyErr>) -> PyErr {
+    match cause {
+        Some(c) if !c.is_instance_of::<PyException>(py) => c,
+        cause => {
+            let err = raise(py, Kind::Other, code, message);
+            if cause.is_some() {
+                err.set_cause(py, cause);
+            }
+            err
+        }
+    }
+}
+
+/// An argument that pyo3 (or our own check) could not read as its type:
+/// `input.invalid_argument` naming it, pyo3's own error as `__cause__`.
+pub fn argument(py: Python<'_>, name: &str, detail: &str, cause: Option<PyErr>) -> PyErr {
+    invalid(
+        py,
+        INVALID_ARGUMENT,
+        format!("argument `{name}`: {detail}"),
+        cause,
+    )
+}
+
+/// A date argument that is not a valid date (`input.invalid_date`).
+pub fn date(py: Python<'_>, message: String, cause: Option<PyErr>) -> PyErr {
+    invalid(py, INVALID_DATE, message, cause)
+}
+
+/// The streaming auditor was used after `finish()`.
+pub fn auditor_finished(py: Python<'_>) -> PyErr {
+    invalid(
+        py,
+        AUDITOR_FINISHED,
+        "this audit is already finished".to_owned(),
+        None,
+    )
+}
+
 /// What a Python input was supposed to be, for input conversion errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
@@ -107,6 +169,8 @@ pub enum Input {
     Request,
     /// A workflow event (SPEC §8).
     Event,
+    /// A registry dict (SPEC §8).
+    Registry,
 }
 
 impl Input {
@@ -114,18 +178,48 @@ impl Input {
         match self {
             Self::Request => ("request", Kind::Policy, "policy.invalid_request"),
             Self::Event => ("event", Kind::Workflow, "workflow.invalid_event"),
+            Self::Registry => ("registry", Kind::Registry, "registry.invalid_json"),
         }
     }
 }
 
-/// A bad input dict: the message names the field path and what is wrong.
-pub fn input(py: Python<'_>, what: Input, index: Option<usize>, detail: &str) -> PyErr {
+/// An input dict that cannot be read: too deep (`limits.too_deep`, as the core
+/// reports it for JSON text), a non-finite number (`input.invalid_number`), or a
+/// wrong shape (the input's own code: `policy.invalid_request`,
+/// `workflow.invalid_event`, `registry.invalid_json`). The message names the
+/// field path; `index` is the item's position in a batch.
+pub fn input(py: Python<'_>, what: Input, index: Option<usize>, e: ReadError) -> PyErr {
     let (name, kind, code) = what.describe();
-    let message = match index {
-        Some(i) => format!("invalid {name} #{i}: {detail}"),
-        None => format!("invalid {name}: {detail}"),
+    let name = match index {
+        Some(i) => format!("{name} #{i}"),
+        None => name.to_owned(),
     };
-    raise(py, kind, code, message)
+    let message = format!("invalid {name}: {e}");
+    match e {
+        ReadError::TooDeep { depth } => {
+            let limit = LimitError::TooDeep {
+                what: name,
+                name: "MAX_DEPTH",
+                limit: MAX_DEPTH,
+                actual: depth,
+            };
+            match what {
+                Input::Registry => core(py, CoreRegistryError::Limit(limit)),
+                Input::Request | Input::Event => core(py, limit),
+            }
+        }
+        ReadError::BadNumber { .. } => invalid(py, INVALID_NUMBER, message, None),
+        ReadError::Raised { err, .. } if !err.is_instance_of::<PyException>(py) => err,
+        ReadError::Raised { err, .. } => {
+            let out = raise(py, kind, code, message);
+            out.set_cause(py, Some(err));
+            out
+        }
+        ReadError::Shape(detail) => match what {
+            Input::Registry => core(py, CoreRegistryError::Json(detail)),
+            Input::Request | Input::Event => raise(py, kind, code, message),
+        },
+    }
 }
 
 /// Registers the exception classes on the module.

@@ -1,14 +1,15 @@
 //! Python bindings for govshare: the native module `govshare._govshare`.
 //!
-//! Thin over the Rust API: SPEC §8 dicts go in through serde (pythonize), typed
-//! objects come out, and every error is raised from one place (`error.rs`). No
-//! rule lives here.
+//! Thin over the Rust API: SPEC §8 dicts are read once into JSON values
+//! (`value.rs`, bounded) and go in through serde, typed objects come out, and
+//! every error is raised from one place (`error.rs`). No rule lives here.
 
+mod args;
 mod calendar;
 mod convert;
-mod depth;
 mod engine;
 mod error;
+mod value;
 mod workflow;
 
 use pyo3::prelude::*;

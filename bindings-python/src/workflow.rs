@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use govshare::audit::Violation as CoreViolation;
 use govshare::workflow::Event;
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 
+use crate::args::Arg;
 use crate::calendar::Calendar;
 use crate::convert::{self, from_date, to_moment, wire_name};
 use crate::engine::{Engine, load_registry};
@@ -22,11 +22,9 @@ pub struct Ledger {
 }
 
 fn events(list: &Bound<'_, PyAny>) -> PyResult<Vec<Event>> {
-    let mut out = Vec::new();
-    for (i, item) in list.try_iter()?.enumerate() {
-        out.push(convert::input(&item?, Input::Event, Some(i))?);
-    }
-    Ok(out)
+    convert::each(list, "events", |item, i| {
+        convert::input(item, Input::Event, Some(i))
+    })
 }
 
 #[pymethods]
@@ -35,12 +33,18 @@ impl Ledger {
     /// `calendar` (the built-in China calendar when `None`).
     #[new]
     #[pyo3(signature = (engine, calendar = None))]
-    fn new(engine: PyRef<'_, Engine>, calendar: Option<PyRef<'_, Calendar>>) -> Self {
+    fn new(
+        py: Python<'_>,
+        engine: Arg<PyRef<'_, Engine>>,
+        calendar: Option<Arg<PyRef<'_, Calendar>>>,
+    ) -> PyResult<Self> {
+        let engine = engine.get(py, "engine")?;
+        let calendar = calendar.map(|c| c.get(py, "calendar")).transpose()?;
         let mut inner = govshare::workflow::Ledger::new((*engine.inner).clone());
         if let Some(cal) = calendar {
             inner = inner.with_calendar(&cal.inner);
         }
-        Self { inner }
+        Ok(Self { inner })
     }
 
     /// Applies one SPEC §8 event (a dict) and returns what it changed, as a dict
@@ -66,13 +70,15 @@ impl Ledger {
     /// `must_serve`, `disputed`, `citations`, `zh`, `en`, ….
     fn must_serve<'py>(
         &self,
-        resource: &str,
-        proof_valid: bool,
+        resource: Arg<String>,
+        proof_valid: Arg<bool>,
         at: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = at.py();
+        let resource = resource.get(py, "resource")?;
+        let proof_valid = proof_valid.get(py, "proof_valid")?;
         let at = to_moment(at, "at")?;
-        convert::to_py(py, &self.inner.must_serve(resource, proof_valid, at))
+        convert::to_py(py, &self.inner.must_serve(&resource, proof_valid, at))
     }
 
     /// An engine over the registry plus the grants approvals have created so far.
@@ -100,11 +106,14 @@ fn engine_of(obj: &Bound<'_, PyAny>) -> PyResult<govshare::policy::Engine> {
         return Ok((*e.get().inner).clone());
     }
     if obj.is_none() {
-        return Err(PyTypeError::new_err(
+        return Err(error::argument(
+            obj.py(),
+            "registry_or_engine",
             "audit needs an Engine or a registry, not None",
+            None,
         ));
     }
-    let registry = load_registry(obj)?;
+    let registry = load_registry(obj, "registry_or_engine")?;
     govshare::policy::Engine::new(govshare::policy::PolicyPack::binzhou(), registry)
         .map_err(|e| error::to_py(obj.py(), &e))
 }
@@ -140,10 +149,10 @@ pub struct Auditor {
 }
 
 impl Auditor {
-    fn live(&mut self) -> PyResult<&mut govshare::audit::Auditor> {
+    fn live(&mut self, py: Python<'_>) -> PyResult<&mut govshare::audit::Auditor> {
         self.inner
             .as_mut()
-            .ok_or_else(|| PyRuntimeError::new_err("this audit is already finished"))
+            .ok_or_else(|| error::auditor_finished(py))
     }
 }
 
@@ -164,8 +173,11 @@ impl Auditor {
     /// raises `WorkflowError` naming it; the audit can go on without it.
     fn push(&mut self, event: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = event.py();
+        self.live(py)?;
         let event: Event = convert::input(event, Input::Event, None)?;
-        self.live()?.push(&event).map_err(|e| error::to_py(py, &e))
+        self.live(py)?
+            .push(&event)
+            .map_err(|e| error::to_py(py, &e))
     }
 
     /// Ends the audit and returns the violations, ordered by when they happened.
@@ -173,7 +185,7 @@ impl Auditor {
         let auditor = self
             .inner
             .take()
-            .ok_or_else(|| PyRuntimeError::new_err("this audit is already finished"))?;
+            .ok_or_else(|| error::auditor_finished(py))?;
         let found = py.detach(move || auditor.finish());
         Ok(found.into_iter().map(|inner| Violation { inner }).collect())
     }

@@ -117,10 +117,12 @@ def test_streaming_auditor_equals_audit(engine: govshare.Engine) -> None:
     streamed = auditor.finish()
     assert streamed == govshare.audit(engine, LOG, AS_OF)
     assert "finished" in repr(auditor)
-    with pytest.raises(RuntimeError, match="finished"):
+    with pytest.raises(govshare.GovShareError, match="finished") as info:
         auditor.push(LOG[0])
-    with pytest.raises(RuntimeError, match="finished"):
+    assert info.value.code == "input.auditor_finished"
+    with pytest.raises(govshare.GovShareError, match="finished") as info:
         auditor.finish()
+    assert info.value.code == "input.auditor_finished"
 
 
 def test_streaming_auditor_goes_on_after_a_rejected_event(engine: govshare.Engine) -> None:

@@ -117,20 +117,28 @@ def test_bad_rule_names_the_choices() -> None:
 
 
 def test_wrong_argument_types() -> None:
-    with pytest.raises(TypeError, match="datetime.date"):
+    # Every error is a GovShareError (a ValueError) with a code, never pyo3's own
+    # TypeError or OverflowError.
+    with pytest.raises(govshare.GovShareError, match="datetime.date") as info:
         cal.is_workday("2019-10-01")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="timezone-aware"):
+    assert info.value.code == "input.invalid_date"
+    with pytest.raises(govshare.GovShareError, match="timezone-aware") as info:
         cal.due_date(datetime(2019, 9, 27, 10), 5)
-    with pytest.raises(TypeError, match="datetime.datetime"):
+    assert info.value.code == "input.invalid_date"
+    with pytest.raises(govshare.GovShareError, match="datetime.datetime") as info:
         cal.deadline(date(2019, 9, 27), 5)  # type: ignore[arg-type]
-    with pytest.raises(OverflowError):
+    assert info.value.code == "input.invalid_date"
+    with pytest.raises(govshare.GovShareError, match="`n`") as info:
         cal.add_workdays(date(2019, 9, 27), -1)
+    assert info.value.code == "input.invalid_argument"
+    assert isinstance(info.value.__cause__, OverflowError)
 
 
 def test_moments_may_be_rfc3339_strings() -> None:
     assert cal.due_date("2019-09-27T10:00:00+08:00", 5) == date(2019, 10, 10)
-    with pytest.raises(ValueError, match="RFC 3339"):
+    with pytest.raises(govshare.GovShareError, match="RFC 3339") as info:
         cal.due_date("2019-09-27", 5)
+    assert info.value.code == "input.invalid_date"
 
 
 def test_day_names_the_holiday_and_its_notice() -> None:

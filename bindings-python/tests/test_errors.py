@@ -76,10 +76,11 @@ def test_request_must_be_a_mapping(engine: govshare.Engine) -> None:
 
 
 def test_garbage_never_panics(engine: govshare.Engine) -> None:
-    # A Rust panic would surface as pyo3's PanicException (a BaseException).
+    # A Rust panic would surface as pyo3's PanicException (a BaseException); any
+    # other exception than a GovShareError would escape this loop too.
     junk: list[Any] = [None, 1, 1.5, "x", [], {}, {"at": None}, request(at="9999-99-99")]
     for item in junk:
         try:
             engine.decide(item)
-        except (govshare.GovShareError, TypeError):
-            pass
+        except govshare.GovShareError as e:
+            assert e.code

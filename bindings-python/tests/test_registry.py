@@ -98,8 +98,9 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_wrong_registry_type() -> None:
-    with pytest.raises(TypeError, match="registry must be"):
+    with pytest.raises(govshare.GovShareError, match="registry must be") as info:
         govshare.Engine(42)  # type: ignore[arg-type]
+    assert info.value.code == "input.invalid_argument"
 
 
 def test_validate_reports_the_sample_findings(engine: govshare.Engine) -> None:
