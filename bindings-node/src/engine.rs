@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use govshare::policy::{AccessRequest, DecideOptions, Decision, Engine as CoreEngine, PolicyPack};
+use govshare::policy::{
+    AccessRequest, DecideOptions, Decision, Engine as CoreEngine, PolicyPack, Question,
+    QuestionAnswer,
+};
 use govshare::registry::{Registry, RegistryDoc, RegistryError};
 use napi::ScopedTask;
 use napi::Unknown;
@@ -99,6 +102,10 @@ pub struct Options {
     /// Evaluate a moment outside the pack's validity (Art. 33) instead of
     /// throwing `policy.not_in_force`; the answer then says `in_force: false`.
     pub evaluate_out_of_force: Option<bool>,
+    /// Art. 13 only: the purpose asked about (default: any of the department's duties).
+    pub purpose: Option<String>,
+    /// Art. 13 only: the fields asked about (default: the whole item).
+    pub fields: Option<Vec<String>>,
 }
 
 fn options_of(options: Option<&Options>) -> DecideOptions {
@@ -215,8 +222,10 @@ impl Engine {
     }
 
     /// Art. 13: may `department` require a person or company to submit
-    /// `resource`? No (`allowed: false`) when it can already get it through the
-    /// platform. Returns `{ allowed, citations, reasons, in_force }`.
+    /// `resource`? No (`allowed: false`) when the item is obtainable through the
+    /// platform (directly, under a grant, or by applying) for `options.purpose`
+    /// (default: any of its duties) and `options.fields` (default: the whole
+    /// item). Returns `{ allowed, citations, reasons, in_force, pack }`.
     #[napi(
         ts_args_type = "department: string, resource: string, at: DateInput, options?: Options",
         ts_return_type = "Answer"
@@ -231,10 +240,40 @@ impl Engine {
     ) -> Result<Unknown<'e>> {
         let (department, resource) = (department.get("department")?, resource.get("resource")?);
         let at = dates::instant(&at)?;
-        let options = options_of(options.get("options")?.as_ref());
+        let given = options.get("options")?;
+        let question = Question::MayRequireSubmission {
+            department,
+            resource,
+            at,
+            purpose: given.as_ref().and_then(|o| o.purpose.clone()),
+            fields: given.as_ref().and_then(|o| o.fields.clone()),
+        };
         let answer = guard(|| {
             self.inner
-                .may_require_submission_with(&department, &resource, at, options)
+                .answer_with(&question, options_of(given.as_ref()))
+                .map_err(error::core)
+        })?;
+        wire::to_js(env, &answer)
+    }
+
+    /// Answers a SPEC v2 §8 question line (`question`: `may_require_submission`,
+    /// `may_publish_open_data` or `must_serve`): `{ allowed | must_serve,
+    /// citations, reasons, in_force, pack }`.
+    #[napi(
+        ts_args_type = "question: Question, options?: Options",
+        ts_return_type = "Answer | ServeAnswer"
+    )]
+    pub fn answer<'e>(
+        &self,
+        env: &'e Env,
+        question: Unknown<'_>,
+        options: Arg<Option<Options>>,
+    ) -> Result<Unknown<'e>> {
+        let options = options_of(options.get("options")?.as_ref());
+        let question: Question = wire::from_js(question, "question", INVALID_REQUEST)?;
+        let answer: QuestionAnswer = guard(|| {
+            self.inner
+                .answer_with(&question, options)
                 .map_err(error::core)
         })?;
         wire::to_js(env, &answer)

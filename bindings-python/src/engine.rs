@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use govshare::policy::{AccessRequest, DecideOptions, PolicyPack};
+use govshare::policy::{AccessRequest, DecideOptions, PolicyPack, Question, QuestionAnswer};
 use govshare::registry::{Registry, RegistryDoc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString};
@@ -154,27 +154,71 @@ impl Engine {
     }
 
     /// Art. 13: may `department` require a person or company to submit
-    /// `resource` at `at`? No when it can already get it through the platform.
+    /// `resource` at `at`? No when the item is obtainable through the platform
+    /// (directly, under a grant, or by applying) for `purpose` (default: any of
+    /// its duties) and `fields` (default: the whole item).
     #[pyo3(
-        signature = (department, resource, at, *, evaluate_out_of_force = Arg::of(false)),
-        text_signature = "(self, department, resource, at, *, evaluate_out_of_force=False)"
+        signature = (department, resource, at, *, purpose = None, fields = None, evaluate_out_of_force = Arg::of(false)),
+        text_signature = "(self, department, resource, at, *, purpose=None, fields=None, evaluate_out_of_force=False)"
     )]
+    #[expect(clippy::too_many_arguments, reason = "the Python signature: keyword-only options")]
     fn may_require_submission(
         &self,
         py: Python<'_>,
         department: Arg<String>,
         resource: Arg<String>,
         at: &Bound<'_, PyAny>,
+        purpose: Option<Arg<String>>,
+        fields: Option<Arg<Vec<String>>>,
         evaluate_out_of_force: Arg<bool>,
     ) -> PyResult<Answer> {
         let department = department.get(py, "department")?;
         let resource = resource.get(py, "resource")?;
         let at = to_moment(at, "at")?;
+        let purpose = purpose.map(|p| p.get(py, "purpose")).transpose()?;
+        let fields = fields.map(|f| f.get(py, "fields")).transpose()?;
         let options = options(py, evaluate_out_of_force)?;
-        self.inner
-            .may_require_submission_with(&department, &resource, at, options)
-            .map(|inner| Answer { inner })
-            .map_err(|e| error::to_py(py, &e))
+        let question = Question::MayRequireSubmission {
+            department,
+            resource,
+            at,
+            purpose,
+            fields,
+        };
+        match self.inner.answer_with(&question, options) {
+            Ok(QuestionAnswer::Allowed(inner)) => Ok(Answer { inner }),
+            Ok(QuestionAnswer::MustServe(_)) => Err(error::argument(
+                py,
+                "question",
+                "an Art. 13 question was answered as Art. 20",
+                None,
+            )),
+            Err(e) => Err(error::to_py(py, &e)),
+        }
+    }
+
+    /// Answers a SPEC v2 §8 question line (a dict with `question`:
+    /// `may_require_submission`, `may_publish_open_data` or `must_serve`): an
+    /// `Answer` (`allowed`) or a `ServeAnswer` (`must_serve`).
+    #[pyo3(
+        signature = (question, *, evaluate_out_of_force = Arg::of(false)),
+        text_signature = "(self, question, *, evaluate_out_of_force=False)"
+    )]
+    fn answer(
+        &self,
+        question: &Bound<'_, PyAny>,
+        evaluate_out_of_force: Arg<bool>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = question.py();
+        let options = options(py, evaluate_out_of_force)?;
+        let question: Question = convert::input(question, Input::Request, None)?;
+        match self.inner.answer_with(&question, options) {
+            Ok(QuestionAnswer::Allowed(inner)) => Ok(Py::new(py, Answer { inner })?.into_any()),
+            Ok(QuestionAnswer::MustServe(inner)) => {
+                Ok(Py::new(py, ServeAnswer { inner })?.into_any())
+            }
+            Err(e) => Err(error::to_py(py, &e)),
+        }
     }
 
     /// Art. 22: may `department` publish `resource` on the open data platform?
@@ -271,6 +315,16 @@ impl Reason {
     fn en(&self) -> &str {
         &self.inner.en
     }
+    /// The route this reason gives (`None` on a question's own reasons).
+    #[getter]
+    fn route(&self) -> Option<String> {
+        self.inner.route.as_ref().map(wire_name)
+    }
+    /// Who must act and how, `{"by", "action"}` (every failing check has one).
+    #[getter]
+    fn remedy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.inner.remedy)
+    }
     /// The SPEC §8 dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         convert::to_py(py, &self.inner)
@@ -321,6 +375,11 @@ impl Decision {
     #[getter]
     fn in_force(&self) -> bool {
         self.inner.in_force
+    }
+    /// The pack that answered.
+    #[getter]
+    fn pack(&self) -> &str {
+        &self.inner.pack
     }
     /// Why, article by article.
     #[getter]
@@ -389,7 +448,12 @@ impl Answer {
     fn in_force(&self) -> bool {
         self.inner.in_force
     }
-    /// The wire form: `allowed`, `citations`, `reasons`, `in_force`.
+    /// The pack that answered.
+    #[getter]
+    fn pack(&self) -> &str {
+        &self.inner.pack
+    }
+    /// The wire form: `allowed`, `citations`, `reasons`, `in_force`, `pack`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         convert::to_py(py, &self.inner)
     }
@@ -405,6 +469,65 @@ impl Answer {
         format!(
             "Answer(allowed={}, citations={:?})",
             if self.inner.allowed { "True" } else { "False" },
+            self.inner.citations
+        )
+    }
+}
+
+/// The Art. 20 answer: must the person be served as usual?
+#[pyclass(frozen, module = "govshare", name = "ServeAnswer")]
+#[derive(Debug, Clone)]
+pub struct ServeAnswer {
+    inner: govshare::policy::ServeAnswer,
+}
+
+#[pymethods]
+impl ServeAnswer {
+    /// Whether the department must serve the person as usual.
+    #[getter]
+    fn must_serve(&self) -> bool {
+        self.inner.must_serve
+    }
+    /// The articles (never empty).
+    #[getter]
+    fn citations(&self) -> Vec<String> {
+        self.inner.citations.clone()
+    }
+    /// Why.
+    #[getter]
+    fn reasons(&self) -> Vec<Reason> {
+        self.inner
+            .reasons
+            .iter()
+            .map(|r| Reason { inner: r.clone() })
+            .collect()
+    }
+    /// False when evaluated outside the pack's validity on request.
+    #[getter]
+    fn in_force(&self) -> bool {
+        self.inner.in_force
+    }
+    /// The pack that answered.
+    #[getter]
+    fn pack(&self) -> &str {
+        &self.inner.pack
+    }
+    /// The wire form: `must_serve`, `citations`, `reasons`, `in_force`, `pack`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::to_py(py, &self.inner)
+    }
+    fn __bool__(&self) -> bool {
+        self.inner.must_serve
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Self>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "ServeAnswer(must_serve={}, citations={:?})",
+            if self.inner.must_serve { "True" } else { "False" },
             self.inner.citations
         )
     }

@@ -25,6 +25,7 @@ fn _govshare(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::Decision>()?;
     m.add_class::<engine::Reason>()?;
     m.add_class::<engine::Answer>()?;
+    m.add_class::<engine::ServeAnswer>()?;
     m.add_class::<engine::Finding>()?;
     m.add_class::<workflow::Ledger>()?;
     m.add_class::<workflow::Violation>()?;
