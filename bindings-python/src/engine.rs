@@ -161,7 +161,10 @@ impl Engine {
         signature = (department, resource, at, *, purpose = None, fields = None, evaluate_out_of_force = Arg::of(false)),
         text_signature = "(self, department, resource, at, *, purpose=None, fields=None, evaluate_out_of_force=False)"
     )]
-    #[expect(clippy::too_many_arguments, reason = "the Python signature: keyword-only options")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the Python signature: keyword-only options"
+    )]
     fn may_require_submission(
         &self,
         py: Python<'_>,
@@ -527,7 +530,11 @@ impl ServeAnswer {
     fn __repr__(&self) -> String {
         format!(
             "ServeAnswer(must_serve={}, citations={:?})",
-            if self.inner.must_serve { "True" } else { "False" },
+            if self.inner.must_serve {
+                "True"
+            } else {
+                "False"
+            },
             self.inner.citations
         )
     }

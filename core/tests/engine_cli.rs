@@ -247,3 +247,49 @@ fn validate_prints_findings_and_exits_by_severity() {
         .unwrap();
     assert_eq!(w["severity"], "warning");
 }
+
+/// SPEC v2 §8: question lines are answered on their own line, among requests;
+/// an unknown question or a question without a field is that line's error,
+/// naming it, and the other lines are still answered.
+#[test]
+fn decide_answers_question_lines() {
+    let input = [
+        r#"{"question":"may_require_submission","department":"city.civil-affairs","resource":"population.basic","at":"2019-09-27T10:00:00+08:00"}"#,
+        GOOD,
+        r#"{"question":"may_publish_open_data","department":"city.market-regulation","resource":"legal-entity.basic","at":"2019-09-27T10:00:00+08:00"}"#,
+        r#"{"question":"must_serve","department":"city.civil-affairs","resource":"population.basic","proof_valid":true,"at":"2019-09-27T10:00:00+08:00"}"#,
+        r#"{"question":"may_fly","department":"city.civil-affairs","resource":"population.basic","at":"2019-09-27T10:00:00+08:00"}"#,
+        r#"{"question":"may_require_submission","resource":"population.basic","at":"2019-09-27T10:00:00+08:00"}"#,
+        r#"{"question":"may_require_submission","department":"city.civil-affairs","resource":"population.basic","purpose":"social-assistance","fields":["name"],"at":"2019-09-27T10:00:00+08:00"}"#,
+    ]
+    .join("\n");
+    let o = run(&["decide", "--registry", SAMPLE], Some(&input));
+    assert_eq!(o.status.code(), Some(1), "two lines fail");
+    let out = lines(&o);
+    assert_eq!(out.len(), 7);
+    // Art. 13: population data is direct, so no submission may be required.
+    assert_eq!(out[0]["allowed"], false);
+    assert_eq!(out[0]["citations"][0], "13");
+    assert_eq!(out[0]["pack"], "binzhou");
+    assert_eq!(out[1]["decision"], "permit");
+    assert_eq!(out[2]["allowed"], true);
+    assert_eq!(out[2]["citations"][0], "22");
+    assert_eq!(out[3]["must_serve"], true);
+    assert_eq!(out[3]["citations"][0], "20");
+    assert_eq!(out[4]["line"], 5);
+    assert_eq!(out[4]["error"]["code"], "policy.invalid_request");
+    assert!(
+        out[4]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("may_fly")
+    );
+    assert_eq!(out[5]["line"], 6);
+    assert!(
+        out[5]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("department")
+    );
+    assert_eq!(out[6]["allowed"], false);
+}

@@ -6,7 +6,7 @@ use govshare::limits;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use govshare::policy::{AccessRequest, DecideOptions, Engine, PolicyPack};
+use govshare::policy::{AccessRequest, DecideOptions, Engine, PolicyPack, Question};
 use govshare::registry::{FindingSeverity, Registry};
 
 use crate::out::Out;
@@ -38,6 +38,38 @@ pub struct DecideArgs {
     pub evaluate_out_of_force: bool,
 }
 
+/// One input line: an access request, answered with a decision, or (SPEC v2 §8)
+/// a question line (an object with `question`), answered on its own line.
+fn answer_line(
+    engine: &Engine,
+    line: &str,
+    options: DecideOptions,
+) -> Result<String, (&'static str, String)> {
+    let value: serde_json::Value =
+        limits::from_json_str(line, limits::Input::Request).map_err(|e| {
+            let code = e.limit().map_or("request.invalid_json", |l| l.code());
+            (code, e.to_string())
+        })?;
+    let answer = if value.get("question").is_some() {
+        let question: Question = serde_json::from_value(value)
+            .map_err(|e| ("policy.invalid_request", format!("invalid question: {e}")))?;
+        engine
+            .answer_with(&question, options)
+            .map(|a| serde_json::to_string(&a))
+    } else {
+        let request: AccessRequest =
+            serde_json::from_value(value).map_err(|e| ("request.invalid_json", e.to_string()))?;
+        engine
+            .decide_with(&request, options)
+            .map(|d| serde_json::to_string(&d))
+    };
+    match answer {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err(e)) => Err(("cli.serialize", e.to_string())),
+        Err(e) => Err((e.code(), e.to_string())),
+    }
+}
+
 /// Arguments of `govshare validate`.
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
@@ -54,8 +86,8 @@ fn error_line(line: usize, code: &str, message: &str) -> String {
     serde_json::json!({"line": line, "error": {"code": code, "message": message}}).to_string()
 }
 
-/// Runs `govshare decide`: one SPEC §8 decision per input line, in order; a bad
-/// line (not UTF-8, too long, not a request, not decidable) gives
+/// Runs `govshare decide`: one SPEC §8 decision per request line, and one answer
+/// per question line (SPEC v2 §8), in order; a bad line (not UTF-8, too long, not a request, not decidable) gives
 /// `{"line": N, "error": {"code", "message"}}` and the others are still decided.
 /// Exit status 1 when any line failed. When stdout is closed, deciding stops
 /// (status 1 if a line failed before that).
@@ -115,22 +147,12 @@ pub fn decide(args: &DecideArgs) -> ExitCode {
         if line.trim().is_empty() {
             continue;
         }
-        let text = match limits::from_json_str::<AccessRequest>(&line, limits::Input::Request) {
-            Err(e) => {
+        let text = match answer_line(&engine, &line, options) {
+            Ok(s) => s,
+            Err((code, message)) => {
                 failed = true;
-                let code = e.limit().map_or("request.invalid_json", |l| l.code());
-                error_line(n, code, &e.to_string())
+                error_line(n, code, &message)
             }
-            Ok(req) => match engine.decide_with(&req, options) {
-                Ok(d) => match serde_json::to_string(&d) {
-                    Ok(s) => s,
-                    Err(e) => error_line(n, "cli.serialize", &e.to_string()),
-                },
-                Err(e) => {
-                    failed = true;
-                    error_line(n, e.code(), &e.to_string())
-                }
-            },
         };
         if let Err(stop) = out.line(&text) {
             return stop.exit(status(failed));
