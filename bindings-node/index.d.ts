@@ -6,16 +6,17 @@
 // Rust, Python and the command line. Times are RFC 3339 strings with an offset;
 // a top-level `at` / `until` / `from` / `as_of` may also be a JavaScript Date.
 
-export type Level = 'city' | 'county' | 'development_zone'
+export type Level = 'national' | 'province' | 'city' | 'county' | 'township' | 'development_zone'
 export type DepartmentKind = 'government' | 'authorized_institution' | 'authorized_organization'
-export type Role = 'big_data_center' | 'city_government_office' | 'finance'
+export type Role = 'big_data_center' | 'city_government_office' | 'finance' | 'sharing_authority' | 'people_government'
 export type Sharing = 'unconditional' | 'conditional' | 'not_shared'
 export type Database = 'basic' | 'thematic' | 'business' | 'front_exchange'
-export type BasicCategory = 'population' | 'legal_entity' | 'natural_resources_geospatial' | 'e_license'
+/** Art. 32(1) ends in 等: any other non-empty name is accepted too (SPEC v2 §1). */
+export type BasicCategory = 'population' | 'legal_entity' | 'natural_resources_geospatial' | 'e_license' | (string & {})
 export type Network = 'intranet' | 'extranet'
-export type Sensitivity = 'state_secret' | 'commercial_secret' | 'personal_info'
+export type Sensitivity = 'state_secret' | 'commercial_secret' | 'personal_info' | 'work_secret'
 export type Method = 'system_integration' | 'front_processor' | 'online_query' | 'batch_download'
-export type GrantSource = 'provider_reply' | 'big_data_center' | 'city_government_office'
+export type GrantSource = 'provider_reply' | 'big_data_center' | 'city_government_office' | 'sharing_authority' | 'people_government'
 export type Time = string | Date
 /** A JavaScript Date (its China date, UTC+08:00, is meant) or a 'YYYY-MM-DD' / RFC 3339 string. */
 export type DateInput = Date | string
@@ -32,8 +33,13 @@ export interface Department {
   name: string
   level: Level
   kind: DepartmentKind
+  /** GB/T 2260 code: 2, 4 or 6 digits, or '' for a State Council body (SPEC v2 §1). */
+  region?: string | null
   roles?: Role[]
   duties?: string[]
+  /** Its certificates (SPEC v2 §1: several, a rollover). */
+  certificates?: Certificate[]
+  /** The v1 form: one certificate (not together with `certificates`). */
   certificate?: Certificate | null
   restricted?: boolean
 }
@@ -46,10 +52,17 @@ export interface Resource {
   database: Database
   basic_category?: BasicCategory | null
   derived?: boolean
+  /** For a derived resource, the resource ids it is synthesised from. */
+  sources?: string[]
   network: Network
   fields?: string[]
   open_fields?: string[]
+  /** The conditions of sharing (共享條件) of a conditional resource. */
+  conditions?: string | null
+  /** When the entry joined the catalog (YYYY-MM-DD). */
+  catalogued?: string | null
   legal_basis?: string | null
+  legal_basis_rank?: 'law' | 'administrative_regulation' | 'state_council_decision' | 'local_regulation' | 'rule' | 'policy' | null
   sensitivity?: Sensitivity[]
   interface?: { endpoint: string; spec: string } | null
   update_workdays?: number | null
@@ -84,13 +97,23 @@ export interface AccessRequest {
   purpose: string
   fields?: string[]
   network: Network
-  certificate: string
+  certificate?: string
   at: Time
+}
+
+/** Who must act on a failing check, and how (SPEC v2 §2). */
+export interface Remedy {
+  by: string
+  action: 'change_request' | 'apply' | 'coordinate' | 'lift_restriction' | 'correct_catalog' | 'rectify'
 }
 
 export interface Reason {
   article: string
   code: string
+  /** The route this reason gives (null on a question's own reasons). */
+  route: 'direct' | 'granted' | 'apply' | 'coordinate' | 'none' | null
+  /** Who must act and how (every failing check has one; null on a permit's reasons). */
+  remedy: Remedy | null
   zh: string
   en: string
 }
@@ -102,6 +125,8 @@ export interface Decision {
   citations: string[]
   grant: string | null
   in_force: boolean
+  /** The pack that answered. */
+  pack: string
   reasons: Reason[]
   [more: string]: unknown
 }
@@ -170,7 +195,24 @@ export interface Answer {
   citations: string[]
   reasons: Reason[]
   in_force: boolean
+  /** The pack that answered. */
+  pack: string
 }
+
+/** The Art. 20 answer (SPEC v2 §8). */
+export interface ServeAnswer {
+  must_serve: boolean
+  citations: string[]
+  reasons: Reason[]
+  in_force: boolean
+  pack: string
+}
+
+/** A question line (SPEC v2 §8). */
+export type Question =
+  | { question: 'may_require_submission'; department: string; resource: string; at: DateInput; purpose?: string; fields?: string[] }
+  | { question: 'may_publish_open_data'; department: string; resource: string; at: DateInput }
+  | { question: 'must_serve'; department: string; resource: string; subject?: string; proof_valid: boolean; at: DateInput }
 
 /** A ledger's applications and obligations as of a moment (SPEC §4). */
 export interface LedgerState {
@@ -299,10 +341,18 @@ export declare class Engine {
   decide(request: AccessRequest, options?: Options): Decision
   /**
    * Art. 13: may `department` require a person or company to submit
-   * `resource`? No (`allowed: false`) when it can already get it through the
-   * platform. Returns `{ allowed, citations, reasons, in_force }`.
+   * `resource`? No (`allowed: false`) when the item is obtainable through the
+   * platform (directly, under a grant, or by applying) for `options.purpose`
+   * (default: any of its duties) and `options.fields` (default: the whole
+   * item). Returns `{ allowed, citations, reasons, in_force, pack }`.
    */
   mayRequireSubmission(department: string, resource: string, at: DateInput, options?: Options): Answer
+  /**
+   * Answers a SPEC v2 §8 question line (`question`: `may_require_submission`,
+   * `may_publish_open_data` or `must_serve`): `{ allowed | must_serve,
+   * citations, reasons, in_force, pack }`.
+   */
+  answer(question: Question, options?: Options): Answer | ServeAnswer
   /**
    * Art. 22: may `department` publish `resource` on the public data open
    * platform? Returns `{ allowed, citations, reasons, in_force }`.
@@ -411,4 +461,8 @@ export interface Options {
    * throwing `policy.not_in_force`; the answer then says `in_force: false`.
    */
   evaluateOutOfForce?: boolean
+  /** Art. 13 only: the purpose asked about (default: any of the department's duties). */
+  purpose?: string
+  /** Art. 13 only: the fields asked about (default: the whole item). */
+  fields?: Array<string>
 }

@@ -36,7 +36,8 @@ def distinct_requests(sample: dict[str, Any]) -> list[dict[str, Any]]:
         dept = rng.choice(sample["departments"])
         res = rng.choice(sample["resources"])
         purpose = "sightseeing" if rng.random() < 0.125 or not dept["duties"] else rng.choice(dept["duties"])
-        cert = "BZ-FORGED" if rng.random() < 0.1 else dept["certificate"]["serial"]
+        certs = dept.get("certificates") or [dept["certificate"]]
+        cert = "BZ-FORGED" if rng.random() < 0.1 else certs[0]["serial"]
         network = res["network"]
         if rng.random() < 0.17:
             network = "extranet" if network == "intranet" else "intranet"

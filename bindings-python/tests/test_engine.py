@@ -15,8 +15,8 @@ import pytest
 import govshare
 from conftest import CST, request
 
-DECISION_KEYS = {"decision", "route", "citations", "grant", "in_force", "reasons"}
-REASON_KEYS = {"article", "code", "zh", "en"}
+DECISION_KEYS = {"decision", "route", "citations", "grant", "in_force", "pack", "reasons"}
+REASON_KEYS = {"article", "code", "route", "remedy", "zh", "en"}
 
 
 def test_unconditional_resource_is_permitted_directly(engine: govshare.Engine) -> None:
@@ -194,7 +194,39 @@ def test_art_13_submission_is_not_required_when_the_platform_has_it(engine: govs
     assert "13" in a.citations
     assert engine.may_require_submission("city.civil-affairs", "population.basic", "2019-03-01T10:00:00+08:00") == a
     b = engine.may_require_submission("city.market-regulation", "civil-affairs.marriage", at)
-    assert set(b.to_dict()) == {"allowed", "citations", "reasons", "in_force"}
+    assert set(b.to_dict()) == {"allowed", "citations", "reasons", "in_force", "pack"}
+    # SPEC v2 §2: a conditional item is obtainable by applying, for a purpose.
+    c = engine.may_require_submission(
+        "city.market-regulation", "civil-affairs.marriage", at, purpose="sightseeing"
+    )
+    assert c.allowed is False and "4(2)" in c.citations
+    d = engine.may_require_submission("city.civil-affairs", "population.basic", at, fields=["no_such_field"])
+    assert d.allowed is True and d.pack == "binzhou"
+
+
+def test_question_lines_are_answered(engine: govshare.Engine) -> None:
+    at = "2019-03-01T10:00:00+08:00"
+    a = engine.answer(
+        {"question": "may_require_submission", "department": "city.civil-affairs", "resource": "population.basic", "at": at}
+    )
+    assert isinstance(a, govshare.Answer) and a.allowed is False
+    s = engine.answer(
+        {"question": "must_serve", "department": "city.civil-affairs", "resource": "population.basic", "proof_valid": True, "at": at}
+    )
+    assert isinstance(s, govshare.ServeAnswer) and s.must_serve and s.citations == ["20"]
+    with pytest.raises(govshare.PolicyError, match="may_fly") as info:
+        engine.answer({"question": "may_fly", "department": "city.civil-affairs", "resource": "population.basic", "at": at})
+    assert info.value.code == "policy.invalid_request"
+
+
+def test_reasons_carry_route_and_remedy(engine: govshare.Engine) -> None:
+    d = engine.decide(
+        {"department": "city.finance", "resource": "public-security.criminal-records", "method": "online_query",
+         "purpose": "budget-management", "network": "extranet", "certificate": "", "at": "2019-03-01T10:00:00+08:00"}
+    )
+    assert d.decision == "deny" and d.pack == "binzhou"
+    blank = next(r for r in d.reasons if r.code == "certificate_missing")
+    assert blank.route == "none" and blank.remedy == {"by": "requester", "action": "change_request"}
 
 
 def test_art_22_open_data_only_by_the_provider_without_sensitivity(engine: govshare.Engine) -> None:

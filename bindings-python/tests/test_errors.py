@@ -58,9 +58,13 @@ def test_bad_request_value_names_the_field(engine: govshare.Engine) -> None:
 
 def test_missing_request_field_is_named(engine: govshare.Engine) -> None:
     req = request()
-    del req["certificate"]
-    with pytest.raises(govshare.PolicyError, match="certificate"):
+    del req["method"]
+    with pytest.raises(govshare.PolicyError, match="method"):
         engine.decide(req)
+    # SPEC v2 §2: an absent certificate is a deny (Art. 26), not an input error.
+    req = request()
+    del req["certificate"]
+    assert engine.decide(req).route == "none"
 
 
 def test_decide_many_names_the_bad_request_index(engine: govshare.Engine) -> None:

@@ -47,11 +47,11 @@ def test_unknown_field_is_named_with_its_path(sample: dict[str, Any]) -> None:
 
 
 def test_bad_enum_value_is_named_with_its_path(sample: dict[str, Any]) -> None:
-    sample["departments"][1]["level"] = "province"
+    sample["departments"][1]["level"] = "prefecture"
     with pytest.raises(govshare.RegistryError) as info:
         govshare.Engine(sample)
     assert "departments[1].level" in str(info.value)
-    assert "province" in str(info.value)
+    assert "prefecture" in str(info.value)
 
 
 def test_missing_field_is_named(sample: dict[str, Any]) -> None:

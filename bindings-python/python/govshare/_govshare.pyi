@@ -20,6 +20,7 @@ __all__ = [
     "PolicyError",
     "Reason",
     "RegistryError",
+    "ServeAnswer",
     "Violation",
     "WorkflowError",
     "__version__",
