@@ -44,7 +44,7 @@ function distinctRequests(sample) {
     const dept = r.pick(sample.departments)
     const res = r.pick(sample.resources)
     const purpose = r.next() < 0.125 || dept.duties.length === 0 ? 'sightseeing' : r.pick(dept.duties)
-    const certificate = r.next() < 0.1 ? 'BZ-FORGED' : dept.certificate.serial
+    const certificate = r.next() < 0.1 ? 'BZ-FORGED' : (dept.certificates ?? [dept.certificate])[0].serial
     let network = res.network
     if (r.next() < 0.17) network = network === 'intranet' ? 'extranet' : 'intranet'
     const req = { department: dept.id, resource: res.id, method: r.pick(METHODS), purpose, network, certificate, at: r.pick(TIMES) }

@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Engine } from '../index.js'
-import { registry, registryText, request, throwsCode, rejectsCode } from './helpers.mjs'
+import { registry, registryText, request, samplePath, throwsCode, rejectsCode } from './helpers.mjs'
 
 const engine = new Engine(registry())
 
@@ -137,4 +137,37 @@ test('Art. 13 and Art. 22 answers', () => {
   assert.equal(publish.allowed, false, 'only the provider may publish, and not personal info')
   assert.ok(publish.citations.includes('22'))
   throwsCode(() => engine.mayRequireSubmission('nobody', 'population.basic', '2019-03-01'), 'policy.unknown_department', /nobody/)
+})
+
+test('question lines are answered (SPEC v2 §8); Art. 13 takes a purpose and fields', () => {
+  const e = Engine.fromFile(samplePath)
+  const at = '2019-03-01T10:00:00+08:00'
+  const a = e.answer({ question: 'may_require_submission', department: 'city.civil-affairs', resource: 'population.basic', at })
+  assert.equal(a.allowed, false)
+  assert.equal(a.pack, 'binzhou')
+  const s = e.answer({ question: 'must_serve', department: 'city.civil-affairs', resource: 'population.basic', proof_valid: true, at })
+  assert.equal(s.must_serve, true)
+  assert.deepEqual(s.citations, ['20'])
+  assert.throws(
+    () => e.answer({ question: 'may_fly', department: 'city.civil-affairs', resource: 'population.basic', at }),
+    (err) => err.code === 'policy.invalid_request' && /may_fly/.test(err.message),
+  )
+  const notDuty = e.mayRequireSubmission('city.market-regulation', 'civil-affairs.marriage', at, { purpose: 'sightseeing' })
+  assert.equal(notDuty.allowed, false)
+  assert.ok(notDuty.citations.includes('4(2)'))
+  const noField = e.mayRequireSubmission('city.civil-affairs', 'population.basic', at, { fields: ['no_such_field'] })
+  assert.equal(noField.allowed, true)
+})
+
+test('every failing check carries its route and remedy (SPEC v2 §2)', () => {
+  const e = Engine.fromFile(samplePath)
+  const d = e.decide({
+    department: 'city.finance', resource: 'public-security.criminal-records', method: 'online_query',
+    purpose: 'budget-management', network: 'extranet', certificate: '', at: '2019-03-01T10:00:00+08:00',
+  })
+  assert.equal(d.decision, 'deny')
+  assert.equal(d.pack, 'binzhou')
+  const blank = d.reasons.find((r) => r.code === 'certificate_missing')
+  assert.equal(blank.route, 'none')
+  assert.deepEqual(blank.remedy, { by: 'requester', action: 'change_request' })
 })
