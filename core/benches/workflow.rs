@@ -1,6 +1,6 @@
-//! Ledger throughput: events applied per second on a synthetic log of a million
-//! events over the sample registry (see `synthetic/mod.rs`), strict and lenient, with
-//! event generation measured on its own for reference.
+//! Ledger throughput: events applied per second on the realistic synthetic log of a
+//! million events over the sample registry (see `synthetic/mod.rs`), strict and
+//! lenient, the log generated beforehand; the generator alone for reference.
 //!
 //! `cargo bench -p govshare --bench workflow`
 
@@ -10,29 +10,28 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use govshare::policy::{Engine, PolicyPack};
 use govshare::registry::Registry;
-use govshare::workflow::Ledger;
+use govshare::workflow::{Event, Ledger};
 
 mod synthetic;
 
-const N: u64 = 1_000_000;
+const N: usize = 1_000_000;
 
 fn engine() -> Option<Engine> {
     let registry = Registry::from_json_str(synthetic::SAMPLE).ok()?;
     Engine::new(PolicyPack::binzhou(), registry).ok()
 }
 
-fn run(mut ledger: Ledger) -> (u64, usize) {
-    let start = synthetic::start();
+fn run(mut ledger: Ledger, log: &[Event]) -> (u64, usize) {
     let mut rejected = 0;
-    for i in 0..N {
-        if ledger.apply(&synthetic::event(start, i)).is_err() {
+    for (i, e) in log.iter().enumerate() {
+        if ledger.apply(e).is_err() {
             rejected += 1;
         }
         if i % 1024 == 0 {
             black_box(ledger.drain());
         }
     }
-    let open = ledger.state(start).obligations.len();
+    let open = ledger.state(synthetic::start()).obligations.len();
     (rejected, open)
 }
 
@@ -41,31 +40,37 @@ fn bench(c: &mut Criterion) {
         eprintln!("cannot build the engine over the sample registry");
         return;
     };
-    // Once, outside timing: the log applies cleanly.
-    let before = synthetic::rss_kb();
-    let (rejected, open) = run(Ledger::new(engine.clone()));
-    eprintln!(
-        "synthetic log: {N} events, {rejected} rejected, {open} obligations open at the end, resident memory {} kB (before {before} kB)",
-        synthetic::rss_kb()
-    );
+    let log: Vec<Event> = synthetic::Log::new(16, true).take(N).collect();
+    // Once, outside timing: how the log applies.
+    let (before, _) = synthetic::rss_kb();
+    for (name, ledger) in [
+        ("strict", Ledger::new(engine.clone())),
+        ("lenient", Ledger::lenient(engine.clone())),
+    ] {
+        let (rejected, open) = run(ledger, &log);
+        eprintln!(
+            "synthetic log, {name} ledger: {N} events, {rejected} rejected, {open} obligations open at the end, resident memory {} kB (before {before} kB, the log included)",
+            synthetic::rss_kb().0
+        );
+    }
+    let _ = synthetic::reset_peak();
 
     let mut g = c.benchmark_group("workflow");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
-    g.throughput(Throughput::Elements(N));
+    g.throughput(Throughput::Elements(N as u64));
     g.bench_function("generate_only_1M", |b| {
-        let start = synthetic::start();
         b.iter(|| {
-            for i in 0..N {
-                black_box(synthetic::event(start, i));
+            for e in synthetic::Log::new(16, true).take(N) {
+                black_box(e);
             }
         });
     });
     g.bench_function("ledger_strict_1M", |b| {
-        b.iter(|| black_box(run(Ledger::new(engine.clone()))));
+        b.iter(|| black_box(run(Ledger::new(engine.clone()), &log)));
     });
     g.bench_function("ledger_lenient_1M", |b| {
-        b.iter(|| black_box(run(Ledger::lenient(engine.clone()))));
+        b.iter(|| black_box(run(Ledger::lenient(engine.clone()), &log)));
     });
     g.finish();
 }

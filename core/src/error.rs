@@ -92,6 +92,7 @@ const WORKFLOW_CODES: &[&str] = &[
     "workflow.nothing_open",
     "workflow.invalid_grant",
     "workflow.calendar",
+    "workflow.out_of_order",
 ];
 
 impl Error {
@@ -174,6 +175,7 @@ mod tests {
             WorkflowError::NothingOpen { .. } => 10,
             WorkflowError::InvalidGrant { .. } => 11,
             WorkflowError::Calendar { .. } => 12,
+            WorkflowError::OutOfOrder { .. } => 13,
         }
     }
 
@@ -448,6 +450,11 @@ mod tests {
             WorkflowError::Calendar {
                 event: s(),
                 source: calendar_all().remove(0),
+            },
+            WorkflowError::OutOfOrder {
+                event: s(),
+                at: s(),
+                previous: s(),
             },
         ];
         check(&all, WORKFLOW_CODES, workflow_index, WorkflowError::code);

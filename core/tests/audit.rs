@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use govshare::audit::{Auditor, Category, Consequence, Severity, Violation, audit};
 use govshare::calendar::WorkCalendar;
-use govshare::policy::{Engine, PolicyPack};
-use govshare::registry::Registry;
+use govshare::policy::{AccessRequest, Effect, Engine, PolicyPack};
+use govshare::registry::{Method, Registry};
 use govshare::workflow::Event;
 use serde_json::{Value, json};
 
@@ -565,4 +565,352 @@ fn cached_verdicts_follow_grant_validity() {
     );
     let ids: Vec<&str> = vs.iter().map(|v| v.events[0].as_str()).collect();
     assert_eq!(ids, vec!["u1", "u2"], "{vs:#?}");
+}
+
+// ------------------------------------------------------------ SPEC v2 §4 Order
+
+fn events(vs: &[Value]) -> Vec<Event> {
+    vs.iter()
+        .map(|v| serde_json::from_value(v.clone()).unwrap())
+        .collect()
+}
+
+fn ids(vs: &[&Violation]) -> Vec<String> {
+    vs.iter().map(|v| v.events.join("+")).collect()
+}
+
+#[test]
+fn a_reply_dated_before_its_application_covers_no_earlier_use() {
+    let log = events(&[
+        json!({"id":"a","kind":"apply","at":"2019-12-03T10:00:00+08:00","application":"a-1",
+               "department":"city.market-regulation","resource":"civil-affairs.minimum-living",
+               "purpose":"market-supervision"}),
+        // Out of order: dated a day before the application.
+        json!({"id":"r","kind":"reply","at":"2019-12-02T10:00:00+08:00","application":"a-1",
+               "by":"city.civil-affairs","outcome":"approve"}),
+        // After the reply in the log and by its date, before the application.
+        json!({"id":"early","kind":"usage","at":"2019-12-02T12:00:00+08:00",
+               "department":"city.market-regulation","resource":"civil-affairs.minimum-living",
+               "purpose":"market-supervision"}),
+        json!({"id":"late","kind":"usage","at":"2019-12-04T10:00:00+08:00",
+               "department":"city.market-regulation","resource":"civil-affairs.minimum-living",
+               "purpose":"market-supervision"}),
+    ]);
+    let mut a = Auditor::new(engine(), t(AS_OF));
+    for e in &log {
+        a.push(e).unwrap();
+    }
+    let reported: Vec<(&str, &str)> = a
+        .reported()
+        .iter()
+        .map(|r| (r.code.as_str(), r.event.as_str()))
+        .collect();
+    assert_eq!(reported, vec![("out_of_order", "r")]);
+    assert_eq!(
+        a.reported()[0].previous,
+        Some(t("2019-12-03T10:00:00+08:00"))
+    );
+    let vs = a.finish();
+    let pv = only(&vs, Category::PurposeViolation);
+    assert_eq!(ids(&pv), vec!["early"], "{vs:#?}");
+    // The reply, judged at its own moment, was on time.
+    assert!(only(&vs, Category::ReplyOverdue).is_empty());
+}
+
+#[test]
+fn a_future_dated_event_at_the_4096th_position_prunes_no_live_grant() {
+    // A grant in force for 2019, then 9,000 events in December 2019 of which one,
+    // at position 4,096, is dated 2021; then a usage under the grant.
+    let mut log = vec![
+        json!({"id":"a","kind":"apply","at":"2019-12-02T09:00:00+08:00","application":"a-1",
+               "department":"city.market-regulation","resource":"civil-affairs.minimum-living",
+               "purpose":"market-supervision"}),
+        json!({"id":"r","kind":"reply","at":"2019-12-02T09:30:00+08:00","application":"a-1",
+               "by":"city.civil-affairs","outcome":"approve",
+               "scope":{"until":"2020-01-01T00:00:00+08:00"}}),
+    ];
+    let base = t("2019-12-02T10:00:00+08:00");
+    for i in 0..9_000i64 {
+        let at = if log.len() + 1 == 4096 {
+            t("2021-06-01T10:00:00+08:00")
+        } else {
+            base + chrono::Duration::seconds(i)
+        };
+        log.push(
+            json!({"id":format!("u{i}"),"kind":"usage","at":at.to_rfc3339(),
+                        "department":"city.civil-affairs","resource":"legal-entity.basic",
+                        "purpose":"social-assistance"}),
+        );
+    }
+    log.push(
+        json!({"id":"use","kind":"usage","at":"2019-12-20T10:00:00+08:00",
+                    "department":"city.market-regulation",
+                    "resource":"civil-affairs.minimum-living","purpose":"market-supervision",
+                    "grant":"grant.a-1"}),
+    );
+    let log = events(&log);
+    let mut a = Auditor::new(engine(), t("2022-01-01T00:00:00+08:00"));
+    for e in &log {
+        a.push(e).unwrap();
+    }
+    // Only the event right after the future one is earlier than the one before it.
+    let reported: Vec<&str> = a.reported().iter().map(|r| r.event.as_str()).collect();
+    assert_eq!(reported, vec!["u4094"]);
+    let vs = a.finish();
+    assert!(vs.is_empty(), "{vs:#?}");
+}
+
+#[test]
+fn ended_grants_are_forgotten_once_the_log_has_moved_past_them() {
+    // 50 grants each for a day, then three blocks of 4,096 events a month later.
+    let mut log = Vec::new();
+    for i in 0..50i64 {
+        let at = t("2019-11-01T10:00:00+08:00") + chrono::Duration::hours(i);
+        log.push(
+            json!({"kind":"apply","at":at.to_rfc3339(),"application":format!("a-{i}"),
+                        "department":"city.market-regulation",
+                        "resource":"civil-affairs.minimum-living","purpose":"market-supervision"}),
+        );
+        log.push(
+            json!({"kind":"reply","at":at.to_rfc3339(),"application":format!("a-{i}"),
+                        "by":"city.civil-affairs","outcome":"approve",
+                        "scope":{"until":(at + chrono::Duration::days(1)).to_rfc3339()}}),
+        );
+    }
+    // One open-ended grant.
+    log.push(
+        json!({"kind":"apply","at":"2019-11-05T10:00:00+08:00","application":"open",
+                    "department":"city.market-regulation",
+                    "resource":"civil-affairs.minimum-living","purpose":"market-supervision"}),
+    );
+    log.push(
+        json!({"kind":"reply","at":"2019-11-05T10:00:00+08:00","application":"open",
+                    "by":"city.civil-affairs","outcome":"approve"}),
+    );
+    let base = t("2019-12-02T10:00:00+08:00");
+    for i in 0..3 * 4096i64 {
+        log.push(
+            json!({"kind":"usage","at":(base + chrono::Duration::seconds(i)).to_rfc3339(),
+                        "department":"city.civil-affairs","resource":"legal-entity.basic",
+                        "purpose":"social-assistance"}),
+        );
+    }
+    let registry_grants = engine().registry().grants().len();
+    let mut a = Auditor::new(engine(), t(AS_OF));
+    for (i, e) in events(&log).iter().enumerate() {
+        a.push(e).unwrap();
+        if i == 101 {
+            assert_eq!(
+                a.ledger().engine().registry().grants().len(),
+                registry_grants + 51
+            );
+        }
+    }
+    assert_eq!(
+        a.ledger().engine().registry().grants().len(),
+        registry_grants + 1,
+        "the ended grants are still held"
+    );
+    // The open-ended grant still covers its department.
+    let vs = run(
+        &[
+            json!({"kind":"apply","at":"2019-11-05T10:00:00+08:00","application":"open",
+                 "department":"city.market-regulation",
+                 "resource":"civil-affairs.minimum-living","purpose":"market-supervision"}),
+            json!({"kind":"reply","at":"2019-11-05T10:00:00+08:00","application":"open",
+                 "by":"city.civil-affairs","outcome":"approve"}),
+            json!({"kind":"usage","at":"2019-12-20T10:00:00+08:00",
+                 "department":"city.market-regulation",
+                 "resource":"civil-affairs.minimum-living","purpose":"market-supervision"}),
+        ],
+        AS_OF,
+    );
+    assert!(vs.is_empty(), "{vs:#?}");
+}
+
+#[test]
+fn one_usage_after_400_ended_grants_of_its_pair_is_judged_by_those_in_force() {
+    let mut log = Vec::new();
+    let start = t("2018-06-01T10:00:00+08:00");
+    for i in 0..400i64 {
+        let at = start + chrono::Duration::days(i);
+        let app = format!("市場監管申請-{i}");
+        log.push(
+            json!({"kind":"apply","at":at.to_rfc3339(),"application":app,
+                        "department":"city.market-regulation",
+                        "resource":"civil-affairs.minimum-living","purpose":"market-supervision"}),
+        );
+        log.push(
+            json!({"kind":"reply","at":at.to_rfc3339(),"application":app,
+                        "by":"city.civil-affairs","outcome":"approve",
+                        "scope":{"until":(at + chrono::Duration::hours(20)).to_rfc3339()}}),
+        );
+    }
+    let usage = |id: &str, at: DateTime<FixedOffset>| {
+        json!({"id":id,"kind":"usage","at":at.to_rfc3339(),
+               "department":"city.market-regulation",
+               "resource":"civil-affairs.minimum-living","purpose":"market-supervision"})
+    };
+    // Within the last grant, then after all of them ended.
+    log.push(usage(
+        "within",
+        start + chrono::Duration::days(399) + chrono::Duration::hours(1),
+    ));
+    log.push(usage("after", start + chrono::Duration::days(401)));
+    let vs = run(&log, "2020-06-30T00:00:00+08:00");
+    let pv = only(&vs, Category::PurposeViolation);
+    assert_eq!(ids(&pv), vec!["after"], "{vs:#?}");
+}
+
+#[test]
+fn the_audit_decides_a_usage_as_the_engine_does_over_the_whole_registry() {
+    // The audit decides with a registry of the department, the resource, its
+    // provider and the candidate grants; the engine over the whole sample registry
+    // must agree on every department, resource and purpose, at moments before,
+    // inside and after the registry's grants.
+    let engine = engine();
+    let reg = engine.registry();
+    let moments = [
+        "2018-02-01T10:00:00+08:00",
+        "2019-06-15T10:00:00+08:00",
+        "2020-06-15T10:00:00+08:00",
+        "2022-04-01T10:00:00+08:00",
+    ];
+    let form = ["26", "8", "33"];
+    let mut checked = 0;
+    for at in moments {
+        let at = t(at);
+        for d in reg.departments() {
+            for r in reg.resources() {
+                let mut purposes = d.duties.clone();
+                purposes.push("tax-collection".to_owned());
+                for p in &purposes {
+                    let request = |fields: Option<Vec<String>>, method| AccessRequest {
+                        department: d.id.clone(),
+                        resource: r.id.clone(),
+                        method,
+                        purpose: p.clone(),
+                        fields,
+                        network: r.network,
+                        certificate: d
+                            .valid_certificate(at)
+                            .map(|c| c.serial.clone())
+                            .unwrap_or_default(),
+                        at,
+                    };
+                    let whole = engine.decide(&request(None, Method::OnlineQuery)).unwrap();
+                    let permitted = whole.decision == Effect::Permit
+                        || reg.grants_for(&d.id, &r.id).any(|g| {
+                            let fields = (!g.fields.is_empty()).then(|| g.fields.clone());
+                            let method = g.methods.first().copied().unwrap_or(Method::OnlineQuery);
+                            engine.decide(&request(fields, method)).unwrap().decision
+                                == Effect::Permit
+                        });
+                    let expected = !permitted
+                        && whole
+                            .reasons
+                            .iter()
+                            .any(|x| !form.contains(&x.article.as_str()));
+                    let found = !only(
+                        &run(
+                            &[
+                                json!({"kind":"usage","at":at.to_rfc3339(),"department":d.id,
+                                     "resource":r.id,"purpose":p}),
+                            ],
+                            "2022-06-30T00:00:00+08:00",
+                        ),
+                        Category::PurposeViolation,
+                    )
+                    .is_empty();
+                    assert_eq!(found, expected, "{} {} {p} at {at}: {whole:?}", d.id, r.id);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "{checked}");
+}
+
+// ------------------------------------------------------------ SPEC v2 §4: event ids
+
+#[test]
+fn a_replayed_event_is_rejected_and_never_counted_twice() {
+    let u = |id: &str, day: &str| {
+        json!({"id":id,"kind":"usage","at":format!("2019-12-{day}T10:00:00+08:00"),
+               "department":"city.civil-affairs","resource":"legal-entity.basic","purpose":"tax"})
+    };
+    // Two purpose violations, then the second replayed: counted twice, it would be
+    // the third within 12 months, and serious.
+    let log = events(&[u("u1", "02"), u("u2", "03"), u("u2", "03")]);
+    let mut a = Auditor::new(engine(), t(AS_OF));
+    a.push(&log[0]).unwrap();
+    a.push(&log[1]).unwrap();
+    let err = a.push(&log[2]).unwrap_err();
+    assert_eq!(err.code(), "workflow.duplicate_event");
+    assert!(err.to_string().contains("u2"));
+    let vs = a.finish();
+    let pv = only(&vs, Category::PurposeViolation);
+    assert_eq!(ids(&pv), vec!["u1", "u2"]);
+    assert!(
+        pv.iter().all(|v| v.severity == Severity::Ordinary),
+        "{pv:#?}"
+    );
+    // An event without id has its position as id: an explicit "2" repeats it.
+    let log = events(&[
+        json!({"kind":"usage","at":"2019-12-02T10:00:00+08:00","department":"city.civil-affairs",
+               "resource":"legal-entity.basic","purpose":"tax"}),
+        json!({"kind":"usage","at":"2019-12-02T10:00:00+08:00","department":"city.civil-affairs",
+               "resource":"legal-entity.basic","purpose":"tax"}),
+        json!({"id":"2","kind":"leak","at":"2019-12-03T10:00:00+08:00",
+               "department":"city.civil-affairs","resource":"population.basic"}),
+    ]);
+    let mut a = Auditor::new(engine(), t(AS_OF));
+    a.push(&log[0]).unwrap();
+    a.push(&log[1]).unwrap();
+    assert_eq!(
+        a.push(&log[2]).unwrap_err().code(),
+        "workflow.duplicate_event"
+    );
+    let vs = a.finish();
+    assert!(
+        only(&vs, Category::SensitiveDataBreach).is_empty(),
+        "{vs:#?}"
+    );
+    assert_eq!(only(&vs, Category::PurposeViolation).len(), 2);
+}
+
+#[test]
+fn a_finding_of_an_event_out_of_order_does_not_count_towards_another_s_repeat() {
+    let u = |id: &str, at: &str| {
+        json!({"id":id,"kind":"usage","at":at,"department":"city.civil-affairs",
+               "resource":"legal-entity.basic","purpose":"tax"})
+    };
+    let vs = run(
+        &[
+            u("u1", "2019-12-02T10:00:00+08:00"),
+            u("u2", "2019-12-05T10:00:00+08:00"),
+            // Out of order, and dated before both.
+            u("early", "2019-11-01T10:00:00+08:00"),
+        ],
+        AS_OF,
+    );
+    let pv = only(&vs, Category::PurposeViolation);
+    assert_eq!(ids(&pv), vec!["early", "u1", "u2"]);
+    // Counted with `early`, u2 would be the third within 12 months.
+    assert!(
+        pv.iter().all(|v| v.severity == Severity::Ordinary),
+        "{pv:#?}"
+    );
+    // In order, the same three make the third serious.
+    let vs = run(
+        &[
+            u("early", "2019-11-01T10:00:00+08:00"),
+            u("u1", "2019-12-02T10:00:00+08:00"),
+            u("u2", "2019-12-05T10:00:00+08:00"),
+        ],
+        AS_OF,
+    );
+    let pv = only(&vs, Category::PurposeViolation);
+    assert_eq!(pv[2].severity, Severity::Serious);
+    assert_eq!(pv[2].serious_because, vec!["repeat".to_owned()]);
 }

@@ -168,3 +168,29 @@ fn audit_needs_a_valid_as_of() {
     assert_eq!(code, 2);
     assert!(err.contains("cli.invalid_time"), "{err}");
 }
+
+#[test]
+fn audit_warns_of_events_out_of_order_and_audits_them() {
+    let log = log_file(
+        "order",
+        r#"{"id":"a","kind":"law_revised","at":"2019-09-20T10:00:00+08:00","department":"city.civil-affairs"}
+{"id":"b","kind":"leak","at":"2019-09-19T10:00:00+08:00","department":"city.civil-affairs","resource":"hr.social-insurance"}
+"#,
+    );
+    let (code, out, err) = govshare(&[
+        "audit",
+        "--registry",
+        REGISTRY,
+        &log,
+        "--as-of",
+        "2019-09-30T00:00:00+08:00",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning[out_of_order]: event `b` dated 2019-09-19T10:00:00+08:00")
+            && err.contains("(2019-09-20T10:00:00+08:00)"),
+        "{err}"
+    );
+    // Audited all the same.
+    assert!(out.contains("sensitive_data_breach"), "{out}");
+}

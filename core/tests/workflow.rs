@@ -920,3 +920,256 @@ fn explicit_and_positional_ids_collide() {
     apply_ok(&mut l, provided(Some("3x")));
     apply_ok(&mut l, provided(Some("4")));
 }
+
+// ------------------------------------------------------------ SPEC v2 §4 Order
+
+#[test]
+fn an_event_earlier_than_the_one_before_it_is_rejected_naming_both_moments() {
+    let mut l = Ledger::new(engine());
+    apply_ok(
+        &mut l,
+        json!({"id":"a","kind":"apply","at":"2019-12-03T10:00:00+08:00","application":"a-1",
+               "department":"city.market-regulation","resource":"civil-affairs.minimum-living",
+               "purpose":"market-supervision"}),
+    );
+    // A reply dated before its application.
+    let err = reject(
+        &mut l,
+        json!({"id":"r","kind":"reply","at":"2019-12-02T10:00:00+08:00","application":"a-1",
+               "by":"city.civil-affairs","outcome":"approve"}),
+        "workflow.out_of_order",
+    );
+    assert_eq!(err.event(), "r");
+    let text = err.to_string();
+    assert!(text.contains("2019-12-02T10:00:00+08:00"), "{text}");
+    assert!(text.contains("2019-12-03T10:00:00+08:00"), "{text}");
+    assert_eq!(status(&l, "a-1"), ApplicationStatus::Pending);
+    // Moments are compared as instants: the same moment in UTC is not earlier.
+    apply_ok(
+        &mut l,
+        json!({"id":"p","kind":"data_provided","at":"2019-12-03T02:00:00+00:00",
+               "resource":"hr.social-insurance"}),
+    );
+    // One second earlier is.
+    reject(
+        &mut l,
+        json!({"id":"p2","kind":"data_provided","at":"2019-12-03T09:59:59+08:00",
+               "resource":"hr.social-insurance"}),
+        "workflow.out_of_order",
+    );
+    // The rejected event did not move the log's clock, nor take its id.
+    apply_ok(
+        &mut l,
+        json!({"id":"p2","kind":"data_provided","at":"2019-12-03T10:00:00+08:00",
+               "resource":"hr.social-insurance"}),
+    );
+    apply_ok(
+        &mut l,
+        json!({"id":"r","kind":"reply","at":"2019-12-04T10:00:00+08:00","application":"a-1",
+               "by":"city.civil-affairs","outcome":"approve"}),
+    );
+    assert_eq!(status(&l, "a-1"), ApplicationStatus::Approved);
+}
+
+#[test]
+fn a_repeated_id_is_rejected_before_its_order_is_judged() {
+    let mut l = Ledger::new(engine());
+    let provided = |id: &str, at: &str| json!({"id":id,"kind":"data_provided","at":at,"resource":"hr.social-insurance"});
+    apply_ok(&mut l, provided("e-1", "2019-12-03T10:00:00+08:00"));
+    apply_ok(&mut l, provided("e-2", "2019-12-04T10:00:00+08:00"));
+    // A replay of e-1 (its own, earlier, moment): a repeated id, not a disorder.
+    reject(
+        &mut l,
+        provided("e-1", "2019-12-03T10:00:00+08:00"),
+        "workflow.duplicate_event",
+    );
+    // Ids that end in numbers and ids that do not, far apart.
+    apply_ok(
+        &mut l,
+        provided("e-900000000000", "2019-12-05T10:00:00+08:00"),
+    );
+    apply_ok(&mut l, provided("批次甲", "2019-12-05T10:00:00+08:00"));
+    reject(
+        &mut l,
+        provided("e-900000000000", "2019-12-06T10:00:00+08:00"),
+        "workflow.duplicate_event",
+    );
+    reject(
+        &mut l,
+        provided("批次甲", "2019-12-06T10:00:00+08:00"),
+        "workflow.duplicate_event",
+    );
+    apply_ok(&mut l, provided("e-02", "2019-12-06T10:00:00+08:00"));
+}
+
+#[test]
+fn the_lenient_ledger_applies_an_event_out_of_order_and_reports_it() {
+    let mut l = Ledger::lenient(engine());
+    apply_ok(
+        &mut l,
+        json!({"id":"a","kind":"apply","at":"2019-12-03T10:00:00+08:00","application":"a-1",
+               "department":"city.market-regulation","resource":"civil-affairs.minimum-living",
+               "purpose":"market-supervision"}),
+    );
+    let applied = apply_ok(
+        &mut l,
+        json!({"id":"r","kind":"reply","at":"2019-12-02T10:00:00+08:00","application":"a-1",
+               "by":"city.civil-affairs","outcome":"approve"}),
+    );
+    let irr = &applied.irregularities[0];
+    assert_eq!(irr.code, "out_of_order");
+    assert_eq!(irr.event, "r");
+    assert_eq!(irr.application.as_deref(), Some("a-1"));
+    assert_eq!(irr.at, Some(t("2019-12-02T10:00:00+08:00")));
+    assert_eq!(irr.previous, Some(t("2019-12-03T10:00:00+08:00")));
+    // Judged at its own moment (not late), but its grant starts no earlier than
+    // the application: it covers no use before the application existed.
+    let grant = applied.grant.unwrap();
+    assert_eq!(grant.from, t("2019-12-03T10:00:00+08:00"));
+    let app = applied.application.unwrap();
+    assert_eq!(app.replied, Some(t("2019-12-02T10:00:00+08:00")));
+    assert!(!app.reply_late);
+    // A repeated id is rejected by the lenient ledger too.
+    reject(
+        &mut l,
+        json!({"id":"a","kind":"data_provided","at":"2019-12-05T10:00:00+08:00",
+               "resource":"hr.social-insurance"}),
+        "workflow.duplicate_event",
+    );
+}
+
+#[test]
+fn chinese_application_ids_get_distinct_grant_ids_without_probing() {
+    let mut l = Ledger::new(engine());
+    let mut ids = std::collections::BTreeSet::new();
+    for i in 0..300 {
+        let app = format!("市場監管申請-{i}");
+        let at = format!("2019-12-{:02}T10:00:00+08:00", 2 + i / 30);
+        apply_ok(
+            &mut l,
+            apply_event(
+                &app,
+                "city.market-regulation",
+                "civil-affairs.minimum-living",
+                "market-supervision",
+                &at,
+            ),
+        );
+        let g = apply_ok(
+            &mut l,
+            json!({"kind":"reply","at":at,"application":app,"by":"city.civil-affairs",
+                   "outcome":"approve"}),
+        )
+        .grant
+        .unwrap();
+        // The lossy base (`grant.` and a dash per Chinese character) is told apart
+        // by a hash of the application id, so no `.2`, `.3`, … suffix is needed.
+        assert!(g.id.starts_with("grant.------"), "{}", g.id);
+        assert!(g.id.contains(".h"), "{}", g.id);
+        assert!(ids.insert(g.id.clone()), "{} twice", g.id);
+    }
+    // The same application id in another ledger gets the same grant id.
+    let mut other = Ledger::new(engine());
+    apply_ok(
+        &mut other,
+        apply_event(
+            "市場監管申請-0",
+            "city.market-regulation",
+            "civil-affairs.minimum-living",
+            "market-supervision",
+            "2019-12-02T10:00:00+08:00",
+        ),
+    );
+    let g = apply_ok(
+        &mut other,
+        json!({"kind":"reply","at":"2019-12-02T10:00:00+08:00","application":"市場監管申請-0",
+               "by":"city.civil-affairs","outcome":"approve"}),
+    )
+    .grant
+    .unwrap();
+    assert!(ids.contains(&g.id));
+}
+
+#[test]
+fn a_taken_grant_id_base_gets_the_next_free_suffix() {
+    // Applications `A-1` and then `a-1` share the base `grant.a-1`, so the second
+    // gets `.2`; `a_1` has its own.
+    let mut l = Ledger::new(engine());
+    let grant_of = |l: &mut Ledger, app: &str, day: u32| {
+        let at = format!("2019-12-{day:02}T10:00:00+08:00");
+        apply_ok(
+            l,
+            apply_event(
+                app,
+                "city.market-regulation",
+                "civil-affairs.minimum-living",
+                "market-supervision",
+                &at,
+            ),
+        );
+        apply_ok(
+            l,
+            json!({"kind":"reply","at":at,"application":app,"by":"city.civil-affairs",
+                   "outcome":"approve"}),
+        )
+        .grant
+        .unwrap()
+        .id
+    };
+    assert_eq!(grant_of(&mut l, "A-1", 2), "grant.a-1");
+    assert_eq!(grant_of(&mut l, "a-1", 3), "grant.a-1.2");
+    assert_eq!(grant_of(&mut l, "a_1", 4), "grant.a_1");
+}
+
+#[test]
+fn an_event_out_of_order_fulfils_no_duty_that_arose_after_it() {
+    let mut l = Ledger::lenient(engine());
+    apply_ok(
+        &mut l,
+        json!({"id":"law","kind":"law_revised","at":"2019-11-01T10:00:00+08:00",
+               "department":"city.civil-affairs"}),
+    );
+    apply_ok(
+        &mut l,
+        json!({"id":"fn","kind":"function_changed","at":"2019-11-20T10:00:00+08:00",
+               "department":"city.civil-affairs"}),
+    );
+    // Dated between the two: it fulfils the first duty only.
+    let applied = apply_ok(
+        &mut l,
+        json!({"id":"upd","kind":"catalog_updated","at":"2019-11-10T10:00:00+08:00",
+               "department":"city.civil-affairs"}),
+    );
+    assert_eq!(applied.irregularities[0].code, "out_of_order");
+    let closed: Vec<&str> = applied
+        .closed
+        .iter()
+        .map(|o| o.events[0].as_str())
+        .collect();
+    assert_eq!(closed, vec!["law"]);
+    let open: Vec<String> = l
+        .state(t("2019-12-01T00:00:00+08:00"))
+        .obligations
+        .iter()
+        .filter(|o| o.status == ObligationStatus::Open)
+        .map(|o| o.events[0].clone())
+        .collect();
+    assert_eq!(open, vec!["fn".to_owned()]);
+    // A resolution dated before every open report resolves nothing: rejected.
+    apply_ok(
+        &mut l,
+        json!({"id":"rep","kind":"inconsistency_reported","at":"2019-11-25T10:00:00+08:00",
+               "resource":"hr.social-insurance","by":"city.civil-affairs"}),
+    );
+    reject(
+        &mut l,
+        json!({"id":"res","kind":"inconsistency_resolved","at":"2019-11-24T10:00:00+08:00",
+               "resource":"hr.social-insurance"}),
+        "workflow.nothing_open",
+    );
+    apply_ok(
+        &mut l,
+        json!({"id":"res2","kind":"inconsistency_resolved","at":"2019-11-26T10:00:00+08:00",
+               "resource":"hr.social-insurance"}),
+    );
+}

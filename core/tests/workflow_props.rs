@@ -10,6 +10,7 @@
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, FixedOffset};
+use govshare::audit::Auditor;
 use govshare::policy::{Engine, PolicyPack};
 use govshare::registry::Registry;
 use govshare::workflow::{Event, Ledger};
@@ -166,5 +167,229 @@ proptest! {
             (outcomes, state(&l), l.engine().registry().grants().len())
         };
         prop_assert_eq!(run(), run());
+    }
+}
+
+// ------------------------------------------------------------ SPEC v2 §4 Order
+
+/// Steps whose moments may go back: `hours` below zero makes an event earlier than
+/// the one before it.
+fn unordered_events(steps: &[(Step, i64)]) -> Vec<Event> {
+    let mut at = DateTime::parse_from_rfc3339("2019-09-20T09:00:00+08:00").unwrap();
+    steps
+        .iter()
+        .map(|(s, hours)| {
+            at += Duration::hours(*hours);
+            to_event(s, at)
+        })
+        .collect()
+}
+
+/// A log for the audit: applications, replies, coordination, usages within and
+/// outside duties and grants, obligations, leaks; every event with its own id.
+fn audit_event(s: &Step, i: usize, at: DateTime<FixedOffset>) -> Event {
+    let app = APPS[s.app];
+    let dept = DEPTS[s.dept % 5];
+    let res = RESOURCES[s.res % 5];
+    let mut v = match s.kind {
+        0 | 1 => json!({"kind":"apply","application":app,"department":dept,"resource":res,
+                         "purpose": if s.flag {"social-assistance"} else {"market-supervision"}}),
+        2 | 3 => {
+            if s.kind == 2 || s.flag {
+                json!({"kind":"reply","application":app,"by":dept,"outcome":"approve",
+                       "scope":{"until":(at + Duration::days(20)).to_rfc3339()}})
+            } else {
+                json!({"kind":"reply","application":app,"by":dept,"outcome":"refuse"})
+            }
+        }
+        4 => json!({"kind":"escalate","application":app,"to":"big_data_center"}),
+        5 => json!({"kind":"coordinate","application":app,"by":"city.big-data-center",
+                    "outcome": if s.flag {"agreed"} else {"failed"}}),
+        6 => json!({"kind":"law_revised","department":dept}),
+        7 => json!({"kind":"catalog_updated","department":dept}),
+        8 => json!({"kind":"data_provided","resource":res}),
+        9 => json!({"kind":"inconsistency_reported","resource":res,"by":dept}),
+        10 | 11 => json!({"kind":"usage","department":dept,"resource":res,
+                          "purpose": if s.flag {"social-assistance"} else {"market-supervision"},
+                          "grant": format!("grant.{app}")}),
+        12 => json!({"kind":"usage","department":dept,"resource":res,
+                     "purpose": if s.flag {"social-assistance"} else {"tax"}}),
+        _ => json!({"kind": if s.flag {"leak"} else {"submission_required"},
+                    "department":dept,"resource":res}),
+    };
+    v["at"] = json!(at.to_rfc3339());
+    v["id"] = json!(format!("e{i}"));
+    serde_json::from_value(v).unwrap()
+}
+
+fn audit_log(steps: &[Step]) -> Vec<Event> {
+    let mut at = DateTime::parse_from_rfc3339("2019-09-20T09:00:00+08:00").unwrap();
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            at += Duration::hours(s.hours);
+            audit_event(s, i, at)
+        })
+        .collect()
+}
+
+/// What an audit of `log` gives: for each event, its rejection code if any; the
+/// events reported out of order; the violations as JSON.
+fn audited(log: &[Event]) -> (Vec<Option<String>>, Vec<String>, Vec<serde_json::Value>) {
+    let as_of = DateTime::parse_from_rfc3339("2020-06-30T00:00:00+08:00").unwrap();
+    let mut a = Auditor::new(engine(), as_of);
+    let pushed = log
+        .iter()
+        .map(|e| a.push(e).err().map(|err| err.code().to_owned()))
+        .collect();
+    let reported = a.reported().iter().map(|r| r.event.clone()).collect();
+    let found = a
+        .finish()
+        .iter()
+        .map(|v| serde_json::to_value(v).unwrap())
+        .collect();
+    (pushed, reported, found)
+}
+
+fn involves(v: &serde_json::Value, id: &str) -> bool {
+    v["events"]
+        .as_array()
+        .is_some_and(|es| es.iter().any(|e| e == id))
+}
+
+/// A violation without what may depend on other violations (severity).
+fn without_severity(v: &serde_json::Value) -> serde_json::Value {
+    let mut v = v.clone();
+    if let Some(o) = v.as_object_mut() {
+        for k in ["severity", "consequences", "serious_because", "zh", "en"] {
+            o.remove(k);
+        }
+    }
+    v
+}
+
+fn sorted(mut vs: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    vs.sort_by_key(|v| v.to_string());
+    vs
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// The strict ledger rejects exactly the events earlier than the event it
+    /// applied before them (unless their id is a repeat), and a rejected event
+    /// leaves the state as it was.
+    #[test]
+    fn an_event_out_of_order_is_rejected_and_changes_nothing(
+        steps in proptest::collection::vec((step(), -48i64..96), 1..40)
+    ) {
+        let mut l = Ledger::new(engine());
+        let mut last: Option<DateTime<FixedOffset>> = None;
+        for e in unordered_events(&steps) {
+            let before = state(&l);
+            let grants_before = l.engine().registry().grants().len();
+            let earlier = last.is_some_and(|p| e.at < p);
+            match l.apply(&e) {
+                Ok(_) => {
+                    prop_assert!(!earlier, "an event earlier than {:?} was applied", last);
+                    last = Some(e.at);
+                }
+                Err(err) => {
+                    if earlier {
+                        prop_assert!(
+                            ["workflow.out_of_order", "workflow.duplicate_event"]
+                                .contains(&err.code()),
+                            "{}", err
+                        );
+                    } else {
+                        prop_assert_ne!(err.code(), "workflow.out_of_order");
+                    }
+                    prop_assert_eq!(&state(&l), &before);
+                    prop_assert_eq!(l.engine().registry().grants().len(), grants_before);
+                }
+            }
+        }
+    }
+
+    /// One event moved earlier (now out of order) changes no other event's verdict:
+    /// the other events are rejected or applied as before, only the moved event may
+    /// be reported, and the violations that do not involve it are the same (with
+    /// their severity too, when the moved event has no violation).
+    // Known bug (issue 12): this property found a log in which moving one event
+    // earlier changes the verdict on an Art. 11 duty it is not part of (the seed is
+    // in workflow_props.proptest-regressions). Run it with `--ignored`.
+    #[test]
+    #[ignore = "known bug: an out-of-order event can still change another duty's verdict (seed persisted)"]
+    fn moving_one_event_earlier_changes_no_other_verdict(
+        steps in proptest::collection::vec(step(), 2..40),
+        pick in any::<prop::sample::Index>(),
+        back in 1i64..400,
+    ) {
+        let log = audit_log(&steps);
+        let k = 1 + pick.index(log.len() - 1);
+        let mut moved = log.clone();
+        moved[k].at = log[k - 1].at - Duration::hours(back);
+        let id = moved[k].id.clone().unwrap();
+        let (p1, r1, v1) = audited(&log);
+        let (p2, r2, v2) = audited(&moved);
+        prop_assert!(r1.is_empty(), "{:?}", r1);
+        prop_assert!(r2.iter().all(|r| r == &id), "{:?}", r2);
+        for (i, (a, b)) in p1.iter().zip(&p2).enumerate() {
+            if i != k {
+                prop_assert_eq!(a, b, "event {}", i);
+            }
+        }
+        let others = |vs: &[serde_json::Value]| -> Vec<serde_json::Value> {
+            vs.iter().filter(|v| !involves(v, &id)).cloned().collect()
+        };
+        let (o1, o2) = (others(&v1), others(&v2));
+        if o1.len() == v1.len() && o2.len() == v2.len() {
+            prop_assert_eq!(sorted(o1), sorted(o2));
+        } else {
+            prop_assert_eq!(
+                sorted(o1.iter().map(without_severity).collect()),
+                sorted(o2.iter().map(without_severity).collect())
+            );
+        }
+    }
+
+    /// Replaying events (the same id again, later in the log) never changes the
+    /// violations: each replay is rejected as a repeated id, and nothing else
+    /// changes.
+    #[test]
+    fn replaying_an_event_id_never_changes_the_violations(
+        steps in proptest::collection::vec(step(), 1..40),
+        replays in proptest::collection::vec(
+            (any::<prop::sample::Index>(), any::<prop::sample::Index>()), 1..6),
+    ) {
+        let log = audit_log(&steps);
+        let (p1, r1, v1) = audited(&log);
+        // Replays of applied events (the id of a rejected event is not taken),
+        // each somewhere after its original.
+        let applied: Vec<usize> = (0..log.len()).filter(|&i| p1[i].is_none()).collect();
+        prop_assume!(!applied.is_empty());
+        let mut inserts: Vec<(usize, Event)> = replays
+            .iter()
+            .map(|(which, place)| {
+                let i = applied[which.index(applied.len())];
+                (i + 1 + place.index(log.len() - i), log[i].clone())
+            })
+            .collect();
+        inserts.sort_by_key(|(pos, _)| std::cmp::Reverse(*pos));
+        let mut replayed = log.clone();
+        for (pos, e) in inserts {
+            replayed.insert(pos, e);
+        }
+        let (p2, r2, v2) = audited(&replayed);
+        prop_assert_eq!(v1, v2);
+        prop_assert_eq!(r1, r2);
+        let count = |p: &[Option<String>]| {
+            p.iter()
+                .filter(|c| c.as_deref() == Some("workflow.duplicate_event"))
+                .count()
+        };
+        prop_assert_eq!(count(&p2), count(&p1) + replays.len());
+        prop_assert_eq!(p2.iter().filter(|c| c.is_none()).count(), applied.len());
     }
 }

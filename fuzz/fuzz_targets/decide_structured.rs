@@ -55,11 +55,11 @@ fuzz_target!(|input: Input| {
     };
     let serials: Vec<String> = depts
         .iter()
-        .filter_map(|d| d.certificate.as_ref().map(|c| c.serial.clone()))
+        .flat_map(|d| d.certificates.iter().map(|c| c.serial.clone()))
         .collect();
     let own_serial = dept
-        .certificate
-        .as_ref()
+        .certificates
+        .first()
         .map(|c| c.serial.clone())
         .unwrap_or_default();
     let first_duty = dept.duties.first().cloned().unwrap_or_default();

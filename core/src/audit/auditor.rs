@@ -1,16 +1,17 @@
 //! The streaming auditor.
 
 use std::borrow::Borrow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset, Months, NaiveDate};
 
 use super::violation::{Category, Consequence, Severity, Violation};
 use crate::calendar::china_date;
 use crate::policy::{AccessRequest, Answer, Decision, Effect, Engine, SeveritySettings};
-use crate::registry::{Method, Resource};
+use crate::registry::{Department, Grant, Method, Registry, RegistryDoc, Resource};
 use crate::workflow::{
-    ApplicationState, Event, EventKind, Ledger, ObligationKind, ObligationState,
+    ApplicationState, Event, EventKind, Irregularity, Ledger, ObligationKind, ObligationState,
 };
 
 type Time = DateTime<FixedOffset>;
@@ -37,16 +38,34 @@ struct Draft {
 /// Classifies violations over an event log, as of a moment (SPEC §5).
 ///
 /// Streams: [`Auditor::push`] one event at a time, then [`Auditor::finish`]. Memory
-/// grows with what is open (applications, obligations) and with the findings, not
-/// with the length of the log. Events after `as_of` are ignored.
+/// grows with what is open (applications, obligations, grants in force) and with the
+/// findings, not with the length of the log, except for the ids of the events seen
+/// (SPEC §4 makes ids unique: one bit per event when ids are positions or end in
+/// dense numbers, else 16 bytes). Events after `as_of` are ignored.
+///
+/// **Order (SPEC §4).** An event dated earlier than the event before it is applied
+/// in log order and reported ([`Auditor::reported`], code `out_of_order`). It is
+/// judged at its own `at`, and it never changes another event's verdict: it fulfils
+/// no obligation that arose after its `at`, the grant it creates starts no earlier
+/// than the previous event of its application, and its findings do not count
+/// towards the repeat threshold of other findings. A repeated event id is rejected
+/// (`workflow.duplicate_event`) and ignored: nothing is counted twice.
 ///
 /// Purpose checks (`purpose_violation`) ask the engine, at the moment of the usage,
 /// whether the department could get the resource for that purpose, with its own
 /// registered certificate serial and the resource's own network (so only purpose and
-/// grant matter): the usage is taken as a use of the whole resource, or, when the
-/// department holds grants on it, as a use within one of them (its fields and first
-/// method). A deny whose reasons include anything beyond Art. 26 (certificate) and
-/// Art. 8 (network) is a violation.
+/// grant matter), given the grants of that department on that resource in force at
+/// that moment (and the grant the usage names): the usage is taken as a use of the
+/// whole resource, or as a use within one of those grants (its fields and first
+/// method), or, when it names a grant, within that grant. A deny whose reasons
+/// include anything beyond Art. 26 (certificate) and Art. 8 (network) is a
+/// violation.
+///
+/// Grants that ended are forgotten once the log has moved past them: after each
+/// block of 4,096 events, the grants that ended before every event of that block and
+/// the block before it. One far-future event cannot move that horizon; an event
+/// dated before it (4,096 or more events out of order) is judged without the grants
+/// that ended before the horizon.
 #[derive(Debug)]
 pub struct Auditor {
     ledger: Ledger,
@@ -55,50 +74,83 @@ pub struct Auditor {
     settings: SeveritySettings,
     drafts: Vec<Draft>,
     seq: u64,
-    pushed: u64,
-    cache: HashMap<CacheKey, Cached>,
+    /// Engine answers, cached by what they depend on.
+    evals: Evals,
+    /// Events applied and reported (`out_of_order`).
+    reported: Vec<Irregularity>,
+    /// Ids of the events reported `out_of_order`.
+    doubtful: HashSet<String>,
+    horizon: Horizon,
 }
 
-/// A usage or submission check: department, resource, purpose (empty for Art. 13)
-/// and named grant.
-type CacheKey = (String, String, String, Option<String>);
-
-/// A cached verdict, valid for moments in `[lo, hi)` at one snapshot generation: the
-/// engine's answer depends on the moment only through the certificate's validity,
-/// the pair's grants' validity and the pack's validity, none of which changes inside
-/// that interval.
+/// An engine answer, valid for moments in `[lo, hi)`: the engine's answer depends
+/// on the moment only through the validity of the department's certificate, of the
+/// pack and of the candidate grants, and the key holds whether each grant is active.
 #[derive(Debug, Clone)]
-struct Cached {
+struct Cached<T> {
     lo: Time,
     hi: Time,
-    generation: u64,
-    verdict: Option<Verdict>,
+    /// `None` when the engine could not answer (a moment outside the pack's
+    /// validity), or, for an Art. 13 answer, when the department may require the
+    /// item.
+    value: Option<T>,
 }
 
-#[derive(Debug, Clone)]
-enum Verdict {
-    Deny(Decision),
-    Answer(Answer),
+/// Engine answers for the audit, each computed with exactly the candidate grants
+/// that matter and cached by their content (purposes, fields, methods, approvals
+/// and whether they are active, never their ids or dates): many grants alike cost
+/// one evaluation.
+#[derive(Debug, Default)]
+struct Evals {
+    decisions: HashMap<String, Cached<Decision>>,
+    answers: HashMap<String, Cached<Answer>>,
+    /// A reusable buffer for keys.
+    key: String,
 }
 
-/// The bounded cache is cleared when it grows past this many entries.
+/// Each cache is cleared when it grows past this many entries.
 const CACHE_LIMIT: usize = 65_536;
 
-/// The interval around `at` inside which nothing the engine reads about time
-/// changes for this department and resource.
-fn stable_interval(engine: &Engine, department: &str, resource: &str, at: Time) -> (Time, Time) {
-    let reg = engine.registry();
-    let mut bounds: Vec<Time> = Vec::new();
-    for c in reg
-        .department(department)
-        .map(|d| d.certificates.as_slice())
-        .unwrap_or_default()
-    {
-        bounds.extend([c.not_before, c.not_after]);
+/// Events per block of the forgetting horizon.
+const BLOCK: u32 = 4096;
+
+/// The moment before which no event of the log is expected any more: the earliest
+/// `at` of the last two complete blocks of events, never moving back. A grant that
+/// ended at or before it is forgotten.
+#[derive(Debug, Default)]
+struct Horizon {
+    count: u32,
+    block_min: Option<Time>,
+    previous_block_min: Option<Time>,
+    at: Option<Time>,
+}
+
+impl Horizon {
+    /// Counts an applied event; at the end of a block, the new horizon when it moved.
+    fn observe(&mut self, at: Time) -> Option<Time> {
+        self.block_min = Some(self.block_min.map_or(at, |m| m.min(at)));
+        self.count += 1;
+        if self.count < BLOCK {
+            return None;
+        }
+        self.count = 0;
+        let block = self.block_min.take()?;
+        let previous = self.previous_block_min.replace(block)?;
+        let candidate = previous.min(block);
+        if self.at.is_some_and(|h| candidate <= h) {
+            return None;
+        }
+        self.at = Some(candidate);
+        Some(candidate)
     }
-    for g in reg.grants_for(department, resource) {
-        bounds.push(g.from);
-        bounds.extend(g.until);
+}
+
+/// The interval around `at` inside which neither the department's certificate
+/// nor the pack changes validity.
+fn stable_interval(engine: &Engine, department: &Department, at: Time) -> (Time, Time) {
+    let mut bounds: Vec<Time> = Vec::new();
+    for c in &department.certificates {
+        bounds.extend([c.not_before, c.not_after]);
     }
     let m = engine.pack().manifest();
     for day in [Some(m.valid_from), m.valid_until.succ_opt()]
@@ -129,8 +181,9 @@ fn stable_interval(engine: &Engine, department: &str, resource: &str, at: Time) 
 }
 
 /// Audits `events` as of `as_of` with `engine`'s pack and registry. A rejected event
-/// (one the lenient ledger cannot apply: unknown ids, wrong state, wrong actor) is an
-/// error naming it.
+/// (one the lenient ledger cannot apply: unknown ids, wrong state, wrong actor, a
+/// repeated id) is an error naming it. Events out of order are applied; use an
+/// [`Auditor`] to see them reported.
 pub fn audit<I>(engine: Engine, events: I, as_of: Time) -> Result<Vec<Violation>, crate::Error>
 where
     I: IntoIterator,
@@ -161,9 +214,18 @@ impl Auditor {
             settings,
             drafts: Vec::new(),
             seq: 0,
-            pushed: 0,
-            cache: HashMap::new(),
+            evals: Evals::default(),
+            reported: Vec::new(),
+            doubtful: HashSet::new(),
+            horizon: Horizon::default(),
         }
+    }
+
+    /// The events applied and reported so far, in log order: each event dated
+    /// earlier than the event before it (code `out_of_order`, with its `at` and the
+    /// previous `at`; SPEC §4 Order).
+    pub fn reported(&self) -> &[Irregularity] {
+        &self.reported
     }
 
     /// The moment of the audit.
@@ -375,6 +437,11 @@ impl Auditor {
         let id = applied.event.clone();
         let day = china_date(event.at);
         for irr in &applied.irregularities {
+            if irr.code == "out_of_order" {
+                self.doubtful.insert(irr.event.clone());
+                self.reported.push(irr.clone());
+                continue;
+            }
             let detail = (
                 format!(
                     "：拒絕申請{}未說明理由（第十七條）",
@@ -559,9 +626,8 @@ impl Auditor {
             _ => {}
         }
         self.ledger.forget_closed();
-        self.pushed += 1;
-        if self.pushed.is_multiple_of(4096) {
-            self.ledger.prune_expired_grants(event.at);
+        if let Some(horizon) = self.horizon.observe(event.at) {
+            self.ledger.forget_grants_ended_by(horizon);
         }
         Ok(())
     }
@@ -643,16 +709,15 @@ impl Auditor {
         purpose: &str,
         grant: Option<&str>,
     ) {
-        let key = (
-            department.to_owned(),
-            resource.to_owned(),
-            purpose.to_owned(),
-            grant.map(str::to_owned),
-        );
-        let verdict = self.cached(key, at, |engine| {
-            usage_denied(engine, department, resource, purpose, grant, at).map(Verdict::Deny)
-        });
-        let Some(Verdict::Deny(deny)) = verdict else {
+        let Some(deny) = usage_denied(
+            &self.ledger,
+            &mut self.evals,
+            at,
+            department,
+            resource,
+            purpose,
+            grant,
+        ) else {
             return;
         };
         let sensitive = self.sensitive(resource);
@@ -695,51 +760,9 @@ impl Auditor {
         );
     }
 
-    /// The verdict for `key` at `at`, from the cache when still valid, else computed
-    /// with an engine that holds every grant on the pair.
-    fn cached(
-        &mut self,
-        key: CacheKey,
-        at: Time,
-        compute: impl FnOnce(&Engine) -> Option<Verdict>,
-    ) -> Option<Verdict> {
-        let engine = self.ledger.engine_for(&key.0, &key.1).clone();
-        let generation = self.ledger.generation();
-        if let Some(c) = self.cache.get(&key)
-            && c.generation == generation
-            && c.lo <= at
-            && at < c.hi
-        {
-            return c.verdict.clone();
-        }
-        let verdict = compute(&engine);
-        let (lo, hi) = stable_interval(&engine, &key.0, &key.1, at);
-        if self.cache.len() >= CACHE_LIMIT {
-            self.cache.clear();
-        }
-        self.cache.insert(
-            key,
-            Cached {
-                lo,
-                hi,
-                generation,
-                verdict: verdict.clone(),
-            },
-        );
-        verdict
-    }
-
     fn check_submission(&mut self, id: &str, at: Time, department: &str, resource: &str) {
-        let key = (
-            department.to_owned(),
-            resource.to_owned(),
-            String::new(),
-            None,
-        );
-        let verdict = self.cached(key, at, |engine| {
-            obtainable(engine, department, resource, at).map(Verdict::Answer)
-        });
-        let Some(Verdict::Answer(answer)) = verdict else {
+        let Some(answer) = obtainable(&self.ledger, &mut self.evals, at, department, resource)
+        else {
             return;
         };
         let basis: Vec<&str> = answer.citations.iter().map(String::as_str).collect();
@@ -780,6 +803,7 @@ impl Auditor {
         let engine = self.ledger.base_engine().clone();
         let mut history: HashMap<(String, Category), VecDeque<NaiveDate>> = HashMap::new();
         let s = &self.settings;
+        let doubtful = &self.doubtful;
         drafts
             .into_iter()
             .map(|d| {
@@ -793,14 +817,22 @@ impl Auditor {
                 while window.front().is_some_and(|&t| t <= since) {
                     window.pop_front();
                 }
-                window.push_back(d.occurred);
+                // A finding of an event out of order counts for itself, never
+                // towards another finding's repeat (SPEC §4 Order: it never changes
+                // another event's verdict).
+                let count = if d.events.iter().any(|e| doubtful.contains(e)) {
+                    window.len() + 1
+                } else {
+                    window.push_back(d.occurred);
+                    window.len()
+                };
                 let mut because = Vec::new();
                 if d.late_workdays
                     .is_some_and(|n| n > i64::from(s.lateness_workdays))
                 {
                     because.push("lateness".to_owned());
                 }
-                if s.repeat_count > 0 && window.len() >= s.repeat_count as usize {
+                if s.repeat_count > 0 && count >= s.repeat_count as usize {
                     because.push("repeat".to_owned());
                 }
                 if d.sensitive && s.sensitive_is_serious {
@@ -888,95 +920,304 @@ fn zh_article(article: &str) -> String {
 /// Articles that concern the request's form rather than its purpose or grant.
 const FORM_ARTICLES: [&str; 3] = ["26", "8", "33"];
 
-fn request(
-    engine: &Engine,
-    department: &str,
-    resource: &Resource,
-    purpose: &str,
-    fields: Option<Vec<String>>,
-    method: Method,
-    at: Time,
-) -> AccessRequest {
-    let certificate = engine
-        .registry()
-        .department(department)
-        .and_then(|d| d.valid_certificate(at).or_else(|| d.certificates.first()))
-        .map(|c| c.serial.clone())
-        .unwrap_or_default();
-    AccessRequest {
-        department: department.to_owned(),
-        resource: resource.id.clone(),
-        method,
-        purpose: purpose.to_owned(),
-        fields,
-        network: resource.network,
-        certificate,
-        at,
+/// The shape of a request: its fields (`None`: the whole resource) and method.
+type Shape<'a> = (Option<&'a [String]>, Method);
+
+/// The shape of a use within grant `g`: its fields and its first method.
+fn within(g: &Grant) -> Shape<'_> {
+    (
+        (!g.fields.is_empty()).then_some(g.fields.as_slice()),
+        g.methods.first().copied().unwrap_or(Method::OnlineQuery),
+    )
+}
+
+/// A key part, length-prefixed so that no two keys of different parts meet.
+fn part(key: &mut String, s: &str) {
+    let _ = write!(key, "{}:{s}", s.len());
+}
+
+fn parts<'s>(key: &mut String, list: impl IntoIterator<Item = &'s String>) {
+    key.push('[');
+    for s in list {
+        part(key, s);
     }
+    key.push(']');
 }
 
-fn decide(engine: &Engine, req: &AccessRequest) -> Option<Decision> {
-    engine.decide(req).ok()
+/// What the engine reads of a grant for a decision at `at`: everything but its id
+/// and dates, and whether it is active.
+fn grant_part(key: &mut String, g: &Grant, at: Time) {
+    // Active as SPEC §1 says (full precision), and as the pack compares (whole
+    // seconds); when the two differ, the grant's own dates.
+    match activity(g, at) {
+        Some(true) => key.push('+'),
+        Some(false) => key.push('~'),
+        None => {
+            let _ = write!(
+                key,
+                "?{}/{:?}",
+                g.from.to_rfc3339(),
+                g.until.map(|u| u.to_rfc3339())
+            );
+        }
+    }
+    parts(key, &g.purposes);
+    parts(key, &g.fields);
+    let _ = write!(key, "{:?}{:?}{:?}", g.methods, g.source, g.approvals);
 }
 
-/// The requests that stand for a usage: the whole resource, and one per grant the
-/// department holds on it (or only the named grant), within that grant's scope.
-fn usage_requests(
-    engine: &Engine,
-    department: &str,
-    resource: &Resource,
-    purpose: &str,
-    grant: Option<&str>,
-    at: Time,
-) -> Vec<AccessRequest> {
-    let mut out = vec![request(
-        engine,
-        department,
-        resource,
-        purpose,
-        None,
-        Method::OnlineQuery,
-        at,
-    )];
-    let reg = engine.registry();
-    let grants: Vec<_> = match grant.and_then(|g| reg.grant(g)) {
-        Some(g) if g.department == department && g.resource == resource.id => vec![g],
-        Some(_) => Vec::new(),
-        None => reg.grants_for(department, &resource.id).collect(),
-    };
-    for g in grants {
-        let fields = if g.fields.is_empty() {
-            None
-        } else {
-            Some(g.fields.clone())
+/// Whether `g` is active at `at` as SPEC §1 says (full precision) and as the pack
+/// compares (whole seconds); `None` when the two differ.
+fn activity(g: &Grant, at: Time) -> Option<bool> {
+    let active = g.active_at(at);
+    let secs = at.timestamp();
+    let active_secs = g.from.timestamp() <= secs && g.until.is_none_or(|u| secs < u.timestamp());
+    (active == active_secs).then_some(active)
+}
+
+/// The grants met so far among candidates, to skip those alike (the same content
+/// and activity: the engine decides them alike), so that many grants alike cost one
+/// look-up.
+#[derive(Default)]
+struct Alike<'g> {
+    met: Vec<(&'g Grant, bool)>,
+}
+
+impl<'g> Alike<'g> {
+    /// Whether a grant alike `g` was met before; records `g` if not.
+    fn seen(&mut self, g: &'g Grant, at: Time) -> bool {
+        let Some(active) = activity(g, at) else {
+            return false;
         };
-        let method = g.methods.first().copied().unwrap_or(Method::OnlineQuery);
-        out.push(request(
-            engine, department, resource, purpose, fields, method, at,
-        ));
+        let alike = |h: &Grant| {
+            h.purposes == g.purposes
+                && h.fields == g.fields
+                && h.methods == g.methods
+                && h.source == g.source
+                && h.approvals == g.approvals
+                && h.department == g.department
+                && h.resource == g.resource
+        };
+        if self.met.iter().any(|&(h, a)| a == active && alike(h)) {
+            return true;
+        }
+        // A handful of kinds of grants per pair is the rule; keep the scan short.
+        if self.met.len() < 16 {
+            self.met.push((g, active));
+        }
+        false
     }
-    out
+}
+
+/// One department's requests for one resource, for a purpose, at a moment.
+struct Asker<'a> {
+    engine: &'a Engine,
+    department: &'a Department,
+    resource: &'a Resource,
+    purpose: &'a str,
+    at: Time,
+}
+
+impl Asker<'_> {
+    /// A request in `shape`, with the department's registered certificate and the
+    /// resource's network (so only purpose and grant matter).
+    fn request(&self, shape: Shape<'_>) -> AccessRequest {
+        AccessRequest {
+            department: self.department.id.clone(),
+            resource: self.resource.id.clone(),
+            method: shape.1,
+            purpose: self.purpose.to_owned(),
+            fields: shape.0.map(<[String]>::to_vec),
+            network: self.resource.network,
+            certificate: self
+                .department
+                .valid_certificate(self.at)
+                .or_else(|| self.department.certificates.first())
+                .map(|c| c.serial.clone())
+                .unwrap_or_default(),
+            at: self.at,
+        }
+    }
+
+    /// An engine that decides with exactly `grants` as the department's grants on
+    /// the resource: one over a registry of the department, the resource, its
+    /// provider and `grants` (the engine reads nothing else of a registry for a
+    /// decision; `core/tests/audit.rs` compares with decisions over the whole
+    /// registry).
+    fn engine_with<'g>(&self, grants: impl IntoIterator<Item = &'g Grant>) -> Option<Engine> {
+        let reg = self.engine.registry();
+        let provider = reg.department(&self.resource.provider)?;
+        let mut departments = vec![self.department.clone()];
+        if provider.id != self.department.id {
+            departments.push(provider.clone());
+        }
+        // The provenance of a derived resource (`sources`) is not read by a
+        // decision, and names resources this small registry does not hold.
+        let mut resource = self.resource.clone();
+        resource.sources.clear();
+        let doc = RegistryDoc {
+            departments,
+            resources: vec![resource],
+            grants: grants.into_iter().cloned().collect(),
+        };
+        Registry::from_doc(doc)
+            .ok()
+            .map(|r| self.engine.with_registry(r))
+    }
+
+    /// The engine's decision on a request in `shape` with `grant` (or none) as the
+    /// only candidate grant.
+    fn decide(
+        &self,
+        evals: &mut Evals,
+        shape: Shape<'_>,
+        grant: Option<&Grant>,
+    ) -> Option<Decision> {
+        let key = &mut evals.key;
+        key.clear();
+        key.push('d');
+        part(key, &self.department.id);
+        part(key, &self.resource.id);
+        part(key, self.purpose);
+        match shape.0 {
+            Some(fields) => parts(key, fields),
+            None => key.push('*'),
+        }
+        let _ = write!(key, "{:?}", shape.1);
+        match grant {
+            Some(g) => grant_part(key, g, self.at),
+            None => key.push('-'),
+        }
+        if let Some(c) = evals.decisions.get(key.as_str())
+            && c.lo <= self.at
+            && self.at < c.hi
+        {
+            return c.value.clone();
+        }
+        let value = self
+            .engine_with(grant)
+            .and_then(|e| e.decide(&self.request(shape)).ok());
+        let (lo, hi) = stable_interval(self.engine, self.department, self.at);
+        if evals.decisions.len() >= CACHE_LIMIT {
+            evals.decisions.clear();
+        }
+        evals.decisions.insert(
+            evals.key.clone(),
+            Cached {
+                lo,
+                hi,
+                value: value.clone(),
+            },
+        );
+        value
+    }
+
+    /// The engine's decision on a request in `shape` with `candidates` as the
+    /// department's grants on the resource: as the engine decides, the first
+    /// candidate that permits, else the deny with the fewest reasons (the first of
+    /// them); with no candidate, the decision without a grant. `None` when the
+    /// engine cannot decide.
+    fn decide_among<'g>(
+        &self,
+        evals: &mut Evals,
+        shape: Shape<'_>,
+        candidates: impl IntoIterator<Item = &'g Grant>,
+    ) -> Option<Decision> {
+        let mut best: Option<Decision> = None;
+        let mut any = false;
+        let mut alike = Alike::default();
+        for g in candidates {
+            any = true;
+            if alike.seen(g, self.at) {
+                // Decided like a grant before it: a permit would have returned.
+                continue;
+            }
+            let d = self.decide(evals, shape, Some(g))?;
+            if d.decision == Effect::Permit {
+                return Some(d);
+            }
+            if best
+                .as_ref()
+                .is_none_or(|b| d.reasons.len() < b.reasons.len())
+            {
+                best = Some(d);
+            }
+        }
+        if any {
+            best
+        } else {
+            self.decide(evals, shape, None)
+        }
+    }
 }
 
 /// The deny behind a usage that violates purpose or grant, if it does.
+///
+/// The usage is a use of the whole resource, or a use within one grant: the named
+/// one when it is the pair's, none when it is another pair's, else each grant of the
+/// pair in force (decided with that grant alone: a grant that covers a use within
+/// another also covers a use within itself, so nothing is lost, and a pair with many
+/// grants costs a number of evaluations linear in them). The candidates are the
+/// grants of the department on the resource in force at `at` (the registry's, then
+/// those created by events), and the named grant. Any permit: no violation; else a
+/// violation when the deny for the whole resource has a reason beyond the form of
+/// the request (certificate, network, the pack's validity).
 fn usage_denied(
-    engine: &Engine,
+    ledger: &Ledger,
+    evals: &mut Evals,
+    at: Time,
     department: &str,
     resource: &str,
     purpose: &str,
     grant: Option<&str>,
-    at: Time,
 ) -> Option<Decision> {
-    let res = engine.registry().resource(resource)?;
-    let mut first_deny = None;
-    for req in usage_requests(engine, department, res, purpose, grant, at) {
-        let d = decide(engine, &req)?;
-        if d.decision == Effect::Permit {
-            return None;
+    let engine = ledger.base_engine();
+    let reg = engine.registry();
+    let asker = Asker {
+        engine,
+        department: reg.department(department)?,
+        resource: reg.resource(resource)?,
+        purpose,
+        at,
+    };
+    let named = grant.and_then(|g| ledger.grant(g));
+    let on_pair = named.filter(|g| g.department == department && g.resource == resource);
+    let candidates = || {
+        reg.grants_for(department, resource)
+            .chain(ledger.event_grants(department, resource))
+            .filter(move |g| g.active_at(at) || on_pair.is_some_and(|n| n.id == g.id))
+    };
+    let whole: Shape<'_> = (None, Method::OnlineQuery);
+    let deny = match (grant, named, on_pair) {
+        (_, _, Some(n)) => {
+            // The likeliest permit first: within the named grant, by itself.
+            if asker.decide(evals, within(n), Some(n))?.decision == Effect::Permit
+                || asker.decide_among(evals, within(n), candidates())?.decision == Effect::Permit
+            {
+                return None;
+            }
+            asker.decide_among(evals, whole, candidates())?
         }
-        first_deny.get_or_insert(d);
+        (Some(_), Some(_), None) => asker.decide_among(evals, whole, candidates())?,
+        _ => {
+            let d = asker.decide_among(evals, whole, candidates())?;
+            if d.decision == Effect::Permit {
+                return None;
+            }
+            let mut alike = Alike::default();
+            for g in candidates() {
+                if !alike.seen(g, at)
+                    && asker.decide(evals, within(g), Some(g))?.decision == Effect::Permit
+                {
+                    return None;
+                }
+            }
+            d
+        }
+    };
+    if deny.decision == Effect::Permit {
+        return None;
     }
-    let deny = first_deny?;
     let substantive = deny
         .reasons
         .iter()
@@ -989,12 +1230,60 @@ fn usage_denied(
     substantive.then_some(deny)
 }
 
-/// Art. 13: the engine's answer, when the department may not require the item
-/// (it can get it through the platform); `None` when it may, or when the engine
-/// cannot answer (a moment outside the pack's validity).
-fn obtainable(engine: &Engine, department: &str, resource: &str, at: Time) -> Option<Answer> {
-    engine
-        .may_require_submission(department, resource, at)
-        .ok()
-        .filter(|a| !a.allowed)
+/// Art. 13: the engine's answer, when the department may not require the item (it
+/// can get it through the platform, with the grants in force); `None` when it may,
+/// or when the engine cannot answer (a moment outside the pack's validity).
+fn obtainable(
+    ledger: &Ledger,
+    evals: &mut Evals,
+    at: Time,
+    department: &str,
+    resource: &str,
+) -> Option<Answer> {
+    let engine = ledger.base_engine();
+    let reg = engine.registry();
+    let asker = Asker {
+        engine,
+        department: reg.department(department)?,
+        resource: reg.resource(resource)?,
+        purpose: "",
+        at,
+    };
+    let in_force: Vec<&Grant> = reg
+        .grants_for(department, resource)
+        .chain(ledger.event_grants(department, resource))
+        .filter(|g| g.active_at(at))
+        .collect();
+    let key = &mut evals.key;
+    key.clear();
+    key.push('s');
+    part(key, department);
+    part(key, resource);
+    for g in &in_force {
+        grant_part(key, g, at);
+    }
+    if let Some(c) = evals.answers.get(key.as_str())
+        && c.lo <= at
+        && at < c.hi
+    {
+        return c.value.clone();
+    }
+    let value = asker.engine_with(in_force.iter().copied()).and_then(|e| {
+        e.may_require_submission(department, resource, at)
+            .ok()
+            .filter(|a| !a.allowed)
+    });
+    let (lo, hi) = stable_interval(engine, asker.department, at);
+    if evals.answers.len() >= CACHE_LIMIT {
+        evals.answers.clear();
+    }
+    evals.answers.insert(
+        evals.key.clone(),
+        Cached {
+            lo,
+            hi,
+            value: value.clone(),
+        },
+    );
+    value
 }

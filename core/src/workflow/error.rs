@@ -97,7 +97,7 @@ pub enum WorkflowError {
         /// Who may act, with the article.
         rule: &'static str,
     },
-    /// An event id seen before.
+    /// An event id seen before (SPEC §4 Order: event ids are unique).
     #[error("event `{event}` rejected: duplicate event id")]
     DuplicateEvent {
         /// The event id.
@@ -145,6 +145,19 @@ pub enum WorkflowError {
         /// The calendar error.
         source: CalendarError,
     },
+    /// An event dated earlier than the event applied before it (SPEC §4 Order: the
+    /// log is in non-decreasing order of `at`).
+    #[error(
+        "event `{event}` rejected: dated {at}, earlier than the event before it ({previous}); the log must be in non-decreasing order of `at`"
+    )]
+    OutOfOrder {
+        /// The event id.
+        event: String,
+        /// Its `at` (RFC 3339).
+        at: String,
+        /// The `at` of the event applied before it (RFC 3339).
+        previous: String,
+    },
 }
 
 impl WorkflowError {
@@ -164,6 +177,7 @@ impl WorkflowError {
             Self::NothingOpen { .. } => "workflow.nothing_open",
             Self::InvalidGrant { .. } => "workflow.invalid_grant",
             Self::Calendar { .. } => "workflow.calendar",
+            Self::OutOfOrder { .. } => "workflow.out_of_order",
         }
     }
 
@@ -182,7 +196,8 @@ impl WorkflowError {
             | Self::NotApplicable { event, .. }
             | Self::NothingOpen { event, .. }
             | Self::InvalidGrant { event, .. }
-            | Self::Calendar { event, .. } => event,
+            | Self::Calendar { event, .. }
+            | Self::OutOfOrder { event, .. } => event,
         }
     }
 }

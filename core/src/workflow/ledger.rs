@@ -1,11 +1,13 @@
 //! The ledger: applies events one at a time, keeping only what is still open.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::error::WorkflowError;
 use super::event::{CoordinationOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope};
+use super::grants::GrantBook;
+use super::ids::IdSet;
 use super::state::{
     ApplicationState, ApplicationStatus, Applied, Drained, Irregularity, LedgerState,
     ObligationKind, ObligationState, ObligationStatus, ServiceAnswer,
@@ -29,6 +31,9 @@ struct App {
     derived: bool,
     status: ApplicationStatus,
     opened: Time,
+    /// When its latest event took effect: what an event on the application creates
+    /// (a grant) starts no earlier (SPEC §4 Order).
+    last: Time,
     reply_due: Option<NaiveDate>,
     replied: Option<Time>,
     approvals: Vec<GrantSource>,
@@ -54,33 +59,48 @@ struct Obligation {
 
 /// The applications and obligations driven by an event log (SPEC §4).
 ///
+/// **Order (SPEC §4).** The log is in non-decreasing order of `at`. An event earlier
+/// than the event the ledger applied before it is rejected by a strict ledger
+/// (`workflow.out_of_order`); a lenient one applies it in log order and reports it
+/// (an [`Irregularity`] `out_of_order`). Such an event is judged at its own `at`:
+/// it fulfils no obligation that arose after that moment, and the grant it creates
+/// starts no earlier than the previous event of its application, so a reply dated
+/// before its application never covers a use before the application existed.
+///
+/// **Event ids (SPEC §4).** Ids are unique: an event repeating the id of an event
+/// applied before is rejected (`workflow.duplicate_event`) by both a strict and a
+/// lenient ledger, and changes nothing. An event without `id` has the decimal
+/// string of its 1-based position as its id.
+///
 /// Memory grows with what is open (applications not yet final, obligations not yet
-/// fulfilled), not with the length of the log: finished applications and fulfilled
-/// obligations are handed back by [`Ledger::apply`] and [`Ledger::drain`] and kept
-/// only until drained. What a strict ledger keeps to reject duplicates is the
-/// exception: explicit event ids, one bit per log position (for events identified by
-/// their position), and the ids of drained applications. A lenient ledger
-/// ([`Ledger::lenient`], the audit's) keeps none of these.
+/// fulfilled, grants in force), not with the length of the log: finished
+/// applications and fulfilled obligations are handed back by [`Ledger::apply`] and
+/// [`Ledger::drain`] and kept only until drained. The exceptions are the ids of the
+/// events applied, to reject repeats (one bit per event when ids are positions or
+/// end in dense numbers, else 16 bytes), the grants a strict ledger created (its
+/// [`Ledger::engine`] decides with all of them), and the ids of drained
+/// applications in a strict ledger. A lenient ledger ([`Ledger::lenient`], the
+/// audit's) keeps no drained application ids, and its auditor forgets grants that
+/// ended long ago.
 #[derive(Debug, Clone)]
 pub struct Ledger {
     snapshot: Engine,
-    pending_grants: Vec<Grant>,
-    pending_ids: HashSet<String>,
-    pending_pairs: HashMap<(String, String), usize>,
-    generation: u64,
+    /// Grants created by events (the snapshot holds the registry's own).
+    book: GrantBook,
+    /// The snapshot with every grant of the book, built on demand.
+    folded: Option<(u64, Engine)>,
     calendar: WorkCalendar,
     reply_limit: u32,
     catalog_limit: u32,
     lenient: bool,
     position: u64,
     seq: u64,
+    /// The `at` of the event applied last (SPEC §4 Order).
+    last_at: Option<Time>,
     apps: HashMap<String, App>,
     tombstones: HashMap<String, ApplicationStatus>,
-    /// Explicit event ids seen (strict).
-    event_ids: HashSet<String>,
-    /// One bit per log position: set when the event there was applied without an
-    /// explicit id, so its position is a seen id (strict).
-    positional: Vec<u64>,
+    /// Ids of the events applied.
+    ids: IdSet,
     open: BTreeMap<u64, Obligation>,
     index: HashMap<(ObligationKind, String), Vec<u64>>,
     closed: Vec<Obligation>,
@@ -98,6 +118,35 @@ fn wf<T>(r: Result<T, WorkflowError>) -> Result<T, crate::Error> {
     r.map_err(crate::Error::from)
 }
 
+/// The base of the id of a grant created for `application`: `grant.` and the id,
+/// lowercased, with every character outside `[a-z0-9._-]` replaced by `-`. When a
+/// character was replaced, a stable 64-bit FNV-1a hash of the whole application id
+/// follows (`grant.---1.h3f…`), so that ids that differ only in such characters (all
+/// Chinese ids, say) get different bases.
+fn grant_base(application: &str) -> String {
+    let mut lossy = false;
+    let mut base = String::with_capacity(application.len() + 6);
+    base.push_str("grant.");
+    for c in application.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c) {
+            base.push(c);
+        } else {
+            lossy = true;
+            base.push('-');
+        }
+    }
+    if lossy {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in application.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        base.push_str(&format!(".h{h:016x}"));
+    }
+    base
+}
+
 impl Ledger {
     /// A strict ledger over `engine`'s pack and registry, counting working days with
     /// the built-in China calendar under the pack's counting rule.
@@ -108,20 +157,18 @@ impl Ledger {
         let catalog_limit = manifest.catalog_update_workdays;
         Self {
             snapshot: engine,
-            pending_grants: Vec::new(),
-            pending_ids: HashSet::new(),
-            pending_pairs: HashMap::new(),
-            generation: 0,
+            book: GrantBook::default(),
+            folded: None,
             calendar,
             reply_limit,
             catalog_limit,
             lenient: false,
             position: 0,
             seq: 0,
+            last_at: None,
             apps: HashMap::new(),
             tombstones: HashMap::new(),
-            event_ids: HashSet::new(),
-            positional: Vec::new(),
+            ids: IdSet::new(),
             open: BTreeMap::new(),
             index: HashMap::new(),
             closed: Vec::new(),
@@ -129,9 +176,9 @@ impl Ledger {
         }
     }
 
-    /// A lenient ledger (the audit's): a refusal without a reason is applied and
-    /// reported as an [`Irregularity`] instead of being rejected, and no ids of past
-    /// events or drained applications are kept (memory stays flat).
+    /// A lenient ledger (the audit's): a refusal without a reason and an event out
+    /// of order are applied and reported as [`Irregularity`]s instead of being
+    /// rejected, and no ids of drained applications are kept.
     pub fn lenient(engine: Engine) -> Self {
         let mut ledger = Self::new(engine);
         ledger.lenient = true;
@@ -150,87 +197,74 @@ impl Ledger {
         &self.calendar
     }
 
-    /// The engine over a registry snapshot that includes the grants created by
-    /// approvals so far: a decision after an approval is `granted`.
-    pub fn engine(&self) -> Engine {
-        if self.pending_grants.is_empty() {
+    fn fold(&self) -> Engine {
+        if self.book.is_empty() {
             return self.snapshot.clone();
         }
         match self
             .snapshot
             .registry()
-            .with_grants(self.pending_grants.clone())
+            .with_grants(self.book.all().cloned().collect())
         {
             Ok(reg) => self.snapshot.with_registry(reg),
             // Grants are checked before they are created, so this does not happen;
-            // fall back to the last good snapshot rather than panic.
+            // fall back to the registry's own grants rather than panic.
             Err(_) => self.snapshot.clone(),
         }
     }
 
-    /// Like [`Ledger::engine`], but folds the new grants into the ledger's own
-    /// snapshot so later calls are cheap.
-    pub fn engine_ref(&mut self) -> &Engine {
-        if !self.pending_grants.is_empty() {
-            let grants = std::mem::take(&mut self.pending_grants);
-            match self.snapshot.registry().with_grants(grants.clone()) {
-                Ok(reg) => {
-                    self.snapshot = self.snapshot.with_registry(reg);
-                    self.pending_ids.clear();
-                    self.pending_pairs.clear();
-                    self.generation += 1;
-                }
-                Err(_) => self.pending_grants = grants,
-            }
+    /// The engine over a registry snapshot that includes the grants created by
+    /// approvals so far (for a lenient ledger, those its auditor has not forgotten):
+    /// a decision after an approval is `granted`.
+    pub fn engine(&self) -> Engine {
+        match &self.folded {
+            Some((generation, engine)) if *generation == self.book.generation() => engine.clone(),
+            _ => self.fold(),
         }
-        &self.snapshot
     }
 
-    /// The current snapshot, possibly without the newest grants (for lookups of
-    /// departments and resources).
+    /// Like [`Ledger::engine`], but keeps the snapshot it builds so that later calls
+    /// are cheap until the next grant.
+    pub fn engine_ref(&mut self) -> &Engine {
+        let generation = self.book.generation();
+        if self.folded.as_ref().is_none_or(|(g, _)| *g != generation) {
+            self.folded = Some((generation, self.fold()));
+        }
+        match &self.folded {
+            Some((_, engine)) => engine,
+            None => &self.snapshot,
+        }
+    }
+
+    /// The snapshot of the registry as given (without the grants created by
+    /// events), for lookups of departments, resources and the registry's own grants.
     pub(crate) fn base_engine(&self) -> &Engine {
         &self.snapshot
     }
 
-    /// Counts snapshot rebuilds: a decision cached at one generation is stale at
-    /// another.
-    pub(crate) fn generation(&self) -> u64 {
-        self.generation
+    /// The grants events created for `department` on `resource` (in force or not,
+    /// until forgotten), in the order they were created.
+    pub(crate) fn event_grants<'a>(
+        &'a self,
+        department: &str,
+        resource: &str,
+    ) -> impl Iterator<Item = &'a Grant> + 'a {
+        self.book.pair(department, resource)
     }
 
-    /// Forgets grants from approvals not yet in the snapshot whose validity ended at
-    /// or before `now` (a chronological reader such as the audit never asks about an
-    /// earlier moment again), so memory follows the grants still in force.
-    pub(crate) fn prune_expired_grants(&mut self, now: DateTime<FixedOffset>) {
-        let (ids, pairs) = (&mut self.pending_ids, &mut self.pending_pairs);
-        self.pending_grants.retain(|g| {
-            let keep = g.until.is_none_or(|u| u > now);
-            if !keep {
-                ids.remove(&g.id);
-                let pair = (g.department.clone(), g.resource.clone());
-                if let Some(n) = pairs.get_mut(&pair) {
-                    *n = n.saturating_sub(1);
-                    if *n == 0 {
-                        pairs.remove(&pair);
-                    }
-                }
-            }
-            keep
-        });
+    /// The grant with id `id`: created by an event (and not forgotten), or the
+    /// registry's own.
+    pub(crate) fn grant(&self, id: &str) -> Option<&Grant> {
+        self.book
+            .get(id)
+            .or_else(|| self.snapshot.registry().grant(id))
     }
 
-    /// An engine whose answers for `department` and `resource` include every grant
-    /// created so far: the snapshot is rebuilt only when a new grant concerns that
-    /// pair (grants on other pairs cannot change its decisions).
-    pub(crate) fn engine_for(&mut self, department: &str, resource: &str) -> &Engine {
-        if !self.pending_pairs.is_empty()
-            && self
-                .pending_pairs
-                .contains_key(&(department.to_owned(), resource.to_owned()))
-        {
-            return self.engine_ref();
-        }
-        &self.snapshot
+    /// Forgets the grants created by events whose validity ended at or before
+    /// `horizon`. A caller that never asks about an earlier moment again (an
+    /// auditor past that point of the log) keeps memory to the grants in force.
+    pub(crate) fn forget_grants_ended_by(&mut self, horizon: DateTime<FixedOffset>) {
+        self.book.prune(horizon);
     }
 
     /// The number of log positions counted so far (applied, rejected or skipped).
@@ -246,53 +280,46 @@ impl Ledger {
 
     /// Applies one event. On error nothing changes (the log position still advances:
     /// the event occupied a line of the log).
+    ///
+    /// Both a strict and a lenient ledger reject an event that repeats the id of an
+    /// event applied before (`workflow.duplicate_event`). An event dated earlier than
+    /// the event applied before it is rejected by a strict ledger
+    /// (`workflow.out_of_order`) and applied and reported (`out_of_order` in
+    /// [`Applied::irregularities`]) by a lenient one.
     pub fn apply(&mut self, event: &Event) -> Result<Applied, crate::Error> {
         self.position += 1;
         let id = event.id_or(self.position);
-        if !self.lenient && self.seen(event, &id) {
+        if self.ids.seen(&id) {
             return wf(Err(WorkflowError::DuplicateEvent { event: id }));
         }
-        let applied = wf(self.dispatch(&id, event))?;
-        if !self.lenient {
-            if event.id.is_some() {
-                self.event_ids.insert(id);
-            } else {
-                self.mark_positional(self.position);
-            }
+        let previous = self.last_at.filter(|&p| event.at < p);
+        if let Some(previous) = previous
+            && !self.lenient
+        {
+            return wf(Err(WorkflowError::OutOfOrder {
+                event: id,
+                at: event.at.to_rfc3339(),
+                previous: previous.to_rfc3339(),
+            }));
         }
+        let mut applied = wf(self.dispatch(&id, event))?;
+        if let Some(previous) = previous {
+            applied.irregularities.insert(
+                0,
+                Irregularity {
+                    code: "out_of_order".to_owned(),
+                    article: String::new(),
+                    event: id.clone(),
+                    department: String::new(),
+                    application: applied.application.as_ref().map(|a| a.id.clone()),
+                    at: Some(event.at),
+                    previous: Some(previous),
+                },
+            );
+        }
+        self.ids.insert(&id);
+        self.last_at = Some(event.at);
         Ok(applied)
-    }
-
-    /// Whether `id` was already used by an applied event: an explicit id seen
-    /// before, or the position of an event applied without an id.
-    fn seen(&self, event: &Event, id: &str) -> bool {
-        if self.event_ids.contains(id) {
-            return true;
-        }
-        event.id.is_some()
-            && !id.starts_with('0')
-            && id.parse::<u64>().is_ok_and(|k| self.is_positional(k))
-    }
-
-    fn is_positional(&self, position: u64) -> bool {
-        let (word, bit) = (position / 64, position % 64);
-        usize::try_from(word)
-            .ok()
-            .and_then(|w| self.positional.get(w))
-            .is_some_and(|w| w & (1 << bit) != 0)
-    }
-
-    fn mark_positional(&mut self, position: u64) {
-        let (word, bit) = (position / 64, position % 64);
-        let Ok(word) = usize::try_from(word) else {
-            return;
-        };
-        if self.positional.len() <= word {
-            self.positional.resize(word + 1, 0);
-        }
-        if let Some(w) = self.positional.get_mut(word) {
-            *w |= 1 << bit;
-        }
     }
 
     fn applied(&self, id: &str, event: &Event) -> Applied {
@@ -500,7 +527,11 @@ impl Ledger {
             EventKind::InconsistencyResolved { resource } => {
                 self.resource(id, resource)?;
                 let key = (ObligationKind::InconsistencyCorrection, resource.clone());
-                if self.index.get(&key).is_none_or(Vec::is_empty) {
+                let open = self.index.get(&key).is_some_and(|seqs| {
+                    seqs.iter()
+                        .any(|s| self.open.get(s).is_some_and(|o| o.opened <= at))
+                });
+                if !open {
                     return Err(WorkflowError::NothingOpen {
                         event: id.to_owned(),
                         kind: "inconsistency_resolved",
@@ -528,8 +559,7 @@ impl Ledger {
                 self.resource(id, resource)?;
                 if let Some(g) = grant
                     && !self.lenient
-                    && self.snapshot.registry().grant(g).is_none()
-                    && !self.pending_ids.contains(g)
+                    && self.grant(g).is_none()
                 {
                     return Err(WorkflowError::UnknownGrant {
                         event: id.to_owned(),
@@ -612,10 +642,16 @@ impl Ledger {
         key: &str,
         at: Time,
     ) -> Result<Vec<ObligationState>, WorkflowError> {
-        let seqs = self
-            .index
-            .remove(&(kind, key.to_owned()))
-            .unwrap_or_default();
+        let index_key = (kind, key.to_owned());
+        let seqs = self.index.remove(&index_key).unwrap_or_default();
+        // An event fulfils only what had arisen by its own moment: one out of order
+        // never fulfils a duty that arose after it (SPEC §4 Order).
+        let (seqs, later): (Vec<u64>, Vec<u64>) = seqs
+            .into_iter()
+            .partition(|s| self.open.get(s).is_none_or(|o| o.opened <= at));
+        if !later.is_empty() {
+            self.index.insert(index_key, later);
+        }
         let mut out = Vec::with_capacity(seqs.len());
         for seq in seqs {
             if let Some(mut o) = self.open.remove(&seq) {
@@ -776,6 +812,7 @@ impl Ledger {
             derived,
             status,
             opened: event.at,
+            last: event.at,
             reply_due,
             replied: None,
             approvals: Vec::new(),
@@ -791,31 +828,9 @@ impl Ledger {
     }
 
     fn grant_id(&self, application: &str) -> String {
-        let base: String = application
-            .chars()
-            .map(|c| {
-                let c = c.to_ascii_lowercase();
-                if c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c) {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let base = format!("grant.{base}");
-        let taken =
-            |g: &str| self.snapshot.registry().grant(g).is_some() || self.pending_ids.contains(g);
-        if !taken(&base) {
-            return base;
-        }
-        let mut n = 2u64;
-        loop {
-            let candidate = format!("{base}.{n}");
-            if !taken(&candidate) {
-                return candidate;
-            }
-            n += 1;
-        }
+        let registry = self.snapshot.registry();
+        self.book
+            .fresh_id(&grant_base(application), |g| registry.grant(g).is_some())
     }
 
     fn make_grant(
@@ -924,10 +939,13 @@ impl Ledger {
                 event: id.to_owned(),
                 department: by.to_owned(),
                 application: Some(application.to_owned()),
+                at: None,
+                previous: None,
             });
         }
         let mut next = a.clone();
         next.events.push(id.to_owned());
+        next.last = next.last.max(event.at);
         if acts_as_provider || outcome == ReplyOutcome::Refuse {
             next.replied.get_or_insert(event.at);
         }
@@ -956,7 +974,7 @@ impl Ledger {
                         id,
                         &next,
                         scope,
-                        event.at,
+                        next.last,
                         GrantSource::ProviderReply,
                         extra,
                     )?;
@@ -990,12 +1008,7 @@ impl Ledger {
         applied.application = Some(self.app_state(&app, event.at));
         applied.irregularities = irregularities;
         if let Some(g) = &grant {
-            self.pending_ids.insert(g.id.clone());
-            *self
-                .pending_pairs
-                .entry((g.department.clone(), g.resource.clone()))
-                .or_default() += 1;
-            self.pending_grants.push(g.clone());
+            self.book.add(g.clone(), &grant_base(&app.id));
         }
         applied.grant = grant;
         if app.status.is_final() {
@@ -1040,6 +1053,7 @@ impl Ledger {
         let mut next = a.clone();
         next.status = next_status;
         next.events.push(id.to_owned());
+        next.last = next.last.max(event.at);
         Ok(self.commit(id, event, next, None, Vec::new()))
     }
 
@@ -1087,6 +1101,7 @@ impl Ledger {
         }
         let mut next = a.clone();
         next.events.push(id.to_owned());
+        next.last = next.last.max(event.at);
         let mut grant = None;
         match outcome {
             CoordinationOutcome::Agreed => {
@@ -1102,7 +1117,7 @@ impl Ledger {
                 } else {
                     Vec::new()
                 };
-                let g = self.make_grant(id, &next, scope, event.at, source, approvals)?;
+                let g = self.make_grant(id, &next, scope, next.last, source, approvals)?;
                 next.status = ApplicationStatus::Approved;
                 next.grant = Some(g.id.clone());
                 grant = Some(g);

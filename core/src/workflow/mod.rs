@@ -50,6 +50,8 @@
 
 mod error;
 mod event;
+mod grants;
+mod ids;
 mod ledger;
 mod state;
 

@@ -159,16 +159,23 @@ pub struct ObligationState {
 /// and recorded instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Irregularity {
-    /// A stable code: `refusal_without_reason`.
+    /// A stable code: `refusal_without_reason`, or `out_of_order` (SPEC §4 Order:
+    /// the event is dated earlier than the event applied before it).
     pub code: String,
-    /// The article broken.
+    /// The article broken (empty for `out_of_order`, a fault of the log).
     pub article: String,
     /// The event.
     pub event: String,
-    /// The responsible department.
+    /// The responsible department (empty for `out_of_order`).
     pub department: String,
     /// The application concerned.
     pub application: Option<String>,
+    /// For `out_of_order`: the event's `at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<FixedOffset>>,
+    /// For `out_of_order`: the `at` of the event applied before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<DateTime<FixedOffset>>,
 }
 
 /// What one event changed. Obligations closed by the event come back here so a caller

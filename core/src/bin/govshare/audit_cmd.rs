@@ -50,6 +50,19 @@ fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
         }
         None => auditor.skip_entry(),
     })?;
+    // SPEC v2 §4 Order: events out of order are audited in log order, and said.
+    for r in auditor.reported() {
+        let when = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
+            t.map(|t| t.to_rfc3339()).unwrap_or_default()
+        };
+        crate::out::err(&format!(
+            "warning[{}]: event `{}` dated {} is earlier than the event before it ({}); audited in log order",
+            r.code,
+            r.event,
+            when(r.at),
+            when(r.previous)
+        ));
+    }
     let status = status(unreadable + refused);
     let violations = auditor.finish();
     if args.summary {
