@@ -34,12 +34,12 @@ fn applications_prints_state_and_reports_rejections() {
     let log = log_file(
         "apps",
         r#"{"kind":"apply","at":"2019-09-27T10:00:00+08:00","application":"a-1","department":"city.civil-affairs","resource":"hr.social-insurance","purpose":"social-assistance"}
-{"kind":"reply","at":"2019-10-11T10:00:00+08:00","application":"a-1","by":"city.human-resources","outcome":"approve"}
-
 {"kind":"apply","at":"2019-09-27T10:00:00+08:00","application":"a-2","department":"city.civil-affairs","resource":"public-security.criminal-records","purpose":"social-assistance"}
+
 {"kind":"reply","at":"2019-09-30T10:00:00+08:00","application":"a-2","by":"city.public-security","outcome":"refuse"}
 {"kind":"data_provided","at":"2019-09-30T10:00:00+08:00","resource":"hr.social-insurance","colour":"red"}
 {"kind":"collection_scope_changed","at":"2019-10-05T10:00:00+08:00","department":"city.housing"}
+{"kind":"reply","at":"2019-10-11T10:00:00+08:00","application":"a-1","by":"city.human-resources","outcome":"approve"}
 "#,
     );
     let (code, out, err) = govshare(&[
@@ -65,15 +65,15 @@ fn applications_prints_state_and_reports_rejections() {
     assert_eq!(lines[2]["record"], "obligation");
     assert_eq!(lines[2]["due"], "2019-10-08");
     assert_eq!(lines[2]["late_workdays"], 10);
-    // The refusal is rejected naming its position (4: blank lines are not events),
+    // The refusal is rejected naming its position (3: blank lines are not events),
     // the unknown field names itself and its line.
     assert!(
-        err.contains("error[workflow.wrong_state]: event `4`"),
+        err.contains("error[workflow.wrong_state]: event `3`"),
         "{err}"
     );
-    assert!(err.contains("line 6") && err.contains("colour"), "{err}");
-    // The collection-scope event is the 6th event (the bad line still counts).
-    assert_eq!(lines[2]["events"][0], "6");
+    assert!(err.contains("line 5") && err.contains("colour"), "{err}");
+    // The collection-scope event is the 5th event (the bad line still counts).
+    assert_eq!(lines[2]["events"][0], "5");
 }
 
 #[test]
