@@ -46,9 +46,10 @@ struct Draft {
 /// **Order (SPEC §4).** An event dated earlier than the event before it is applied
 /// in log order and reported ([`Auditor::reported`], code `out_of_order`). It is
 /// judged at its own `at`, and it never changes another event's verdict: it fulfils
-/// no obligation that arose after its `at`, the grant it creates starts no earlier
-/// than the previous event of its application, and its findings do not count
-/// towards the repeat threshold of other findings. A repeated event id is rejected
+/// in log order what is open when it comes (so a duty is not left open because of
+/// its date), the grant it creates starts no earlier than the previous event of its
+/// application, and its findings do not count towards the repeat threshold of
+/// other findings. A repeated event id is rejected
 /// (`workflow.duplicate_event`) and ignored: nothing is counted twice.
 ///
 /// Purpose checks (`purpose_violation`) ask the engine, at the moment of the usage,

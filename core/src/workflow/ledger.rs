@@ -62,10 +62,11 @@ struct Obligation {
 /// **Order (SPEC §4).** The log is in non-decreasing order of `at`. An event earlier
 /// than the event the ledger applied before it is rejected by a strict ledger
 /// (`workflow.out_of_order`); a lenient one applies it in log order and reports it
-/// (an [`Irregularity`] `out_of_order`). Such an event is judged at its own `at`:
-/// it fulfils no obligation that arose after that moment, and the grant it creates
-/// starts no earlier than the previous event of its application, so a reply dated
-/// before its application never covers a use before the application existed.
+/// (an [`Irregularity`] `out_of_order`). Such an event is judged at its own `at`
+/// (an obligation it fulfils, in log order, is late or not by that moment), and the
+/// grant it creates starts no earlier than the previous event of its application,
+/// so a reply dated before its application never covers a use before the
+/// application existed.
 ///
 /// **Event ids (SPEC §4).** Ids are unique: an event repeating the id of an event
 /// applied before is rejected (`workflow.duplicate_event`) by both a strict and a
@@ -527,11 +528,7 @@ impl Ledger {
             EventKind::InconsistencyResolved { resource } => {
                 self.resource(id, resource)?;
                 let key = (ObligationKind::InconsistencyCorrection, resource.clone());
-                let open = self.index.get(&key).is_some_and(|seqs| {
-                    seqs.iter()
-                        .any(|s| self.open.get(s).is_some_and(|o| o.opened <= at))
-                });
-                if !open {
+                if self.index.get(&key).is_none_or(Vec::is_empty) {
                     return Err(WorkflowError::NothingOpen {
                         event: id.to_owned(),
                         kind: "inconsistency_resolved",
@@ -642,16 +639,10 @@ impl Ledger {
         key: &str,
         at: Time,
     ) -> Result<Vec<ObligationState>, WorkflowError> {
-        let index_key = (kind, key.to_owned());
-        let seqs = self.index.remove(&index_key).unwrap_or_default();
-        // An event fulfils only what had arisen by its own moment: one out of order
-        // never fulfils a duty that arose after it (SPEC §4 Order).
-        let (seqs, later): (Vec<u64>, Vec<u64>) = seqs
-            .into_iter()
-            .partition(|s| self.open.get(s).is_none_or(|o| o.opened <= at));
-        if !later.is_empty() {
-            self.index.insert(index_key, later);
-        }
+        let seqs = self
+            .index
+            .remove(&(kind, key.to_owned()))
+            .unwrap_or_default();
         let mut out = Vec::with_capacity(seqs.len());
         for seq in seqs {
             if let Some(mut o) = self.open.remove(&seq) {
