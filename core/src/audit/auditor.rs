@@ -294,7 +294,7 @@ impl Auditor {
                 "向市大數據中心備案目錄",
                 "file its catalog with the Big Data Center",
             ),
-            ObligationKind::DataProvision => (
+            ObligationKind::DataProvision | ObligationKind::FirstProvision => (
                 Category::DataNotProvided,
                 "向共享平台提供更新數據",
                 "provide updated data to the platform",
@@ -303,6 +303,11 @@ impl Auditor {
                 Category::DataInconsistent,
                 "校核更正被反饋的不一致數據",
                 "correct the reported inconsistent data",
+            ),
+            ObligationKind::IncidentReport => (
+                Category::IncidentNotReported,
+                "向主管部門報告安全問題",
+                "report the incident",
             ),
         };
         let Some(due) = o.due else { return };
@@ -486,7 +491,9 @@ impl Auditor {
             }
         }
         match &event.kind {
-            EventKind::DataRejected { resource, reason } => {
+            EventKind::DataRejected {
+                resource, reason, ..
+            } => {
                 let provider = self
                     .resource(resource)
                     .map(|r| r.provider.clone())

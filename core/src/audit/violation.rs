@@ -32,11 +32,24 @@ pub enum Category {
     SensitiveDataBreach,
     /// 28: an IT project without its information-resource catalog.
     ProjectWithoutCatalog,
+    /// 30(5) (v2): used without a covering grant, beyond it, or against an access
+    /// rule other than purpose, certificate and network (Art. 17, 23).
+    UnauthorizedUse,
+    /// 30(5) (v2): used off the required network (Art. 8).
+    NetworkViolation,
+    /// 30(5) (v2): an act or a use without a valid certificate (Art. 26).
+    CertificateNotUsed,
+    /// 30(5) (v2): an approval without a stated scope, or beyond the application (Art. 17).
+    ScopeNotStated,
+    /// 30(5) (v2): a person with valid proof refused service during verification (Art. 20).
+    ServiceRefused,
+    /// 30(5) (v2): an incident not reported in time (Art. 24).
+    IncidentNotReported,
 }
 
 impl Category {
     /// Every category, in table order.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 18] = [
         Self::CatalogNotUpdated,
         Self::CatalogNotFiled,
         Self::DataNotProvided,
@@ -49,6 +62,12 @@ impl Category {
         Self::DuplicateCollection,
         Self::SensitiveDataBreach,
         Self::ProjectWithoutCatalog,
+        Self::UnauthorizedUse,
+        Self::NetworkViolation,
+        Self::CertificateNotUsed,
+        Self::ScopeNotStated,
+        Self::ServiceRefused,
+        Self::IncidentNotReported,
     ];
 
     /// The snake_case name.
@@ -66,6 +85,12 @@ impl Category {
             Self::DuplicateCollection => "duplicate_collection",
             Self::SensitiveDataBreach => "sensitive_data_breach",
             Self::ProjectWithoutCatalog => "project_without_catalog",
+            Self::UnauthorizedUse => "unauthorized_use",
+            Self::NetworkViolation => "network_violation",
+            Self::CertificateNotUsed => "certificate_not_used",
+            Self::ScopeNotStated => "scope_not_stated",
+            Self::ServiceRefused => "service_refused",
+            Self::IncidentNotReported => "incident_not_reported",
         }
     }
 
@@ -76,7 +101,15 @@ impl Category {
             Self::DataNotProvided => "30(2)",
             Self::DataInconsistent | Self::DataUnusable => "30(3)",
             Self::PurposeViolation | Self::UnauthorizedDisclosure => "30(4)",
-            Self::ReplyOverdue | Self::RefusalWithoutReason | Self::DuplicateCollection => "30(5)",
+            Self::ReplyOverdue
+            | Self::RefusalWithoutReason
+            | Self::DuplicateCollection
+            | Self::UnauthorizedUse
+            | Self::NetworkViolation
+            | Self::CertificateNotUsed
+            | Self::ScopeNotStated
+            | Self::ServiceRefused
+            | Self::IncidentNotReported => "30(5)",
             Self::SensitiveDataBreach => "31",
             Self::ProjectWithoutCatalog => "28",
         }
@@ -97,6 +130,12 @@ impl Category {
             Self::DuplicateCollection => "要求重複提交可共享獲取的信息",
             Self::SensitiveDataBreach => "泄漏國家秘密、商業秘密或個人隱私",
             Self::ProjectWithoutCatalog => "信息化項目未編制或未納入信息資源目錄",
+            Self::UnauthorizedUse => "未經授權使用共享信息",
+            Self::NetworkViolation => "未按規定網絡使用共享信息",
+            Self::CertificateNotUsed => "未使用有效數字證書",
+            Self::ScopeNotStated => "未明確共享範圍和使用用途",
+            Self::ServiceRefused => "校核期間拒絕、推諉或要求更正",
+            Self::IncidentNotReported => "安全問題未及時報告",
         }
     }
 
@@ -115,6 +154,12 @@ impl Category {
             Self::DuplicateCollection => "duplicate collection from the public",
             Self::SensitiveDataBreach => "secret or personal data breach",
             Self::ProjectWithoutCatalog => "IT project without its catalog",
+            Self::UnauthorizedUse => "unauthorised use",
+            Self::NetworkViolation => "used off the required network",
+            Self::CertificateNotUsed => "no valid certificate used",
+            Self::ScopeNotStated => "sharing scope not stated",
+            Self::ServiceRefused => "service refused during verification",
+            Self::IncidentNotReported => "incident not reported in time",
         }
     }
 }

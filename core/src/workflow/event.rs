@@ -6,7 +6,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use crate::registry::Method;
+use crate::registry::{Certificate, Department, LegalBasisRank, Method, Resource};
 
 /// One event of the platform's log (SPEC §4, §8).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +88,10 @@ pub enum EventKind {
         /// Requested methods; absent means all.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         methods: Option<Vec<Method>>,
+        /// The certificate serial the act was made with (Art. 26, SPEC v2 §4); absent:
+        /// the department's registered certificates must hold a valid one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        certificate: Option<String>,
     },
     /// The provider (or, for a derived resource, the Big Data Center) replies.
     Reply {
@@ -97,12 +101,18 @@ pub enum EventKind {
         by: String,
         /// Approve or refuse.
         outcome: ReplyOutcome,
-        /// Why it refuses (required for a refusal, Art. 17).
+        /// Why it refuses (required for a refusal or a partial approval, Art. 17).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
-        /// What an approval allows.
+        /// A coded reason (national pack).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason_code: Option<String>,
+        /// What an approval allows (required on an approval, SPEC v2 §4).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         scope: Option<Scope>,
+        /// The certificate serial the act was made with (Art. 26).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        certificate: Option<String>,
     },
     /// The user asks for coordination.
     Escalate {
@@ -110,6 +120,9 @@ pub enum EventKind {
         application: String,
         /// Who coordinates.
         to: EscalateTo,
+        /// The certificate serial the act was made with (Art. 26).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        certificate: Option<String>,
     },
     /// The coordinator's outcome.
     Coordinate {
@@ -122,6 +135,9 @@ pub enum EventKind {
         /// What an agreement allows.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         scope: Option<Scope>,
+        /// The certificate serial the act was made with (Art. 26).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        certificate: Option<String>,
     },
     /// A law behind a department's catalog was revised (Art. 11).
     LawRevised {
@@ -130,6 +146,9 @@ pub enum EventKind {
         /// A reference (the law).
         #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
+        /// The rank of the revised law (SPEC v2 §8).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rank: Option<LegalBasisRank>,
     },
     /// A department's functions changed (Art. 11).
     FunctionChanged {
@@ -177,11 +196,17 @@ pub enum EventKind {
         /// What is wrong.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
+        /// The record in doubt (SPEC v2 §4, Art. 20); absent: the whole resource.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
     },
     /// The provider corrected the reported data (Art. 18, 20).
     InconsistencyResolved {
         /// The resource.
         resource: String,
+        /// The record corrected; absent: the whole-resource report.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
     },
     /// Provided data was rejected as unusable (Art. 30(3)).
     DataRejected {
@@ -189,6 +214,9 @@ pub enum EventKind {
         resource: String,
         /// Why.
         reason: String,
+        /// The rejecting department.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
     },
     /// A department used a resource's data for a purpose (Art. 19, 23).
     Usage {
@@ -221,6 +249,46 @@ pub enum EventKind {
         #[serde(default)]
         criminal: bool,
     },
+    /// Shared data was tampered with (Art. 24, SPEC v2 §4: an incident).
+    Tampering {
+        /// The department of the incident.
+        department: String,
+        /// The resource.
+        resource: String,
+        /// Marked as a crime.
+        #[serde(default)]
+        criminal: bool,
+    },
+    /// Shared data was destroyed (Art. 24: an incident).
+    Destruction {
+        /// The department of the incident.
+        department: String,
+        /// The resource.
+        resource: String,
+        /// Marked as a crime.
+        #[serde(default)]
+        criminal: bool,
+    },
+    /// A system holding shared data was intruded (Art. 24: an incident).
+    Intrusion {
+        /// The department of the incident.
+        department: String,
+        /// The resource.
+        resource: String,
+        /// Marked as a crime.
+        #[serde(default)]
+        criminal: bool,
+    },
+    /// A sharing system was down (Art. 24: an incident).
+    Outage {
+        /// The department of the incident.
+        department: String,
+        /// The resource.
+        resource: String,
+        /// Marked as a crime.
+        #[serde(default)]
+        criminal: bool,
+    },
     /// A department required a person or company to submit an item (Art. 13).
     SubmissionRequired {
         /// The collecting department.
@@ -246,6 +314,99 @@ pub enum EventKind {
         /// Whether its catalog is in the platform's catalog system.
         catalog_in_platform: bool,
     },
+    /// A resource entered the catalog (SPEC v2 §4, §8: a registry change).
+    ResourceCatalogued {
+        /// The whole catalog entry.
+        resource: Box<Resource>,
+    },
+    /// A catalog entry changed (a registry change).
+    ResourceChanged {
+        /// The whole new catalog entry.
+        resource: Box<Resource>,
+    },
+    /// A resource left the catalog (a registry change): its grants end.
+    ResourceWithdrawn {
+        /// The resource id.
+        resource: String,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// A department's entry changed (a registry change), without certificates or
+    /// `restricted`: only their own events change those.
+    DepartmentChanged {
+        /// The whole new department entry.
+        department: Box<Department>,
+    },
+    /// A certificate was issued to a department (Art. 26; a registry change).
+    CertificateIssued {
+        /// The department.
+        department: String,
+        /// The certificate.
+        certificate: Certificate,
+    },
+    /// A department's certificate was revoked (Art. 26; a registry change).
+    CertificateRevoked {
+        /// The department.
+        department: String,
+        /// The serial revoked.
+        serial: String,
+    },
+    /// The Big Data Center restricted a department's rights to derived information
+    /// (Art. 21; a registry change).
+    RestrictionImposed {
+        /// The restricted department.
+        department: String,
+        /// Who imposed it (the Big Data Center).
+        by: String,
+        /// Why.
+        reason: String,
+    },
+    /// The restriction was lifted (a registry change).
+    RestrictionLifted {
+        /// The department.
+        department: String,
+        /// Who lifted it (the Big Data Center).
+        by: String,
+        /// Why.
+        reason: String,
+    },
+    /// An incident was reported (Art. 24).
+    IncidentReported {
+        /// The department of the incident.
+        department: String,
+        /// The resource.
+        resource: String,
+        /// To whom it was reported.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
+    /// A department refused, delayed or demanded correction before serving a person
+    /// or company whose record is being verified (Art. 20).
+    ServiceRefused {
+        /// The refusing department.
+        department: String,
+        /// The resource the record is in.
+        resource: String,
+        /// The record (person or company).
+        subject: String,
+        /// Whether the person showed valid proof.
+        proof_valid: bool,
+        /// How service was refused.
+        manner: ServiceManner,
+    },
+}
+
+/// How a department failed to serve as usual (Art. 20: 拒絕、推諉、要求更正).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceManner {
+    /// 拒絕.
+    Refused,
+    /// 推諉.
+    Delayed,
+    /// 要求辦事人辦理信息更正手續.
+    CorrectionDemanded,
 }
 
 impl EventKind {
@@ -271,6 +432,20 @@ impl EventKind {
             Self::SubmissionRequired { .. } => "submission_required",
             Self::ProjectSubmitted { .. } => "project_submitted",
             Self::ProjectAccepted { .. } => "project_accepted",
+            Self::Tampering { .. } => "tampering",
+            Self::Destruction { .. } => "destruction",
+            Self::Intrusion { .. } => "intrusion",
+            Self::Outage { .. } => "outage",
+            Self::ResourceCatalogued { .. } => "resource_catalogued",
+            Self::ResourceChanged { .. } => "resource_changed",
+            Self::ResourceWithdrawn { .. } => "resource_withdrawn",
+            Self::DepartmentChanged { .. } => "department_changed",
+            Self::CertificateIssued { .. } => "certificate_issued",
+            Self::CertificateRevoked { .. } => "certificate_revoked",
+            Self::RestrictionImposed { .. } => "restriction_imposed",
+            Self::RestrictionLifted { .. } => "restriction_lifted",
+            Self::IncidentReported { .. } => "incident_reported",
+            Self::ServiceRefused { .. } => "service_refused",
         }
     }
 }

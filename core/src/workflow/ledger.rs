@@ -315,6 +315,8 @@ impl Ledger {
                     application: applied.application.as_ref().map(|a| a.id.clone()),
                     at: Some(event.at),
                     previous: Some(previous),
+                    resource: None,
+                    reason: None,
                 },
             );
         }
@@ -389,6 +391,7 @@ impl Ledger {
                 purpose,
                 fields,
                 methods,
+                ..
             } => self.on_apply(
                 id,
                 event,
@@ -405,6 +408,7 @@ impl Ledger {
                 outcome,
                 reason,
                 scope,
+                ..
             } => self.on_reply(
                 id,
                 event,
@@ -414,14 +418,15 @@ impl Ledger {
                 reason.as_deref(),
                 scope.as_ref(),
             ),
-            EventKind::Escalate { application, to } => {
-                self.on_escalate(id, event, application, *to)
-            }
+            EventKind::Escalate {
+                application, to, ..
+            } => self.on_escalate(id, event, application, *to),
             EventKind::Coordinate {
                 application,
                 by,
                 outcome,
                 scope,
+                ..
             } => self.on_coordinate(id, event, application, by, *outcome, scope.as_ref()),
             EventKind::LawRevised { department, .. }
             | EventKind::FunctionChanged { department, .. } => {
@@ -525,7 +530,7 @@ impl Ledger {
                 applied.opened.push(o);
                 Ok(applied)
             }
-            EventKind::InconsistencyResolved { resource } => {
+            EventKind::InconsistencyResolved { resource, .. } => {
                 self.resource(id, resource)?;
                 let key = (ObligationKind::InconsistencyCorrection, resource.clone());
                 if self.index.get(&key).is_none_or(Vec::is_empty) {
@@ -588,6 +593,7 @@ impl Ledger {
                 self.check_department(id, "department", department)?;
                 Ok(self.applied(id, event))
             }
+            _ => Ok(self.applied(id, event)),
         }
     }
 
@@ -669,10 +675,16 @@ impl Ledger {
             id: o.id.clone(),
             kind: o.kind,
             article: o.article.to_owned(),
+            basis: vec![o.article.to_owned()],
             department: o.department.clone(),
             resource: o.resource.clone(),
+            subject: None,
             opened: o.opened,
             due: o.due,
+            due_at: None,
+            due_unknown: None,
+            pack: self.snapshot.pack().name().to_owned(),
+            ended: None,
             status: if o.fulfilled.is_some() {
                 ObligationStatus::Fulfilled
             } else {
@@ -706,6 +718,13 @@ impl Ledger {
             reason: a.reason.clone(),
             grant: a.grant.clone(),
             events: a.events.clone(),
+            fields: a.fields.clone(),
+            methods: a.methods.clone(),
+            refused_fields: Vec::new(),
+            refused_methods: Vec::new(),
+            grants: a.grant.iter().cloned().collect(),
+            pack: self.snapshot.pack().name().to_owned(),
+            in_force: true,
         }
     }
 
@@ -932,6 +951,8 @@ impl Ledger {
                 application: Some(application.to_owned()),
                 at: None,
                 previous: None,
+                resource: None,
+                reason: None,
             });
         }
         let mut next = a.clone();
@@ -1242,6 +1263,7 @@ impl Ledger {
         };
         ServiceAnswer {
             resource: resource.to_owned(),
+            subject: None,
             disputed,
             proof_valid,
             must_serve,

@@ -56,7 +56,9 @@ mod ledger;
 mod state;
 
 pub use error::WorkflowError;
-pub use event::{CoordinationOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope};
+pub use event::{
+    CoordinationOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope, ServiceManner,
+};
 pub use ledger::Ledger;
 pub use state::{
     ApplicationState, ApplicationStatus, Applied, Drained, Irregularity, LedgerState,

@@ -25,10 +25,15 @@ pub enum ApplicationStatus {
     BigDataCenterFailed,
     /// The City Government Office is coordinating.
     CoordinatingCityGovernmentOffice,
+    /// Approved in part (SPEC v2 §4): a grant covers the approved part; the refused
+    /// part may be escalated, and a coordination may grant only that part.
+    PartlyApproved,
     /// Approved or agreed: a grant exists (final).
     Approved,
     /// Coordination by the City Government Office failed (final).
     Failed,
+    /// The resource left the catalog while the application was open (final).
+    Withdrawn,
 }
 
 impl ApplicationStatus {
@@ -42,14 +47,16 @@ impl ApplicationStatus {
             Self::CoordinatingBigDataCenter => "coordinating_big_data_center",
             Self::BigDataCenterFailed => "big_data_center_failed",
             Self::CoordinatingCityGovernmentOffice => "coordinating_city_government_office",
+            Self::PartlyApproved => "partly_approved",
             Self::Approved => "approved",
             Self::Failed => "failed",
+            Self::Withdrawn => "withdrawn",
         }
     }
 
     /// Whether nothing more can happen to the application.
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Approved | Self::Failed)
+        matches!(self, Self::Approved | Self::Failed | Self::Withdrawn)
     }
 }
 
@@ -88,6 +95,27 @@ pub struct ApplicationState {
     pub grant: Option<String>,
     /// The events behind it, in order.
     pub events: Vec<String>,
+    /// The fields the application asked for (absent: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<String>>,
+    /// The methods it named (absent: none named).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<Vec<crate::registry::Method>>,
+    /// What a partial approval refused (SPEC v2 §4): the fields and methods asked
+    /// for and not approved. Empty unless `partly_approved` (or escalated after it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused_fields: Vec<String>,
+    /// The methods asked for and not approved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused_methods: Vec<crate::registry::Method>,
+    /// Every grant the application led to (a partial approval, then a coordination
+    /// of the refused part).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<String>,
+    /// The pack in force when it was opened (SPEC v2 §4 Validity).
+    pub pack: String,
+    /// Whether a pack was in force when it was opened; `false` opens no duty.
+    pub in_force: bool,
 }
 
 /// The kind of an obligation.
@@ -102,6 +130,10 @@ pub enum ObligationKind {
     DataProvision,
     /// Correct reported inconsistent data (Art. 18, 20).
     InconsistencyCorrection,
+    /// Provide a newly catalogued resource's data for the first time (SPEC v2 §4).
+    FirstProvision,
+    /// Report an incident (SPEC v2 §4, Binzhou Art. 24).
+    IncidentReport,
 }
 
 impl ObligationKind {
@@ -112,6 +144,8 @@ impl ObligationKind {
             Self::CatalogFiling => "catalog_filing",
             Self::DataProvision => "data_provision",
             Self::InconsistencyCorrection => "inconsistency_correction",
+            Self::FirstProvision => "first_provision",
+            Self::IncidentReport => "incident_report",
         }
     }
 }
@@ -124,6 +158,9 @@ pub enum ObligationStatus {
     Open,
     /// Fulfilled (on time or late).
     Fulfilled,
+    /// Ended without violation before it fell due: its pack lapsed (Art. 33, SPEC v2
+    /// §4 Validity) or its resource was withdrawn. See [`ObligationState::ended`].
+    Ended,
 }
 
 /// One obligation, as of a moment.
@@ -133,16 +170,34 @@ pub struct ObligationState {
     pub id: String,
     /// What must be done.
     pub kind: ObligationKind,
-    /// The article that requires it: `"11"`, `"16"`, `"21"` or `"18"`.
+    /// The article that requires it, as the pack cites it.
     pub article: String,
+    /// Every article behind it (the article first).
+    #[serde(default)]
+    pub basis: Vec<String>,
     /// The responsible department.
     pub department: String,
-    /// The resource, for data provision and correction.
+    /// The resource, for data provision, correction and incidents.
     pub resource: Option<String>,
+    /// The record in doubt, for a correction reported per subject (Art. 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     /// When it arose.
     pub opened: DateTime<FixedOffset>,
-    /// Due by 24:00 of this day; none when the resource publishes no update limit.
+    /// Due by 24:00 of this day (China time).
     pub due: Option<NaiveDate>,
+    /// Due by this moment, for a limit in hours (SPEC v2 §3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<FixedOffset>>,
+    /// Why `due` is unknown: `calendar.not_covered` when the calendar data ends
+    /// before the deadline (SPEC v2 §3). Such a duty is `undetermined` in an audit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_unknown: Option<String>,
+    /// The pack that judges it: the one in force when it arose.
+    pub pack: String,
+    /// Why it ended without violation (`pack_lapsed`, `resource_withdrawn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<String>,
     /// Open or fulfilled.
     pub status: ObligationStatus,
     /// When it was fulfilled.
@@ -159,8 +214,15 @@ pub struct ObligationState {
 /// and recorded instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Irregularity {
-    /// A stable code: `refusal_without_reason`, or `out_of_order` (SPEC §4 Order:
-    /// the event is dated earlier than the event applied before it).
+    /// A stable code: `out_of_order` (SPEC §4 Order: the event is dated earlier
+    /// than the event applied before it), `refusal_without_reason` (a refusal or a
+    /// partial approval without a reason), `scope_not_stated` (an approval without a
+    /// stated scope, or one beyond the application), `purpose_not_duty` (an apply or
+    /// escalate for a purpose outside the department's duties), `certificate_not_used`
+    /// (an act without a valid certificate, Art. 26), `service_refused` (Art. 20),
+    /// `registry_change_rejected` (a registry change not applied), `resource_withdrawn`
+    /// (an event naming a withdrawn resource, ignored), `not_in_force` (an event at a
+    /// moment no pack is in force: it opens no duty).
     pub code: String,
     /// The article broken (empty for `out_of_order`, a fault of the log).
     pub article: String,
@@ -176,6 +238,12 @@ pub struct Irregularity {
     /// For `out_of_order`: the `at` of the event applied before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<DateTime<FixedOffset>>,
+    /// The resource concerned, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// What is wrong, in words (e.g. the finding that rejected a registry change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// What one event changed. Obligations closed by the event come back here so a caller
@@ -224,6 +292,9 @@ pub struct LedgerState {
 pub struct ServiceAnswer {
     /// The resource.
     pub resource: String,
+    /// The record asked about (absent: any record of the resource).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     /// Whether an inconsistency report on it is open (data being verified).
     pub disputed: bool,
     /// Whether the person showed valid proof.

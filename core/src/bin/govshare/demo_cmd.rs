@@ -351,6 +351,8 @@ fn run() -> Result<String, govshare::Error> {
             ObligationKind::CatalogFiling => "目錄備案 catalog filing",
             ObligationKind::DataProvision => "提供數據 data provision",
             ObligationKind::InconsistencyCorrection => "校核更正 correction",
+            ObligationKind::FirstProvision => "首次提供數據 first provision",
+            ObligationKind::IncidentReport => "報告安全問題 incident report",
         };
         let mut line = format!(
             "  第{}條 Art. {} {what}: {}（{}）{}，起 from {opened}",
