@@ -152,15 +152,61 @@ export interface Event {
   [field: string]: unknown
 }
 
+/** A SPEC §5 violation category (SPEC v2). */
+export type ViolationCategory =
+  | 'catalog_not_updated'
+  | 'catalog_not_filed'
+  | 'data_not_provided'
+  | 'data_inconsistent'
+  | 'data_unusable'
+  | 'purpose_violation'
+  | 'unauthorized_use'
+  | 'unauthorized_disclosure'
+  | 'network_violation'
+  | 'certificate_not_used'
+  | 'reply_overdue'
+  | 'refusal_without_reason'
+  | 'scope_not_stated'
+  | 'duplicate_collection'
+  | 'service_refused'
+  | 'incident_not_reported'
+  | 'sensitive_data_breach'
+  | 'project_without_catalog'
+
+/** What follows a violation (SPEC v2 §5). */
+export type Consequence =
+  | 'urge_correction'
+  | 'disciplinary_referral'
+  | 'legal_referral'
+  | 'criminal_referral'
+  | 'restrict_derived_access'
+  | 'approval_refused'
+  | 'funding_withheld'
+  | 'acceptance_refused'
+
 /** A SPEC §5 violation. */
 export interface Violation {
-  category: string
+  category: ViolationCategory
   article: string
+  /** Every article behind it, the sanctioning article first (SPEC v2 §8). */
+  basis: string[]
   department: string
   severity: 'ordinary' | 'serious'
-  consequences: string[]
+  consequences: Consequence[]
   due?: string | null
   events: string[]
+  /** The pack judging it (SPEC v2). */
+  pack: string
+  /** Present (true) only when the judging pack had lapsed at `as_of`. */
+  pack_lapsed?: boolean
+  /** Present (true) only when the violation rests on a reading of the pack. */
+  reading?: boolean
+  /** Who urges correction: a role (`big_data_center`, `city_government_office`). */
+  urged_by?: Role
+  /** For a usage: the codes of the failing checks behind this category. */
+  checks?: string[]
+  /** Why it is serious: `lateness`, `repeat`, `state_secret`. */
+  serious_because?: string[]
   zh: string
   en: string
   [more: string]: unknown

@@ -249,10 +249,21 @@ const runners = {
   },
   audit(name, doc, inp, want) {
     fields('input', inp, ['events', 'as_of'])
-    fields('expect', want, ['violations', 'violations_include', 'rejected'])
+    fields('expect', want, ['violations', 'violations_include', 'rejected', 'undetermined'])
     if (typeof govshare.audit !== 'function') throw new Skip('the audit (SPEC §5) is not bound in Node yet')
     if (want.rejected?.length) throw new Skip('expected rejections need the streaming Auditor; not used here')
-    const found = govshare.audit(engineOf(name, doc), inp.events, inp.as_of)
+    let found
+    let undetermined = null
+    if ('undetermined' in want) {
+      // SPEC v2 §5: duties with an unknown due date, from the streaming Auditor.
+      const engine = engineOf(name, doc)
+      const auditor = new govshare.Auditor(engine, inp.as_of)
+      for (const e of inp.events) auditor.push(e)
+      undetermined = auditor.undetermined().map((o) => o.id).sort()
+      found = auditor.finish()
+    } else {
+      found = govshare.audit(engineOf(name, doc), inp.events, inp.as_of)
+    }
     const exact = 'violations' in want
     const expected = exact ? want.violations : want.violations_include
     const diffs = []
@@ -264,12 +275,18 @@ const runners = {
     if (exact && expected.length !== found.length) diffs.push(`violations: expected ${expected.length}, got ${found.length}`)
     const left = [...found]
     for (const w of expected) {
-      fields('violations[]', w, ['category', 'article', 'department', 'severity', 'due', 'events', 'consequences_include'])
+      fields('violations[]', w, [
+        'category', 'article', 'department', 'severity', 'due', 'events', 'consequences_include',
+        'consequences_exclude', 'basis', 'pack', 'pack_lapsed', 'reading', 'urged_by',
+      ])
       const i = left.findIndex((v) => violationMismatch(w, v).length === 0)
       if (i < 0) {
         const near = left.filter((v) => v.category === w.category).map((v) => violationMismatch(w, v).join(', '))
         diffs.push(`violations: no ${w.category} by ${w.department} matches (closest: ${near.join(' | ')})`)
       } else left.splice(i, 1)
+    }
+    if (undetermined !== null && show(undetermined) !== show([...want.undetermined].sort())) {
+      diffs.push(`undetermined: expected ${show([...want.undetermined].sort())}, got ${show(undetermined)}`)
     }
     finish(diffs, found.map((v) => `${v.category}/${v.department}/${v.article}/${v.severity}/due ${v.due}`))
   },
@@ -282,6 +299,15 @@ function violationMismatch(w, v) {
   }
   for (const c of w.consequences_include ?? []) {
     if (!(v.consequences ?? []).includes(c)) out.push(`consequences ${show(v.consequences)} lack ${c}`)
+  }
+  for (const c of w.consequences_exclude ?? []) {
+    if ((v.consequences ?? []).includes(c)) out.push(`consequences ${show(v.consequences)} hold ${c}`)
+  }
+  for (const f of ['basis', 'pack', 'urged_by']) {
+    if (f in w && show(v[f] ?? null) !== show(w[f])) out.push(`${f} ${show(v[f])} (expected ${show(w[f])})`)
+  }
+  for (const f of ['pack_lapsed', 'reading']) {
+    if (f in w && Boolean(v[f]) !== w[f]) out.push(`${f} ${show(v[f] ?? false)} (expected ${w[f]})`)
   }
   return out
 }

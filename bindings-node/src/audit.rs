@@ -134,6 +134,24 @@ impl Auditor {
         guard(|| auditor.push(&event).map_err(error::core))
     }
 
+    /// The duties whose due date is unknown so far (SPEC v2 §5: never a
+    /// violation).
+    #[napi(ts_return_type = "Array<Record<string, unknown>>")]
+    pub fn undetermined<'e>(&mut self, env: &'e Env) -> Result<Unknown<'e>> {
+        let auditor = self.inner.as_ref().ok_or_else(finished)?;
+        let list = guard(|| Ok(auditor.undetermined()))?;
+        wire::to_js(env, &list)
+    }
+
+    /// What the audit's ledger reported that is not a violation (SPEC v2 §5:
+    /// `out_of_order`, `purpose_not_duty`, …).
+    #[napi(ts_return_type = "Array<Record<string, unknown>>")]
+    pub fn reported<'e>(&mut self, env: &'e Env) -> Result<Unknown<'e>> {
+        let auditor = self.inner.as_ref().ok_or_else(finished)?;
+        let list = auditor.reported().to_vec();
+        wire::to_js(env, &list)
+    }
+
     /// The violations found; the auditor cannot be used afterwards.
     #[napi(ts_return_type = "Violation[]")]
     pub fn finish<'e>(&mut self, env: &'e Env) -> Result<Unknown<'e>> {

@@ -180,6 +180,20 @@ impl Auditor {
             .map_err(|e| error::to_py(py, &e))
     }
 
+    /// The duties whose due date is unknown so far (SPEC v2 §5: never a
+    /// violation), as SPEC §8 obligation dicts.
+    fn undetermined<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let list = self.live(py)?.undetermined();
+        convert::to_py(py, &list)
+    }
+
+    /// What the audit's ledger reported that is not a violation (SPEC v2 §5:
+    /// `out_of_order`, `purpose_not_duty`, …), as dicts.
+    fn reported<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let list = self.live(py)?.reported().to_vec();
+        convert::to_py(py, &list)
+    }
+
     /// Ends the audit and returns the violations, ordered by when they happened.
     fn finish(&mut self, py: Python<'_>) -> PyResult<Vec<Violation>> {
         let auditor = self
@@ -252,7 +266,7 @@ impl Violation {
     fn en(&self) -> &str {
         &self.inner.en
     }
-    /// The articles of the duty broken (e.g. `"17"`).
+    /// Every article behind it, the sanctioning article first (e.g. `["30(5)", "17"]`).
     #[getter]
     fn basis(&self) -> Vec<String> {
         self.inner.basis.clone()
@@ -277,10 +291,35 @@ impl Violation {
     fn late_workdays(&self) -> Option<i64> {
         self.inner.late_workdays
     }
-    /// Why it is serious: `lateness`, `repeat`, `sensitive`.
+    /// Why it is serious: `lateness`, `repeat`, `state_secret` (SPEC v2 §5).
     #[getter]
     fn serious_because(&self) -> Vec<String> {
         self.inner.serious_because.clone()
+    }
+    /// The pack judging it (SPEC v2 §8).
+    #[getter]
+    fn pack(&self) -> &str {
+        &self.inner.pack
+    }
+    /// Whether the judging pack had lapsed at the audit's moment.
+    #[getter]
+    fn pack_lapsed(&self) -> bool {
+        self.inner.pack_lapsed
+    }
+    /// Whether it rests on a reading of the pack where the text is silent.
+    #[getter]
+    fn reading(&self) -> bool {
+        self.inner.reading
+    }
+    /// Who urges correction (a role, e.g. `big_data_center`), if anyone.
+    #[getter]
+    fn urged_by(&self) -> Option<String> {
+        self.inner.urged_by.as_ref().map(wire_name)
+    }
+    /// For a usage: the codes of the failing checks behind it.
+    #[getter]
+    fn checks(&self) -> Vec<String> {
+        self.inner.checks.clone()
     }
     /// The SPEC §8 violation JSON, as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

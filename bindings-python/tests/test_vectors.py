@@ -342,17 +342,35 @@ def _violation_mismatch(w: dict[str, Any], v: dict[str, Any]) -> list[str]:
     for c in w.get("consequences_include", []):
         if c not in v.get("consequences", []):
             out.append(f"consequences {v.get('consequences')} lack {c!r}")
+    for c in w.get("consequences_exclude", []):
+        if c in v.get("consequences", []):
+            out.append(f"consequences {v.get('consequences')} hold {c!r}")
+    for f in ("basis", "pack", "urged_by"):
+        if f in w and v.get(f) != w[f]:
+            out.append(f"{f} {v.get(f)!r} (expected {w[f]!r})")
+    for f in ("pack_lapsed", "reading"):
+        if f in w and bool(v.get(f, False)) != w[f]:
+            out.append(f"{f} {v.get(f, False)!r} (expected {w[f]!r})")
     return out
 
 
 def run_audit(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[str, Any]) -> None:
     _fields("input", inp, {"events", "as_of"})
-    _fields("expect", want, {"violations", "violations_include", "rejected"})
+    _fields("expect", want, {"violations", "violations_include", "rejected", "undetermined"})
     if not hasattr(govshare, "audit"):
         pytest.skip("the audit (SPEC §5) is not bound in Python yet")
     if "rejected" in want and want["rejected"]:
         pytest.skip("expected rejections need a streaming auditor, not bound in Python")
-    found = [v.to_dict() for v in govshare.audit(_engine(name, doc), inp["events"], inp["as_of"])]
+    undetermined: list[str] | None = None
+    if "undetermined" in want:
+        # SPEC v2 §5: duties with an unknown due date, from the streaming Auditor.
+        auditor = govshare.Auditor(_engine(name, doc), inp["as_of"])
+        for e in inp["events"]:
+            auditor.push(e)
+        undetermined = sorted(o["id"] for o in auditor.undetermined())
+        found = [v.to_dict() for v in auditor.finish()]
+    else:
+        found = [v.to_dict() for v in govshare.audit(_engine(name, doc), inp["events"], inp["as_of"])]
     exact = "violations" in want
     expected = want["violations"] if exact else want["violations_include"]
     diffs: list[str] = []
@@ -364,13 +382,22 @@ def run_audit(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[st
         diffs.append(f"violations: expected {len(expected)}, got {len(found)}")
     left = list(found)
     for w in expected:
-        _fields("violations[]", w, {"category", "article", "department", "severity", "due", "events", "consequences_include"})
+        _fields(
+            "violations[]",
+            w,
+            {
+                "category", "article", "department", "severity", "due", "events", "consequences_include",
+                "consequences_exclude", "basis", "pack", "pack_lapsed", "reading", "urged_by",
+            },
+        )
         hit = next((v for v in left if not _violation_mismatch(w, v)), None)
         if hit is None:
             near = [", ".join(_violation_mismatch(w, v)) for v in left if v.get("category") == w["category"]]
             diffs.append(f"violations: no {w['category']} by {w['department']} matches (closest: {' | '.join(near)})")
         else:
             left.remove(hit)
+    if undetermined is not None and undetermined != sorted(want["undetermined"]):
+        diffs.append(f"undetermined: expected {sorted(want['undetermined'])}, got {undetermined}")
     brief = [f"{v['category']}/{v['department']}/{v['article']}/{v['severity']}/due {_s(v.get('due'))}" for v in found]
     _finish(diffs, brief)
 

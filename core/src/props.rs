@@ -705,12 +705,18 @@ pub fn event_log(
         return Ok(());
     };
     for v in &found {
-        if v.article != v.category.article() {
+        let table = engine
+            .pack()
+            .manifest()
+            .category(v.category)
+            .map(|s| s.article.clone())
+            .unwrap_or_default();
+        if v.article != table || v.basis.first() != Some(&table) {
             return violation(format!(
-                "violation {} cites `{}`, its category says `{}`",
+                "violation {} cites `{}` (basis {:?}), the pack's table says `{table}`",
                 v.category.as_str(),
                 v.article,
-                v.category.article()
+                v.basis
             ));
         }
         if v.consequences.is_empty() || v.events.is_empty() || v.department.is_empty() {

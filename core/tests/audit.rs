@@ -231,17 +231,33 @@ fn purpose_violation_outside_duties_or_without_grant() {
         ],
         AS_OF,
     );
-    let pv = only(&vs, Category::PurposeViolation);
-    let ids: Vec<&str> = pv.iter().map(|v| v.events[0].as_str()).collect();
-    assert_eq!(ids, vec!["u1", "u3", "u5"], "{vs:#?}");
-    let u1 = pv[0];
+    // SPEC v2 §5: each failing check becomes its category.
+    let ids = |c: Category| -> Vec<&str> {
+        only(&vs, c)
+            .iter()
+            .map(|v| v.events[0].as_str())
+            .collect()
+    };
+    assert_eq!(ids(Category::PurposeViolation), vec!["u1"], "{vs:#?}");
+    assert_eq!(ids(Category::UnauthorizedUse), vec!["u3", "u5"], "{vs:#?}");
+    // A revoked certificate: certificate_not_used (30(5), 26), the acting department.
+    assert_eq!(ids(Category::CertificateNotUsed), vec!["u6"], "{vs:#?}");
+    assert_eq!(vs.len(), 4, "{vs:#?}");
+    let u1 = only(&vs, Category::PurposeViolation)[0];
     assert_eq!(u1.article, "30(4)");
     assert_eq!(u1.department, "city.civil-affairs");
     assert_eq!(u1.severity, Severity::Ordinary, "no sensitive data");
-    assert!(u1.basis.contains(&"4(2)".to_owned()), "{:?}", u1.basis);
-    // Personal data involved: serious.
-    assert_eq!(pv[1].severity, Severity::Serious);
-    assert_eq!(pv[1].serious_because, vec!["sensitive".to_owned()]);
+    assert_eq!(u1.basis, ["30(4)", "19", "23"]);
+    assert_eq!(u1.checks, ["purpose_outside_duties"]);
+    // Personal data involved: Art. 31 and a legal referral, not serious (v2).
+    let u3 = only(&vs, Category::UnauthorizedUse)[0];
+    assert_eq!(u3.article, "30(5)");
+    assert_eq!(u3.severity, Severity::Ordinary);
+    assert_eq!(u3.basis, ["30(5)", "17", "23", "31"]);
+    assert!(u3.consequences.contains(&Consequence::LegalReferral));
+    let u6 = only(&vs, Category::CertificateNotUsed)[0];
+    assert_eq!(u6.department, "city.housing");
+    assert_eq!(u6.basis, ["30(5)", "26"]);
 }
 
 #[test]
@@ -255,13 +271,13 @@ fn usage_after_an_approval_in_the_log_is_not_a_violation() {
         ],
         AS_OF,
     );
-    let pv = only(&vs, Category::PurposeViolation);
-    assert_eq!(pv.len(), 1);
-    assert_eq!(pv[0].events, vec!["early".to_owned()]);
+    let uu = only(&vs, Category::UnauthorizedUse);
+    assert_eq!(uu.len(), 1, "{vs:#?}");
+    assert_eq!(uu[0].events, vec!["early".to_owned()]);
 }
 
 #[test]
-fn disclosure_of_plain_data_is_30_4_only() {
+fn disclosure_of_plain_data_is_30_5_only() {
     let vs = run(
         &[
             json!({"kind":"disclosure","at":"2019-12-02T10:00:00+08:00","department":"city.civil-affairs","resource":"market.enterprise-credit","to":"某諮詢公司"}),
@@ -270,27 +286,31 @@ fn disclosure_of_plain_data_is_30_4_only() {
     );
     assert_eq!(vs.len(), 1);
     assert_eq!(vs[0].category, Category::UnauthorizedDisclosure);
-    assert_eq!(vs[0].article, "30(4)");
+    assert_eq!(vs[0].article, "30(5)");
+    assert_eq!(vs[0].basis, ["30(5)", "23"]);
     assert_eq!(vs[0].severity, Severity::Ordinary);
 }
 
 #[test]
-fn disclosure_of_sensitive_data_is_30_4_and_31() {
+fn disclosure_of_sensitive_data_is_30_5_with_31() {
     let vs = run(
         &[
             json!({"id":"x","kind":"disclosure","at":"2019-12-02T10:00:00+08:00","department":"city.civil-affairs","resource":"population.basic","to":"某諮詢公司"}),
         ],
         AS_OF,
     );
-    assert_eq!(vs.len(), 2);
+    // SPEC v2 §5: one unauthorized_disclosure, no separate breach; personal data
+    // alone is not serious.
+    assert_eq!(vs.len(), 1, "{vs:#?}");
     let a = only(&vs, Category::UnauthorizedDisclosure)[0];
-    assert_eq!(a.severity, Severity::Serious);
-    assert!(a.consequences.contains(&Consequence::DisciplinaryReferral));
-    let b = only(&vs, Category::SensitiveDataBreach)[0];
-    assert_eq!(b.article, "31");
-    assert_eq!(b.severity, Severity::Serious);
-    assert_eq!(b.consequences, vec![Consequence::LegalReferral]);
-    assert_eq!(b.events, vec!["x".to_owned()]);
+    assert_eq!(a.article, "30(5)");
+    assert_eq!(a.basis, ["30(5)", "23", "31"]);
+    assert_eq!(a.severity, Severity::Ordinary);
+    assert_eq!(
+        a.consequences,
+        vec![Consequence::UrgeCorrection, Consequence::LegalReferral]
+    );
+    assert_eq!(a.events, vec!["x".to_owned()]);
 }
 
 #[test]
@@ -306,11 +326,12 @@ fn leaks_sensitive_criminal_and_plain() {
     assert_eq!(vs.len(), 3, "{vs:#?}");
     let breaches = only(&vs, Category::SensitiveDataBreach);
     assert_eq!(breaches.len(), 2);
-    assert_eq!(breaches[0].consequences, vec![Consequence::LegalReferral]);
     assert_eq!(
-        breaches[1].consequences,
-        vec![Consequence::LegalReferral, Consequence::CriminalReferral]
+        breaches[0].consequences,
+        vec![Consequence::UrgeCorrection, Consequence::LegalReferral]
     );
+    assert!(breaches[1].consequences.contains(&Consequence::CriminalReferral));
+    assert!(breaches[1].consequences.contains(&Consequence::LegalReferral));
     assert_eq!(breaches[1].department, "city.market-regulation");
     let plain = only(&vs, Category::UnauthorizedDisclosure);
     assert_eq!(plain.len(), 1);
@@ -421,8 +442,15 @@ fn project_without_catalog_refused_or_unfunded() {
         vs.iter()
             .all(|v| v.category == Category::ProjectWithoutCatalog && v.article == "28")
     );
-    assert_eq!(vs[0].consequences, vec![Consequence::ApprovalRefused]);
-    assert_eq!(vs[1].consequences, vec![Consequence::FundingWithheld]);
+    // SPEC v2 §5 Art. 28 ¶2, ¶3.
+    assert_eq!(
+        vs[0].consequences,
+        vec![Consequence::ApprovalRefused, Consequence::FundingWithheld]
+    );
+    assert_eq!(
+        vs[1].consequences,
+        vec![Consequence::AcceptanceRefused, Consequence::FundingWithheld]
+    );
 }
 
 // ------------------------------------------------------------ severity by repetition
@@ -758,8 +786,9 @@ fn one_usage_after_400_ended_grants_of_its_pair_is_judged_by_those_in_force() {
     ));
     log.push(usage("after", start + chrono::Duration::days(401)));
     let vs = run(&log, "2020-06-30T00:00:00+08:00");
-    let pv = only(&vs, Category::PurposeViolation);
-    assert_eq!(ids(&pv), vec!["after"], "{vs:#?}");
+    // SPEC v2 §5: after its grants ended, a use is unauthorized_use.
+    let uu = only(&vs, Category::UnauthorizedUse);
+    assert_eq!(ids(&uu), vec!["after"], "{vs:#?}");
 }
 
 #[test]
@@ -776,7 +805,7 @@ fn the_audit_decides_a_usage_as_the_engine_does_over_the_whole_registry() {
         "2020-06-15T10:00:00+08:00",
         "2022-04-01T10:00:00+08:00",
     ];
-    let form = ["26", "8", "33"];
+    let manifest = engine.pack().manifest().clone();
     let mut checked = 0;
     for at in moments {
         let at = t(at);
@@ -806,20 +835,19 @@ fn the_audit_decides_a_usage_as_the_engine_does_over_the_whole_registry() {
                             engine.decide(&request(fields, method)).unwrap().decision
                                 == Effect::Permit
                         });
+                    // SPEC v2 §5: a violation when a failing check maps to a
+                    // category in the pack's table (a quarantine alone does not).
                     let expected = !permitted
                         && whole
                             .reasons
                             .iter()
-                            .any(|x| !form.contains(&x.article.as_str()));
-                    let found = !only(
-                        &run(
-                            &[
-                                json!({"kind":"usage","at":at.to_rfc3339(),"department":d.id,
-                                     "resource":r.id,"purpose":p}),
-                            ],
-                            "2022-06-30T00:00:00+08:00",
-                        ),
-                        Category::PurposeViolation,
+                            .any(|x| manifest.usage_category(&x.code).is_some());
+                    let found = !run(
+                        &[
+                            json!({"kind":"usage","at":at.to_rfc3339(),"department":d.id,
+                                 "resource":r.id,"purpose":p}),
+                        ],
+                        "2022-06-30T00:00:00+08:00",
                     )
                     .is_empty();
                     assert_eq!(found, expected, "{} {} {p} at {at}: {whole:?}", d.id, r.id);

@@ -38,10 +38,19 @@ fn manifest_has_the_binzhou_numbers() {
     assert_eq!(m.reply_limit_workdays, 5);
     assert_eq!(m.catalog_update_workdays, 15);
     assert_eq!(m.counting_rule, CountingRule::Strict);
-    assert_eq!(m.severity.lateness_workdays, 10);
-    assert_eq!(m.severity.repeat_count, 3);
-    assert_eq!(m.severity.repeat_window_months, 12);
-    assert!(m.severity.sensitive_is_serious);
+    // SPEC v2 §5 Severity: the thresholds are the pack's, under their v2 names.
+    assert_eq!(m.severity.serious_lateness, 10);
+    assert_eq!(m.severity.serious_repeat, 3);
+    assert_eq!(m.severity.serious_window_months, 12);
+    // SPEC v2 §5: every category has its article in the pack.
+    for c in govshare::audit::Category::ALL {
+        assert!(m.category(c).is_some(), "{c:?}");
+    }
+    assert_eq!(
+        m.category(govshare::audit::Category::UnauthorizedDisclosure)
+            .map(|s| s.article.as_str()),
+        Some("30(5)")
+    );
 }
 
 #[test]

@@ -756,6 +756,24 @@ struct ViolationExpect {
     events: Option<Vec<String>>,
     #[serde(default)]
     consequences_include: Vec<String>,
+    /// Consequences that must not be there (v2).
+    #[serde(default)]
+    consequences_exclude: Vec<String>,
+    /// Every article behind it, in order (v2 §5, §8).
+    #[serde(default)]
+    basis: Option<Vec<String>>,
+    /// The pack judging it (v2).
+    #[serde(default)]
+    pack: Option<String>,
+    /// Whether the pack had lapsed (absent on the wire: false).
+    #[serde(default)]
+    pack_lapsed: Option<bool>,
+    /// Whether it rests on a reading (absent on the wire: false).
+    #[serde(default)]
+    reading: Option<bool>,
+    /// Who urges correction (a role).
+    #[serde(default)]
+    urged_by: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -770,6 +788,9 @@ struct AuditExpect {
     /// Events the audit rejects, with their codes.
     #[serde(default)]
     rejected: Option<Vec<Rejected>>,
+    /// The ids of the duties whose due date is unknown (v2), as a set.
+    #[serde(default)]
+    undetermined: Option<Vec<String>>,
 }
 
 fn wire(v: &Value, field: &str) -> String {
@@ -794,6 +815,22 @@ fn matches(w: &ViolationExpect, got: &Value) -> Vec<String> {
     check("article", w.article.clone());
     check("severity", w.severity.clone());
     check("due", w.due.map(|d| d.to_string()));
+    check("pack", w.pack.clone());
+    check("urged_by", w.urged_by.clone());
+    let flag = |field: &str| got.get(field).and_then(Value::as_bool).unwrap_or(false);
+    for (field, want) in [("pack_lapsed", w.pack_lapsed), ("reading", w.reading)] {
+        if let Some(want) = want
+            && flag(field) != want
+        {
+            out.push(format!("{field} {} (expected {want})", flag(field)));
+        }
+    }
+    if let Some(b) = &w.basis {
+        let g = got.get("basis").cloned().unwrap_or_default();
+        if g != serde_json::json!(b) {
+            out.push(format!("basis {g} (expected {b:?})"));
+        }
+    }
     if let Some(ev) = &w.events {
         let g = got.get("events").cloned().unwrap_or_default();
         if g != serde_json::json!(ev) {
@@ -807,6 +844,14 @@ fn matches(w: &ViolationExpect, got: &Value) -> Vec<String> {
             .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(c)))
         {
             out.push(format!("consequences {cons} lack `{c}`"));
+        }
+    }
+    for c in &w.consequences_exclude {
+        if cons
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(c)))
+        {
+            out.push(format!("consequences {cons} hold `{c}`"));
         }
     }
     out
@@ -828,6 +873,8 @@ pub(crate) fn audit(ctx: &Ctx, c: &Case) -> Checked {
             });
         }
     }
+    let mut undetermined: Vec<String> = auditor.undetermined().into_iter().map(|o| o.id).collect();
+    undetermined.sort();
     let got: Vec<Value> = auditor
         .finish()
         .iter()
@@ -893,18 +940,26 @@ pub(crate) fn audit(ctx: &Ctx, c: &Case) -> Checked {
     {
         d.push(format!("rejected: expected {r:?}, got {rejected:?}"));
     }
+    if let Some(u) = &want.undetermined {
+        let mut u = u.clone();
+        u.sort();
+        if u != undetermined {
+            d.push(format!("undetermined: expected {u:?}, got {undetermined:?}"));
+        }
+    }
     Ok(d.finish(|| {
         let brief: Vec<String> = got
             .iter()
             .map(|v| {
                 format!(
-                    "{}/{}/{}/{}/due {}/{}",
+                    "{}/{}/{}/{}/due {}/{}/basis {}",
                     wire(v, "category"),
                     wire(v, "department"),
                     wire(v, "article"),
                     wire(v, "severity"),
                     wire(v, "due"),
-                    wire(v, "consequences")
+                    wire(v, "consequences"),
+                    wire(v, "basis")
                 )
             })
             .collect();

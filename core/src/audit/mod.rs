@@ -5,10 +5,15 @@
 //! [`Violation`]: its category, article, responsible department, severity,
 //! consequences, due date and the events behind it. [`audit`] does it in one call.
 //!
-//! Severity is serious (情節嚴重) when lateness exceeds the pack's threshold, when the
-//! department commits its `repeat_count`-th violation of one category within the
-//! window, or when sensitive data is involved (purpose violations, disclosures and
-//! leaks of a resource with any sensitivity); thresholds come from the pack manifest.
+//! The categories, their articles, basis and responsible party, and the table from
+//! a failing access check to a category, are the pack's (`manifest.toml`,
+//! `[categories.*]` and `[usage_checks]`, SPEC v2 §5, §7).
+//!
+//! Severity is serious (情節嚴重) when lateness exceeds the pack's
+//! `serious_lateness`, when the department reaches `serious_repeat` violations of one
+//! category within `serious_window_months`, or when a state secret is involved
+//! (SPEC v2 §5). Personal information or commercial secrets alone are not serious:
+//! they add Art. 31 and a legal referral.
 //!
 //! ```
 //! use govshare::audit::{Auditor, Category, Consequence, Severity};
@@ -37,9 +42,15 @@
 //! assert_eq!(violations[0].article, "30(1)");
 //! assert_eq!(violations[0].late_workdays, Some(2));
 //! assert_eq!(violations[0].severity, Severity::Ordinary);
+//! assert_eq!(violations[0].basis, ["30(1)", "11"]);
 //! assert_eq!(violations[1].category, Category::SensitiveDataBreach);
-//! assert_eq!(violations[1].severity, Severity::Serious);
-//! assert_eq!(violations[1].consequences, vec![Consequence::LegalReferral]);
+//! // SPEC v2 §5: personal information alone is not serious.
+//! assert_eq!(violations[1].severity, Severity::Ordinary);
+//! assert_eq!(
+//!     violations[1].consequences,
+//!     vec![Consequence::UrgeCorrection, Consequence::LegalReferral]
+//! );
+//! assert_eq!(violations[1].pack, "binzhou");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

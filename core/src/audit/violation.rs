@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::registry::Role;
+
 /// A violation category (SPEC §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -18,9 +20,10 @@ pub enum Category {
     DataInconsistent,
     /// 30(3): provided data rejected as unusable (Art. 18).
     DataUnusable,
-    /// 30(4): data used for a purpose outside the department's duties or grant (Art. 19, 23).
+    /// 30(4) (v2: only a purpose outside the department's duties; Art. 19, 23).
     PurposeViolation,
-    /// 30(4): shared data disclosed without authorisation (Art. 23).
+    /// 30(5) (v2; was 30(4)): shared data disclosed or leaked without
+    /// authorisation (Art. 23); never for a non-sensitive open-data resource.
     UnauthorizedDisclosure,
     /// 30(5): the provider replied late, or not at all (Art. 17).
     ReplyOverdue,
@@ -94,27 +97,6 @@ impl Category {
         }
     }
 
-    /// The article that sanctions it: `"30(1)"` … `"30(5)"`, `"31"`, `"28"`.
-    pub fn article(self) -> &'static str {
-        match self {
-            Self::CatalogNotUpdated | Self::CatalogNotFiled => "30(1)",
-            Self::DataNotProvided => "30(2)",
-            Self::DataInconsistent | Self::DataUnusable => "30(3)",
-            Self::PurposeViolation | Self::UnauthorizedDisclosure => "30(4)",
-            Self::ReplyOverdue
-            | Self::RefusalWithoutReason
-            | Self::DuplicateCollection
-            | Self::UnauthorizedUse
-            | Self::NetworkViolation
-            | Self::CertificateNotUsed
-            | Self::ScopeNotStated
-            | Self::ServiceRefused
-            | Self::IncidentNotReported => "30(5)",
-            Self::SensitiveDataBreach => "31",
-            Self::ProjectWithoutCatalog => "28",
-        }
-    }
-
     /// A short Chinese label.
     pub fn zh(self) -> &'static str {
         match self {
@@ -123,7 +105,7 @@ impl Category {
             Self::DataNotProvided => "未及時提供共享信息",
             Self::DataInconsistent => "數據不一致未及時更新",
             Self::DataUnusable => "數據不符合規範、無法使用",
-            Self::PurposeViolation => "超出履職需要使用共享信息",
+            Self::PurposeViolation => "將共享信息用於履行職責以外的目的",
             Self::UnauthorizedDisclosure => "未經許可擴散共享信息",
             Self::ReplyOverdue => "未在5個工作日內答覆申請",
             Self::RefusalWithoutReason => "不予共享未說明理由",
@@ -147,7 +129,7 @@ impl Category {
             Self::DataNotProvided => "data not provided in time",
             Self::DataInconsistent => "inconsistent data not corrected in time",
             Self::DataUnusable => "data unusable",
-            Self::PurposeViolation => "data used outside duties or grant",
+            Self::PurposeViolation => "data used outside the department's duties",
             Self::UnauthorizedDisclosure => "unauthorised disclosure",
             Self::ReplyOverdue => "application reply overdue",
             Self::RefusalWithoutReason => "refusal without a reason",
@@ -170,8 +152,8 @@ impl Category {
 pub enum Severity {
     /// Ordinary.
     Ordinary,
-    /// Serious (情節嚴重, Art. 30): over the lateness threshold, repeated, or
-    /// involving sensitive data.
+    /// Serious (情節嚴重, Art. 30): over the pack's lateness threshold, repeated
+    /// within its window, or involving a state secret (SPEC v2 §5).
     Serious,
 }
 
@@ -194,6 +176,8 @@ pub enum Consequence {
     ApprovalRefused,
     /// No operation and maintenance funding (不予安排運行維護經費, Art. 28).
     FundingWithheld,
+    /// The finished project is not accepted (作為項目驗收要求, Art. 28 ¶2; v2).
+    AcceptanceRefused,
 }
 
 /// One violation (SPEC §8): who broke which rule, how badly, and what follows.
@@ -201,7 +185,7 @@ pub enum Consequence {
 pub struct Violation {
     /// The category.
     pub category: Category,
-    /// The article: `"30(1)"` … `"30(5)"`, `"31"`, `"28"`.
+    /// The article that sanctions it, as the pack's category table says.
     pub article: String,
     /// The responsible department.
     pub department: String,
@@ -217,20 +201,42 @@ pub struct Violation {
     pub zh: String,
     /// English description.
     pub en: String,
-    /// The articles of the duty broken (e.g. `"11"`, `"17"`, `"23"`).
+    /// Every article behind it, the sanctioning article first (SPEC v2 §5, §8):
+    /// e.g. `["30(5)", "17", "23"]`.
     pub basis: Vec<String>,
     /// The China date the violation happened (the day after a missed due date).
     pub occurred: NaiveDate,
+    /// The pack judging it (SPEC v2 §5, §8).
+    #[serde(default)]
+    pub pack: String,
+    /// The judging pack had lapsed at the audit's `as_of` (Art. 33): the violation
+    /// is still reported, under that pack's consequences, but no restriction is
+    /// offered. Serialised only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pack_lapsed: bool,
+    /// The violation rests on a reading of the pack where the text is silent (e.g.
+    /// a late derived consent: Art. 21 sets no limit). Serialised only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reading: bool,
+    /// Who urges correction (`urge_correction`): the pack's body (Binzhou: the Big
+    /// Data Center, Art. 30), or its superior when that body is the violator
+    /// (Binzhou: the City Government Office, Art. 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urged_by: Option<Role>,
+    /// For a `usage`: the codes of the failing checks behind this category.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
     /// The resource concerned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     /// The application concerned.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application: Option<String>,
-    /// Working days late, for a missed due date.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Working days late, for a missed due date (counted up to the earliest of the
+    /// act, `as_of` and the pack's last day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_workdays: Option<i64>,
-    /// Why the severity is serious: `lateness`, `repeat`, `sensitive`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Why the severity is serious: `lateness`, `repeat`, `state_secret`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub serious_because: Vec<String>,
 }

@@ -1,9 +1,13 @@
 //! A pack's manifest: its name, validity and the numbers it sets (SPEC §7).
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::Category;
 use crate::calendar::CountingRule;
+use crate::registry::Role;
 
 /// The manifest of a policy pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,18 +34,143 @@ pub struct Manifest {
     /// reports as an added reason (Binzhou: `basic_not_unconditional`, Art. 10).
     #[serde(default)]
     pub decision_notes: Vec<String>,
+    /// How the audit reads violations (SPEC v2 §5): who urges correction, which
+    /// article a sensitive resource adds, and what an unknown failing check means.
+    pub audit: AuditSettings,
+    /// The violation categories (SPEC v2 §5 table): every [`Category`] has one.
+    pub categories: BTreeMap<String, CategorySettings>,
+    /// A failing check of a `usage` (its reason `code`) → the category it makes
+    /// (SPEC v2 §5 "From a failing check to a category"), or `"none"` (not the
+    /// user's fault, e.g. a quarantine).
+    pub usage_checks: BTreeMap<String, String>,
 }
 
-/// The thresholds that make a violation serious; the text leaves them open.
+/// The thresholds that make a violation serious; the text leaves them open
+/// (SPEC v2 §5 Severity: the engine has no defaults).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeveritySettings {
     /// Lateness (working days) above which a violation is serious.
-    pub lateness_workdays: u32,
-    /// The n-th violation of one category by one department within the window is serious.
-    pub repeat_count: u32,
-    /// The window for `repeat_count`, in months.
-    pub repeat_window_months: u32,
-    /// Whether any sensitive data makes a violation serious.
-    pub sensitive_is_serious: bool,
+    pub serious_lateness: u32,
+    /// Counting this one, this many violations of one category by one department
+    /// within the window make it serious.
+    pub serious_repeat: u32,
+    /// The window for `serious_repeat`, in calendar months ending on this one's date.
+    pub serious_window_months: u32,
+}
+
+/// The audit's settings (SPEC v2 §5 Consequences, Sensitive data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// The body that urges correction (Binzhou Art. 30: the Big Data Center).
+    pub urged_by: Role,
+    /// The body that urges correction when `urged_by` is itself the violator
+    /// (Binzhou Art. 6: the City Government Office).
+    pub urged_by_when_violator: Role,
+    /// The body whose consent a derived resource needs besides the provider's
+    /// (Binzhou Art. 21: the Big Data Center): it answers for a late consent.
+    pub consent_by: Role,
+    /// The article a sensitive resource adds to the basis (Binzhou: `"31"`).
+    pub sensitive_article: String,
+    /// The category of a failing check the `usage_checks` table does not name.
+    pub unknown_check: Category,
+}
+
+/// One violation category of the pack (SPEC v2 §5 table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategorySettings {
+    /// The article that sanctions it, e.g. `"30(5)"`.
+    pub article: String,
+    /// The other articles behind it. Empty for a duty whose own article is the
+    /// basis (the obligation's, e.g. Art. 11 or 16 for a catalog).
+    #[serde(default)]
+    pub basis: Vec<String>,
+    /// Who answers for it: `department`, `provider`, `user`, `acting_department`,
+    /// `collecting_department`, `refusing_department`, `incident_department`,
+    /// `leaking_department`, `project_department` (documentation; the audit finds
+    /// the department from the event or duty).
+    pub responsible: String,
+    /// Whether a late provision or update of this category may bring the
+    /// restriction of derived rights (Binzhou Art. 21).
+    #[serde(default)]
+    pub may_restrict: bool,
+}
+
+/// The words `responsible` may take.
+const RESPONSIBLE: [&str; 9] = [
+    "department",
+    "provider",
+    "user",
+    "acting_department",
+    "collecting_department",
+    "refusing_department",
+    "incident_department",
+    "leaking_department",
+    "project_department",
+];
+
+impl Manifest {
+    /// The checks a pack's manifest must pass at load: every [`Category`] has an
+    /// entry, `responsible` is known, every `usage_checks` value is a category or
+    /// `none`, and the severity thresholds are positive.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        for c in Category::ALL {
+            let Some(s) = self.categories.get(c.as_str()) else {
+                return Err(format!("`categories.{}` is missing", c.as_str()));
+            };
+            if !RESPONSIBLE.contains(&s.responsible.as_str()) {
+                return Err(format!(
+                    "`categories.{}.responsible` `{}` is none of {}",
+                    c.as_str(),
+                    s.responsible,
+                    RESPONSIBLE.join(", ")
+                ));
+            }
+            if s.article.trim().is_empty() {
+                return Err(format!("`categories.{}.article` is blank", c.as_str()));
+            }
+        }
+        for name in self.categories.keys() {
+            if parse_category(name).is_none() {
+                return Err(format!("`categories.{name}` is not a category"));
+            }
+        }
+        for (code, value) in &self.usage_checks {
+            if value != "none" && parse_category(value).is_none() {
+                return Err(format!(
+                    "`usage_checks.{code}` `{value}` is neither a category nor `none`"
+                ));
+            }
+        }
+        let s = &self.severity;
+        if s.serious_repeat == 0 || s.serious_window_months == 0 {
+            return Err(
+                "`severity.serious_repeat` and `severity.serious_window_months` must be positive"
+                    .to_owned(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The category's settings (always there once the manifest is loaded).
+    pub fn category(&self, category: Category) -> Option<&CategorySettings> {
+        self.categories.get(category.as_str())
+    }
+
+    /// What a failing check of a usage makes: `Some(None)` for `none` (no
+    /// violation), `Some(Some(c))` for a category; the pack's `unknown_check`
+    /// for a code the table does not name.
+    pub fn usage_category(&self, code: &str) -> Option<Category> {
+        match self.usage_checks.get(code) {
+            Some(v) if v == "none" => None,
+            Some(v) => Some(parse_category(v).unwrap_or(self.audit.unknown_check)),
+            None => Some(self.audit.unknown_check),
+        }
+    }
+}
+
+fn parse_category(name: &str) -> Option<Category> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }

@@ -296,6 +296,9 @@ impl PolicyPack {
             toml::from_str(manifest_text).map_err(|e| PolicyError::Manifest {
                 message: e.to_string(),
             })?;
+        manifest
+            .check()
+            .map_err(|message| PolicyError::Manifest { message })?;
         if manifest.valid_until < manifest.valid_from {
             return Err(PolicyError::Manifest {
                 message: format!(

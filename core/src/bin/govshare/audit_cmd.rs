@@ -55,12 +55,34 @@ fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
         let when = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
             t.map(|t| t.to_rfc3339()).unwrap_or_default()
         };
+        if r.code == "out_of_order" {
+            crate::out::err(&format!(
+                "warning[{}]: event `{}` dated {} is earlier than the event before it ({}); audited in log order",
+                r.code,
+                r.event,
+                when(r.at),
+                when(r.previous)
+            ));
+        } else {
+            // SPEC v2 §5: reported, not a violation.
+            crate::out::err(&format!(
+                "warning[{}]: event `{}`{}",
+                r.code,
+                r.event,
+                r.reason
+                    .as_deref()
+                    .map(|why| format!(": {why}"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    // SPEC v2 §3, §5: a duty whose due date is unknown is never a violation.
+    for o in auditor.undetermined() {
         crate::out::err(&format!(
-            "warning[{}]: event `{}` dated {} is earlier than the event before it ({}); audited in log order",
-            r.code,
-            r.event,
-            when(r.at),
-            when(r.previous)
+            "warning[undetermined]: duty `{}` of {}: due date unknown ({})",
+            o.id,
+            o.department,
+            o.due_unknown.as_deref().unwrap_or("")
         ));
     }
     let status = status(unreadable + refused);
