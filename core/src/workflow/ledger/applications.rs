@@ -233,7 +233,11 @@ impl Ledger {
         let (reply_due, reply_late, reply_late_workdays) = match a.reply_limit {
             Some(n) => match self.calendar.due_date(a.opened, n) {
                 Ok(due) => {
-                    let reference = a.replied.unwrap_or(as_of);
+                    // A withdrawn resource ends the reply duty at the withdrawal.
+                    let reference = match a.status {
+                        ApplicationStatus::Withdrawn => a.replied.unwrap_or(a.last.min(as_of)),
+                        _ => a.replied.unwrap_or(as_of),
+                    };
                     // Art. 33: a reply due after the pack's last day ends with it.
                     let lapsed = due > a.pack_until && china_date(reference) > a.pack_until;
                     if lapsed {
