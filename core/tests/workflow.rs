@@ -4,6 +4,7 @@
 #![expect(
     clippy::unwrap_used,
     clippy::panic,
+    clippy::indexing_slicing,
     reason = "test helpers outside #[test] functions fail loudly on bad fixtures"
 )]
 
@@ -47,14 +48,6 @@ fn engine() -> Engine {
             .unwrap()
         })
         .clone()
-}
-
-fn sample_engine() -> Engine {
-    Engine::new(
-        PolicyPack::binzhou(),
-        Registry::from_json_str(SAMPLE).unwrap(),
-    )
-    .unwrap()
 }
 
 fn ev(v: serde_json::Value) -> Event {
