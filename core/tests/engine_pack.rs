@@ -234,9 +234,64 @@ fn access_forbids_carry_a_remedy_and_valid_annotations() {
         assert!(err.to_string().contains(wants), "{wants}: {err}");
         assert!(err.to_string().contains("extra"), "{err}");
     }
-    // The citation grammar of SPEC v2 §8 is accepted: 21¶2.
+    // The citation grammar of SPEC v2 §8 is accepted: 21¶2 (the new code named
+    // in `usage_checks`, SPEC v2 §5).
     let text = format!(
         "{checks}\n@id(\"extra\")\n@article(\"21¶2\")\n@code(\"extra\")\n@route(\"none\")\n@remedy(\"provider:rectify\")\n@zh(\"x\")\n@en(\"x\")\nforbid (principal, action == Gov::Action::\"access\", resource)\nwhen {{ false }};\n"
     );
-    assert!(PolicyPack::from_files(with_file("checks.cedar", &text)).is_ok());
+    let manifest = format!("{}extra = \"unauthorized_use\"\n", manifest_text());
+    let mut both: Vec<_> = with_file("checks.cedar", &text)
+        .into_iter()
+        .filter(|(n, _)| n != "manifest.toml")
+        .collect();
+    both.push(("manifest.toml".to_owned(), manifest));
+    assert!(PolicyPack::from_files(both).is_ok());
+}
+
+fn manifest_text() -> String {
+    files()
+        .into_iter()
+        .find(|(n, _)| n == "manifest.toml")
+        .unwrap()
+        .1
+}
+
+/// SPEC v2 §5 "From a failing check to a category": `usage_checks` names every
+/// reason code an access forbid of the pack (and the engine itself) may give; a
+/// pack that leaves one out does not load.
+#[test]
+fn usage_checks_name_every_access_forbid_code() {
+    let pack = PolicyPack::binzhou();
+    let table = &pack.manifest().usage_checks;
+    // Every access forbid of the Binzhou files, read from the text.
+    for (name, text) in files() {
+        if !name.ends_with(".cedar") {
+            continue;
+        }
+        let mut code = None;
+        for line in text.lines() {
+            if let Some(c) = line.strip_prefix("@code(\"") {
+                code = c.strip_suffix("\")").map(str::to_owned);
+            }
+            if line.starts_with("forbid") && line.contains("Gov::Action::\"access\"") {
+                let c = code.clone().unwrap();
+                assert!(table.contains_key(&c), "{name}: `{c}` not in usage_checks");
+            }
+        }
+    }
+    for c in ["no_applicable_policy", "grants_not_combined"] {
+        assert!(table.contains_key(c), "{c}");
+    }
+    // Leaving one out is a load error naming it.
+    let m = manifest_text();
+    for code in ["grant_purpose", "no_applicable_policy"] {
+        let without: String = m
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{code} =")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let err = PolicyPack::from_files(with_file("manifest.toml", &without)).unwrap_err();
+        assert_eq!(err.code(), "policy.invalid_manifest", "{err}");
+        assert!(err.to_string().contains(code), "{err}");
+    }
 }

@@ -144,6 +144,10 @@ fn fallback() -> &'static PolicyMeta {
 
 const FALLBACK_ARTICLE: &str = "17";
 
+/// The deny reasons the engine gives itself, besides the pack's forbid policies
+/// (SPEC §2, §7): a pack's `usage_checks` must name each (SPEC v2 §5).
+pub(crate) const ENGINE_DENY_CODES: [&str; 2] = ["no_applicable_policy", "grants_not_combined"];
+
 fn china() -> FixedOffset {
     // UTC+08:00 is always in range.
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix())

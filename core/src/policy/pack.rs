@@ -13,6 +13,7 @@ use cedar_policy::{
 use miette::Diagnostic;
 
 use super::PolicyError;
+use super::engine::ENGINE_DENY_CODES;
 use super::manifest::Manifest;
 use super::wire::{Remedy, RemedyAction, Route};
 
@@ -504,6 +505,30 @@ impl PolicyPack {
                     message: format!("access policy `{}` has no `@route(\"…\")`", p.id()),
                 });
             }
+            // SPEC v2 §5: a failing check of a usage becomes a category through
+            // `usage_checks`; every access forbid's code must be named there.
+            if is_access
+                && p.effect() == CedarEffect::Forbid
+                && !manifest.usage_checks.contains_key(&m.code)
+            {
+                let (file, line) = file_of.get(p.id()).cloned().unwrap_or_default();
+                return Err(PolicyError::Manifest {
+                    message: format!(
+                        "`usage_checks` does not name `{}` (access forbid `{}`, {file}:{line})",
+                        m.code,
+                        p.id()
+                    ),
+                });
+            }
+        }
+        // The engine's own deny reasons are failing checks of a usage too.
+        if let Some(code) = ENGINE_DENY_CODES
+            .iter()
+            .find(|c| !manifest.usage_checks.contains_key(**c))
+        {
+            return Err(PolicyError::Manifest {
+                message: format!("`usage_checks` does not name the engine's reason `{code}`"),
+            });
         }
 
         Ok(Self {
