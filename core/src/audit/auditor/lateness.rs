@@ -158,6 +158,7 @@ impl Auditor {
         d.due = Some(due);
         d.late_workdays = Some(n);
         d.secret = secret;
+        d.pack = Some(o.pack.clone());
         if may_restrict {
             d.extra.push(Consequence::RestrictDerivedAccess);
         }
@@ -277,5 +278,6 @@ impl Auditor {
         d.late_workdays = Some(n);
         d.application = Some(a.id.clone());
         d.reading = consent;
+        d.pack = Some(a.pack.clone());
     }
 }

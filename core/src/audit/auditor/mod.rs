@@ -56,6 +56,9 @@ struct Draft {
     reading: bool,
     /// For a usage: the failing checks.
     checks: Vec<String>,
+    /// The pack that judges it, when the ledger says (a duty's or an
+    /// application's `pack`); else the auditor's.
+    pack: Option<String>,
     detail_zh: String,
     detail_en: String,
 }
@@ -277,6 +280,7 @@ impl Auditor {
             extra: Vec::new(),
             reading: false,
             checks: Vec::new(),
+            pack: None,
             detail_zh: detail.0,
             detail_en: detail.1,
         });
@@ -443,6 +447,7 @@ impl Auditor {
             detail,
         );
         d.application.clone_from(&irr.application);
+        d.pack = application.map(|a| a.pack.clone());
     }
 
     fn resource(&self, id: &str) -> Option<&Resource> {
@@ -626,6 +631,8 @@ mod tests {
         a.late_obligation(&obligation(ObligationKind::FirstProvision, "2019-09-20", 3), true);
         let mut incident = obligation(ObligationKind::IncidentReport, "2019-09-20", 3);
         incident.department = "city.civil-affairs".to_owned();
+        // The pack named by the duty is the violation's (SPEC v2 §4 Validity).
+        incident.pack = "binzhou-duty".to_owned();
         a.late_obligation(&incident, true);
         let vs = a.judge();
         assert_eq!(vs.len(), 2);
@@ -638,6 +645,8 @@ mod tests {
         assert_eq!(inc.basis, ["30(5)", "24"]);
         assert_eq!(inc.department, "city.civil-affairs");
         assert_eq!(inc.severity, Severity::Ordinary);
+        assert_eq!(inc.pack, "binzhou-duty");
+        assert_eq!(first.pack, "binzhou");
     }
 
     #[test]

@@ -122,7 +122,10 @@ impl Auditor {
             en,
             basis: d.basis,
             occurred: d.occurred,
-            pack: self.manifest.name.clone(),
+            pack: d
+                .pack
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| self.manifest.name.clone()),
             pack_lapsed: lapsed,
             reading: d.reading,
             urged_by,
