@@ -300,6 +300,15 @@ impl PolicyPack {
         manifest
             .check()
             .map_err(|message| PolicyError::Manifest { message })?;
+        for (key, basis) in manifest.duties.all() {
+            if basis.is_empty() || basis.iter().any(|a| !valid_article(a)) {
+                return Err(PolicyError::Manifest {
+                    message: format!(
+                        "`duties.{key}` must be a non-empty list of citations (`N`, `N(i)`, `N¶p`, `N¶p(i)`), found `{basis:?}`"
+                    ),
+                });
+            }
+        }
         if manifest.valid_until < manifest.valid_from {
             return Err(PolicyError::Manifest {
                 message: format!(
