@@ -944,7 +944,9 @@ pub(crate) fn audit(ctx: &Ctx, c: &Case) -> Checked {
         let mut u = u.clone();
         u.sort();
         if u != undetermined {
-            d.push(format!("undetermined: expected {u:?}, got {undetermined:?}"));
+            d.push(format!(
+                "undetermined: expected {u:?}, got {undetermined:?}"
+            ));
         }
     }
     Ok(d.finish(|| {

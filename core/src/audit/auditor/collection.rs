@@ -12,7 +12,13 @@ use crate::workflow::Ledger;
 
 impl Auditor {
     /// Judges a `submission_required`: a violation when the item is obtainable.
-    pub(super) fn check_submission(&mut self, id: &str, at: Time, department: &str, resource: &str) {
+    pub(super) fn check_submission(
+        &mut self,
+        id: &str,
+        at: Time,
+        department: &str,
+        resource: &str,
+    ) {
         let Some(answer) = obtainable(&self.ledger, &mut self.evals, at, department, resource)
         else {
             return;

@@ -198,7 +198,10 @@ impl Asker<'_> {
     /// provider and `grants` (the engine reads nothing else of a registry for a
     /// decision; `core/tests/audit.rs` compares with decisions over the whole
     /// registry).
-    pub(super) fn engine_with<'g>(&self, grants: impl IntoIterator<Item = &'g Grant>) -> Option<Engine> {
+    pub(super) fn engine_with<'g>(
+        &self,
+        grants: impl IntoIterator<Item = &'g Grant>,
+    ) -> Option<Engine> {
         let reg = self.engine.registry();
         let provider = reg.department(&self.resource.provider)?;
         let mut departments = vec![self.department.clone()];
@@ -304,4 +307,3 @@ impl Asker<'_> {
         }
     }
 }
-

@@ -17,7 +17,9 @@ impl Auditor {
     fn lateness(&self, due: NaiveDate, day: NaiveDate, given: Option<i64>) -> i64 {
         let last = self.manifest.valid_until;
         let end = day.min(last);
-        if end == day && let Some(n) = given {
+        if end == day
+            && let Some(n) = given
+        {
             return n;
         }
         if end <= due {
@@ -223,9 +225,7 @@ impl Auditor {
         }
         let waiting_consent = match a.status {
             ApplicationStatus::AwaitingBigDataCenter => true,
-            ApplicationStatus::Pending => self
-                .resource(&a.resource)
-                .is_some_and(|r| r.derived),
+            ApplicationStatus::Pending => self.resource(&a.resource).is_some_and(|r| r.derived),
             _ => false,
         };
         if waiting_consent && let Some(body) = self.holder(self.manifest.audit.consent_by) {

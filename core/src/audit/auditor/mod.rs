@@ -446,7 +446,8 @@ impl Auditor {
             .resource
             .clone()
             .or_else(|| application.map(|a| a.resource.clone()));
-        let detail = texts::irregularity(category, irr.application.as_deref(), irr.reason.as_deref());
+        let detail =
+            texts::irregularity(category, irr.application.as_deref(), irr.reason.as_deref());
         let d = self.add(
             category,
             &irr.department,
@@ -638,7 +639,10 @@ mod tests {
     #[test]
     fn first_provision_and_incident_duties() {
         let mut a = auditor("2019-10-01T00:00:00+08:00");
-        a.late_obligation(&obligation(ObligationKind::FirstProvision, "2019-09-20", 3), true);
+        a.late_obligation(
+            &obligation(ObligationKind::FirstProvision, "2019-09-20", 3),
+            true,
+        );
         let mut incident = obligation(ObligationKind::IncidentReport, "2019-09-20", 3);
         incident.department = "city.civil-affairs".to_owned();
         // The pack named by the duty is the violation's (SPEC v2 §4 Validity).
@@ -649,7 +653,11 @@ mod tests {
         let first = &vs[0];
         assert_eq!(first.category, Category::DataNotProvided);
         assert_eq!(first.basis, ["30(2)", "21¶2", "14"]);
-        assert!(first.consequences.contains(&Consequence::RestrictDerivedAccess));
+        assert!(
+            first
+                .consequences
+                .contains(&Consequence::RestrictDerivedAccess)
+        );
         let inc = &vs[1];
         assert_eq!(inc.category, Category::IncidentNotReported);
         assert_eq!(inc.basis, ["30(5)", "24"]);
@@ -686,14 +694,24 @@ mod tests {
         // Due 2022-10-12; the pack's last day is 2022-11-05: 17 working days,
         // whatever the ledger counted up to as_of.
         let mut a = auditor("2023-01-10T09:00:00+08:00");
-        a.late_obligation(&obligation(ObligationKind::DataProvision, "2022-10-12", 60), true);
+        a.late_obligation(
+            &obligation(ObligationKind::DataProvision, "2022-10-12", 60),
+            true,
+        );
         let vs = a.judge();
         assert_eq!(vs[0].late_workdays, Some(17));
         assert!(vs[0].pack_lapsed);
-        assert!(!vs[0].consequences.contains(&Consequence::RestrictDerivedAccess));
+        assert!(
+            !vs[0]
+                .consequences
+                .contains(&Consequence::RestrictDerivedAccess)
+        );
         // A duty due after the last day ended without violation.
         let mut a = auditor("2023-01-10T09:00:00+08:00");
-        a.late_obligation(&obligation(ObligationKind::DataProvision, "2022-11-07", 40), true);
+        a.late_obligation(
+            &obligation(ObligationKind::DataProvision, "2022-11-07", 40),
+            true,
+        );
         assert!(a.judge().is_empty());
     }
 

@@ -50,7 +50,11 @@ impl Auditor {
         let sensitive = self.sensitive(resource);
         let secret = self.secret(resource);
         let article = self.manifest.audit.sensitive_article.clone();
-        let extra: Vec<&str> = if sensitive { vec![&article] } else { Vec::new() };
+        let extra: Vec<&str> = if sensitive {
+            vec![&article]
+        } else {
+            Vec::new()
+        };
         let detail = texts::disclosure(resource, Some(to));
         let d = self.add(
             Category::UnauthorizedDisclosure,

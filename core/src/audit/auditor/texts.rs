@@ -161,7 +161,11 @@ pub(super) fn project_accepted(project: &str) -> Texts {
 }
 
 /// A finding of the ledger (an [`crate::workflow::Irregularity`]).
-pub(super) fn irregularity(category: Category, application: Option<&str>, reason: Option<&str>) -> Texts {
+pub(super) fn irregularity(
+    category: Category,
+    application: Option<&str>,
+    reason: Option<&str>,
+) -> Texts {
     let app = application.unwrap_or("");
     let (zh, en) = match category {
         Category::RefusalWithoutReason => (
