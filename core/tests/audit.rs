@@ -232,12 +232,8 @@ fn purpose_violation_outside_duties_or_without_grant() {
         AS_OF,
     );
     // SPEC v2 §5: each failing check becomes its category.
-    let ids = |c: Category| -> Vec<&str> {
-        only(&vs, c)
-            .iter()
-            .map(|v| v.events[0].as_str())
-            .collect()
-    };
+    let ids =
+        |c: Category| -> Vec<&str> { only(&vs, c).iter().map(|v| v.events[0].as_str()).collect() };
     assert_eq!(ids(Category::PurposeViolation), vec!["u1"], "{vs:#?}");
     assert_eq!(ids(Category::UnauthorizedUse), vec!["u3", "u5"], "{vs:#?}");
     // A revoked certificate: certificate_not_used (30(5), 26), the acting department.
@@ -280,11 +276,14 @@ fn usage_after_an_approval_in_the_log_is_not_a_violation() {
 fn disclosure_of_plain_data_is_30_5_only() {
     let vs = run(
         &[
-            json!({"kind":"disclosure","at":"2019-12-02T10:00:00+08:00","department":"city.civil-affairs","resource":"market.enterprise-credit","to":"某諮詢公司"}),
+            json!({"kind":"disclosure","at":"2019-12-02T10:00:00+08:00","department":"city.civil-affairs","resource":"gov-office.supervision","to":"某諮詢公司"}),
+            // SPEC v2 §5: never for a non-sensitive open_data resource.
+            json!({"kind":"disclosure","at":"2019-12-02T11:00:00+08:00","department":"city.civil-affairs","resource":"market.enterprise-credit","to":"某諮詢公司"}),
         ],
         AS_OF,
     );
-    assert_eq!(vs.len(), 1);
+    assert_eq!(vs.len(), 1, "{vs:#?}");
+    assert_eq!(vs[0].resource.as_deref(), Some("gov-office.supervision"));
     assert_eq!(vs[0].category, Category::UnauthorizedDisclosure);
     assert_eq!(vs[0].article, "30(5)");
     assert_eq!(vs[0].basis, ["30(5)", "23"]);
@@ -322,7 +321,11 @@ fn leaks_sensitive_criminal_and_plain() {
             json!({"kind":"incident_reported","at":"2019-12-02T12:00:00+08:00","department":"city.civil-affairs","resource":"population.basic"}),
             json!({"kind":"leak","at":"2019-12-03T10:00:00+08:00","department":"city.market-regulation","resource":"finance.payment-exchange","criminal":true}),
             json!({"kind":"incident_reported","at":"2019-12-03T12:00:00+08:00","department":"city.market-regulation","resource":"finance.payment-exchange"}),
-            json!({"kind":"leak","at":"2019-12-04T10:00:00+08:00","department":"city.housing","resource":"market.enterprise-credit"}),
+            json!({"kind":"leak","at":"2019-12-04T10:00:00+08:00","department":"city.housing","resource":"gov-office.supervision"}),
+            json!({"kind":"incident_reported","at":"2019-12-04T12:00:00+08:00","department":"city.housing","resource":"gov-office.supervision"}),
+            // SPEC v2 §4, §5: a leak of a non-sensitive open_data resource is no
+            // violation and opens no report duty.
+            json!({"kind":"leak","at":"2019-12-05T10:00:00+08:00","department":"city.housing","resource":"market.enterprise-credit"}),
         ],
         AS_OF,
     );
@@ -333,8 +336,16 @@ fn leaks_sensitive_criminal_and_plain() {
         breaches[0].consequences,
         vec![Consequence::UrgeCorrection, Consequence::LegalReferral]
     );
-    assert!(breaches[1].consequences.contains(&Consequence::CriminalReferral));
-    assert!(breaches[1].consequences.contains(&Consequence::LegalReferral));
+    assert!(
+        breaches[1]
+            .consequences
+            .contains(&Consequence::CriminalReferral)
+    );
+    assert!(
+        breaches[1]
+            .consequences
+            .contains(&Consequence::LegalReferral)
+    );
     assert_eq!(breaches[1].department, "city.market-regulation");
     let plain = only(&vs, Category::UnauthorizedDisclosure);
     assert_eq!(plain.len(), 1);
@@ -616,9 +627,11 @@ fn a_reply_dated_before_its_application_covers_no_earlier_use() {
         json!({"id":"a","kind":"apply","at":"2019-12-03T10:00:00+08:00","application":"a-1",
                "department":"city.market-regulation","resource":"civil-affairs.minimum-living",
                "purpose":"market-supervision"}),
-        // Out of order: dated a day before the application.
+        // Out of order: dated a day before the application (its scope stated,
+        // SPEC v2 §4 Art. 17).
         json!({"id":"r","kind":"reply","at":"2019-12-02T10:00:00+08:00","application":"a-1",
-               "by":"city.civil-affairs","outcome":"approve"}),
+               "by":"city.civil-affairs","outcome":"approve",
+               "scope":{"purposes":["market-supervision"],"fields":["name","id_number","household_size","monthly_allowance","start_date","status"]}}),
         // After the reply in the log and by its date, before the application.
         json!({"id":"early","kind":"usage","at":"2019-12-02T12:00:00+08:00",
                "department":"city.market-regulation","resource":"civil-affairs.minimum-living",
@@ -642,8 +655,11 @@ fn a_reply_dated_before_its_application_covers_no_earlier_use() {
         Some(t("2019-12-03T10:00:00+08:00"))
     );
     let vs = a.finish();
-    let pv = only(&vs, Category::PurposeViolation);
-    assert_eq!(ids(&pv), vec!["early"], "{vs:#?}");
+    // SPEC v2 §5: a use no grant covers is unauthorized_use (purpose_violation
+    // only for a purpose outside the department's duties).
+    assert!(only(&vs, Category::PurposeViolation).is_empty(), "{vs:#?}");
+    let uu = only(&vs, Category::UnauthorizedUse);
+    assert_eq!(ids(&uu), vec!["early"], "{vs:#?}");
     // The reply, judged at its own moment, was on time.
     assert!(only(&vs, Category::ReplyOverdue).is_empty());
 }

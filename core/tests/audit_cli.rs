@@ -59,7 +59,8 @@ fn audit_prints_one_violation_per_line_and_reports_rejections() {
     assert_eq!(vs[0]["article"], "31");
     assert_eq!(
         vs[0]["consequences"],
-        serde_json::json!(["legal_referral", "criminal_referral"])
+        // SPEC v2 §5: a sensitive leak is urged to correction too.
+        serde_json::json!(["urge_correction", "legal_referral", "criminal_referral"])
     );
     assert!(
         err.contains("error[workflow.unknown_application]") && err.contains("`2`"),
@@ -86,9 +87,10 @@ fn audit_summary_is_a_table_per_department_and_article() {
         .find(|l| l.contains("city.civil-affairs"))
         .unwrap();
     assert!(row.contains("濱州市民政局"), "{row}");
-    // One catalog finding, one serious breach, two in all (one serious).
-    assert!(row.trim_end().ends_with("2 [1]"), "{row}");
-    assert!(row.contains("1 [1]"), "{row}");
+    // One catalog finding, one breach, two in all. SPEC v2 §5 Severity: personal
+    // information alone (even a criminal leak of it) is not serious.
+    assert!(row.trim_end().ends_with(" 2"), "{row}");
+    assert!(!row.contains('['), "{row}");
 }
 
 #[test]
