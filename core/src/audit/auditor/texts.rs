@@ -194,6 +194,10 @@ pub(super) fn irregularity(
 }
 
 /// A reply (or consent) to an application that came late, or not at all by `as_of`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per part of the sentence"
+)]
 pub(super) fn late_reply(
     applicant: &str,
     applicant_id: &str,
