@@ -97,6 +97,11 @@ fn demo_shows_decisions_deadlines_obligations_and_the_audit() {
         "sensitive_data_breach",
         "project_without_catalog",
         "duplicate_collection",
+        // SPEC v2 §4, §5, from the sample log's March 2020: a use under the Big Data
+        // Center's restriction, a leak reported late, Art. 20 refused for a subject.
+        "unauthorized_use",
+        "incident_not_reported",
+        "service_refused",
     ] {
         assert!(text.contains(category), "missing {category}");
     }
