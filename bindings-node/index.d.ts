@@ -285,6 +285,16 @@ export declare class Auditor {
   constructor(engine: Engine, asOf: DateInput)
   /** Reads one event; an event the ledger cannot apply throws, naming it. */
   push(event: Event): void
+  /**
+   * The duties whose due date is unknown so far (SPEC v2 §5: never a
+   * violation).
+   */
+  undetermined(): Array<Record<string, unknown>>
+  /**
+   * What the audit's ledger reported that is not a violation (SPEC v2 §5:
+   * `out_of_order`, `purpose_not_duty`, …).
+   */
+  reported(): Array<Record<string, unknown>>
   /** The violations found; the auditor cannot be used afterwards. */
   finish(): Violation[]
 }
@@ -456,10 +466,16 @@ export declare class Ledger {
    */
   state(asOf: DateInput): LedgerState
   /**
-   * Art. 20: while `resource`'s data is being verified, must a person who
-   * has shown valid proof (`proofValid`) be served as usual?
+   * Art. 20: while `resource`'s data (or `subject`'s record in it) is being
+   * verified, must a person who has shown valid proof (`proofValid`) be served
+   * as usual?
    */
-  mustServe(resource: string, proofValid: boolean, at: DateInput): Record<string, unknown>
+  mustServe(resource: string, proofValid: boolean, at: DateInput, subject?: string): Record<string, unknown>
+  /**
+   * The registry as it stood at `at` (SPEC v2 §4: the registry given to the
+   * ledger with every registry change up to `at`), as a SPEC §8 registry object.
+   */
+  registryAt(at: DateInput): Record<string, unknown>
   /**
    * An engine over the registry plus the grants approvals created so far
    * (a decision after an approval is `granted`).
