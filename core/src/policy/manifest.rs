@@ -30,6 +30,11 @@ pub struct Manifest {
     /// reports as an added reason (Binzhou: `basic_not_unconditional`, Art. 10).
     #[serde(default)]
     pub decision_notes: Vec<String>,
+    /// The article the provider's usage report answers (SPEC v2 §4; Binzhou:
+    /// `27`, 提供部門有權向使用部門了解共享信息使用情況); the report's `citations`.
+    /// Absent: the pack cites none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_report_article: Option<String>,
 }
 
 /// The thresholds that make a violation serious; the text leaves them open.
