@@ -18,7 +18,7 @@ SPEC_KEYS = {"category", "article", "department", "severity", "consequences", "d
 LOG: list[dict[str, Any]] = [
     # An application nobody answers: the reply was due 2019-10-10 (Art. 17).
     {"id": "e1", "kind": "apply", "at": "2019-09-27T10:00:00+08:00", "application": "a-1",
-     "department": "city.housing", "resource": "hr.social-insurance", "purpose": "housing-security"},
+     "department": "city.civil-affairs", "resource": "hr.social-insurance", "purpose": "social-assistance"},
     # A function change whose catalog update (due 2019-10-23, Art. 11) never comes.
     {"id": "e2", "kind": "function_changed", "at": "2019-09-27T10:00:00+08:00", "department": "city.housing"},
     # A leak of personal information (Art. 31).

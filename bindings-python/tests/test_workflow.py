@@ -16,9 +16,9 @@ def apply_event(app: str, at: str, **kw: Any) -> dict[str, Any]:
         "kind": "apply",
         "at": at,
         "application": app,
-        "department": "city.housing",
+        "department": "city.civil-affairs",
         "resource": "hr.social-insurance",
-        "purpose": "housing-security",
+        "purpose": "social-assistance",
     }
     ev.update(kw)
     return ev
@@ -64,7 +64,12 @@ def test_approval_creates_a_grant_the_ledger_engine_uses(engine: govshare.Engine
             "application": "A-7",
             "by": "city.human-resources",
             "outcome": "approve",
-            "scope": {"methods": ["online_query"], "until": "2020-10-09T00:00:00+08:00"},
+            "scope": {
+                "purposes": ["market-supervision"],
+                "fields": ["name", "id_number", "insurance_type", "contribution_base", "contribution_status", "employer_code"],
+                "methods": ["online_query"],
+                "until": "2020-10-09T00:00:00+08:00",
+            },
         }
     )
     assert r["application"]["status"] == "approved"

@@ -100,6 +100,7 @@ fn many_grants() -> Vec<Event> {
             id: None,
             at,
             kind: EventKind::Apply {
+                certificate: None,
                 application: application.clone(),
                 department: "city.market-regulation".to_owned(),
                 resource: "hr.social-insurance".to_owned(),
@@ -112,6 +113,8 @@ fn many_grants() -> Vec<Event> {
             id: None,
             at: at + chrono::Duration::hours(2),
             kind: EventKind::Reply {
+                certificate: None,
+                reason_code: None,
                 application,
                 by: "city.human-resources".to_owned(),
                 outcome: ReplyOutcome::Approve,

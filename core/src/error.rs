@@ -98,6 +98,13 @@ const WORKFLOW_CODES: &[&str] = &[
     "workflow.invalid_grant",
     "workflow.calendar",
     "workflow.out_of_order",
+    "workflow.purpose_not_duty",
+    "workflow.scope_not_stated",
+    "workflow.scope_exceeds_application",
+    "workflow.certificate_invalid",
+    "workflow.registry_change_rejected",
+    "workflow.invalid_change",
+    "workflow.resource_withdrawn",
 ];
 
 impl Error {
@@ -182,6 +189,13 @@ mod tests {
             WorkflowError::InvalidGrant { .. } => 11,
             WorkflowError::Calendar { .. } => 12,
             WorkflowError::OutOfOrder { .. } => 13,
+            WorkflowError::PurposeNotDuty { .. } => 14,
+            WorkflowError::ScopeNotStated { .. } => 15,
+            WorkflowError::ScopeExceedsApplication { .. } => 16,
+            WorkflowError::CertificateInvalid { .. } => 17,
+            WorkflowError::RegistryChangeRejected { .. } => 18,
+            WorkflowError::InvalidChange { .. } => 19,
+            WorkflowError::ResourceWithdrawn { .. } => 20,
         }
     }
 
@@ -462,6 +476,39 @@ mod tests {
                 event: s(),
                 at: s(),
                 previous: s(),
+            },
+            WorkflowError::PurposeNotDuty {
+                event: s(),
+                department: s(),
+                purpose: s(),
+            },
+            WorkflowError::ScopeNotStated {
+                event: s(),
+                application: s(),
+                detail: s(),
+            },
+            WorkflowError::ScopeExceedsApplication {
+                event: s(),
+                application: s(),
+                detail: s(),
+            },
+            WorkflowError::CertificateInvalid {
+                event: s(),
+                department: s(),
+                serial: s(),
+            },
+            WorkflowError::RegistryChangeRejected {
+                event: s(),
+                finding: s(),
+            },
+            WorkflowError::InvalidChange {
+                event: s(),
+                message: s(),
+            },
+            WorkflowError::ResourceWithdrawn {
+                event: s(),
+                resource: s(),
+                withdrawn_by: s(),
             },
         ];
         check(&all, WORKFLOW_CODES, workflow_index, WorkflowError::code);

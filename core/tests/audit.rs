@@ -298,7 +298,10 @@ fn leaks_sensitive_criminal_and_plain() {
     let vs = run(
         &[
             json!({"kind":"leak","at":"2019-12-02T10:00:00+08:00","department":"city.civil-affairs","resource":"population.basic"}),
+            // Reported in time (SPEC v2 §4, Art. 24): no incident_not_reported here.
+            json!({"kind":"incident_reported","at":"2019-12-02T12:00:00+08:00","department":"city.civil-affairs","resource":"population.basic"}),
             json!({"kind":"leak","at":"2019-12-03T10:00:00+08:00","department":"city.market-regulation","resource":"finance.payment-exchange","criminal":true}),
+            json!({"kind":"incident_reported","at":"2019-12-03T12:00:00+08:00","department":"city.market-regulation","resource":"finance.payment-exchange"}),
             json!({"kind":"leak","at":"2019-12-04T10:00:00+08:00","department":"city.housing","resource":"market.enterprise-credit"}),
         ],
         AS_OF,
@@ -627,7 +630,7 @@ fn a_future_dated_event_at_the_4096th_position_prunes_no_live_grant() {
                "purpose":"market-supervision"}),
         json!({"id":"r","kind":"reply","at":"2019-12-02T09:30:00+08:00","application":"a-1",
                "by":"city.civil-affairs","outcome":"approve",
-               "scope":{"until":"2020-01-01T00:00:00+08:00"}}),
+               "scope":{"purposes":["market-supervision"],"fields":["name","id_number","household_size","monthly_allowance","start_date","status"],"until":"2020-01-01T00:00:00+08:00"}}),
     ];
     let base = t("2019-12-02T10:00:00+08:00");
     for i in 0..9_000i64 {
@@ -674,7 +677,7 @@ fn ended_grants_are_forgotten_once_the_log_has_moved_past_them() {
         log.push(
             json!({"kind":"reply","at":at.to_rfc3339(),"application":format!("a-{i}"),
                         "by":"city.civil-affairs","outcome":"approve",
-                        "scope":{"until":(at + chrono::Duration::days(1)).to_rfc3339()}}),
+                        "scope":{"purposes":["market-supervision"],"fields":["name","id_number","household_size","monthly_allowance","start_date","status"],"until":(at + chrono::Duration::days(1)).to_rfc3339()}}),
         );
     }
     // One open-ended grant.
@@ -685,7 +688,7 @@ fn ended_grants_are_forgotten_once_the_log_has_moved_past_them() {
     );
     log.push(
         json!({"kind":"reply","at":"2019-11-05T10:00:00+08:00","application":"open",
-                    "by":"city.civil-affairs","outcome":"approve"}),
+                    "by":"city.civil-affairs","outcome":"approve","scope":{"purposes":["market-supervision"],"fields":["name","id_number","household_size","monthly_allowance","start_date","status"]}}),
     );
     let base = t("2019-12-02T10:00:00+08:00");
     for i in 0..3 * 4096i64 {
@@ -718,7 +721,7 @@ fn ended_grants_are_forgotten_once_the_log_has_moved_past_them() {
                  "department":"city.market-regulation",
                  "resource":"civil-affairs.minimum-living","purpose":"market-supervision"}),
             json!({"kind":"reply","at":"2019-11-05T10:00:00+08:00","application":"open",
-                 "by":"city.civil-affairs","outcome":"approve"}),
+                 "by":"city.civil-affairs","outcome":"approve","scope":{"purposes":["market-supervision"],"fields":["name","id_number","household_size","monthly_allowance","start_date","status"]}}),
             json!({"kind":"usage","at":"2019-12-20T10:00:00+08:00",
                  "department":"city.market-regulation",
                  "resource":"civil-affairs.minimum-living","purpose":"market-supervision"}),
@@ -743,7 +746,7 @@ fn one_usage_after_400_ended_grants_of_its_pair_is_judged_by_those_in_force() {
         log.push(
             json!({"kind":"reply","at":at.to_rfc3339(),"application":app,
                         "by":"city.civil-affairs","outcome":"approve",
-                        "scope":{"until":(at + chrono::Duration::hours(20)).to_rfc3339()}}),
+                        "scope":{"purposes":["market-supervision"],"fields":["name","id_number","household_size","monthly_allowance","start_date","status"],"until":(at + chrono::Duration::hours(20)).to_rfc3339()}}),
         );
     }
     let usage = |id: &str, at: DateTime<FixedOffset>| {

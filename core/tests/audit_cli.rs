@@ -32,6 +32,7 @@ fn log_file(name: &str, text: &str) -> String {
 const LOG: &str = r#"{"id":"law","kind":"law_revised","at":"2019-09-20T10:00:00+08:00","department":"city.civil-affairs"}
 {"kind":"reply","at":"2019-09-21T10:00:00+08:00","application":"ghost","by":"city.civil-affairs","outcome":"approve"}
 {"id":"leak","kind":"leak","at":"2019-10-17T10:00:00+08:00","department":"city.civil-affairs","resource":"hr.social-insurance","criminal":true}
+{"id":"reported","kind":"incident_reported","at":"2019-10-17T15:00:00+08:00","department":"city.civil-affairs","resource":"hr.social-insurance","to":"市公安局"}
 {"kind":"catalog_updated","at":"2019-10-20T10:00:00+08:00","department":"city.civil-affairs"}
 "#;
 

@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 use govshare::audit::Auditor;
 use govshare::policy::{Engine, PolicyPack};
 use govshare::registry::Registry;
-use govshare::workflow::{Event, Ledger};
+use govshare::workflow::{Event, EventKind, Ledger};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -340,8 +340,20 @@ proptest! {
         let (p2, r2, v2) = audited(&moved);
         prop_assert!(r1.is_empty(), "{:?}", r1);
         prop_assert!(r2.iter().all(|r| r == &id), "{:?}", r2);
+        // Known limit (issue 12 closing note): an escalation on an overdue reply
+        // (SPEC v2 §4) is judged by the reply's due date, which counts from the
+        // application's own `at`; moving the `apply` earlier moves that date, so
+        // the escalations of that application are left out of this comparison.
+        let moved_apply = match &log[k].kind {
+            EventKind::Apply { application, .. } => Some(application.clone()),
+            _ => None,
+        };
+        let escalates_moved = |e: &Event| match (&e.kind, &moved_apply) {
+            (EventKind::Escalate { application, .. }, Some(app)) => application == app,
+            _ => false,
+        };
         for (i, (a, b)) in p1.iter().zip(&p2).enumerate() {
-            if i != k {
+            if i != k && !escalates_moved(&log[i]) {
                 prop_assert_eq!(a, b, "event {}", i);
             }
         }

@@ -384,6 +384,7 @@ impl Log {
                     EscalateTo::BigDataCenter
                 };
                 EventKind::Escalate {
+                    certificate: None,
                     application: format!("sq-{app}"),
                     to,
                 }
@@ -410,6 +411,7 @@ impl Log {
                     None
                 };
                 EventKind::Coordinate {
+                    certificate: None,
                     application: format!("sq-{app}"),
                     by: s(if office {
                         GOVERNMENT_OFFICE
@@ -459,6 +461,7 @@ impl Log {
                     *r = false;
                 }
                 EventKind::InconsistencyResolved {
+                    subject: None,
                     resource: s(RESOURCES.get(resource).map_or("", |r| r.0)),
                 }
             }
@@ -478,6 +481,8 @@ impl Log {
             self.close_app(app);
             let scope = Some(self.grant(app, which));
             return EventKind::Reply {
+                certificate: None,
+                reason_code: None,
                 application,
                 by: s(BIG_DATA_CENTER),
                 outcome: ReplyOutcome::Approve,
@@ -497,6 +502,8 @@ impl Log {
             };
             let scope = scope.or_else(|| Some(Scope::default()));
             EventKind::Reply {
+                certificate: None,
+                reason_code: None,
                 application,
                 by,
                 outcome: ReplyOutcome::Approve,
@@ -518,6 +525,8 @@ impl Log {
                 self.close_app(app);
             }
             EventKind::Reply {
+                certificate: None,
+                reason_code: None,
                 application,
                 by,
                 outcome: ReplyOutcome::Refuse,
@@ -549,6 +558,7 @@ impl Log {
             self.schedule_in(hours.0, hours.1, Next::Reply { app, bdc: false });
         }
         EventKind::Apply {
+            certificate: None,
             application: format!("sq-{app}"),
             department: s(department),
             resource: s(resource),
@@ -614,6 +624,7 @@ impl Log {
                     .unwrap_or_default());
                 if roll < 58 {
                     EventKind::LawRevised {
+                        rank: None,
                         department: name,
                         reference: None,
                     }
@@ -659,6 +670,7 @@ impl Log {
                 }
                 let (department, _, _) = self.pick(&DIRECT).unwrap_or(FIRST_DIRECT);
                 EventKind::InconsistencyReported {
+                    subject: None,
                     resource: s(RESOURCES.get(resource).map_or("", |r| r.0)),
                     by: s(department),
                     detail: None,
@@ -704,6 +716,7 @@ impl Log {
             140..145 => {
                 let resource = self.pick(&RESOURCES).map_or("", |r| r.0);
                 EventKind::DataRejected {
+                    by: None,
                     resource: s(resource),
                     reason: s("字段格式不符合規範"),
                 }

@@ -448,16 +448,53 @@ impl Auditor {
                 self.reported.push(irr.clone());
                 continue;
             }
-            let detail = (
-                format!(
-                    "：拒絕申請{}未說明理由（第十七條）",
-                    irr.application.as_deref().unwrap_or("")
+            let app = irr.application.as_deref().unwrap_or("");
+            let why = irr.reason.as_deref().unwrap_or("");
+            let (category, basis, detail) = match irr.code.as_str() {
+                "refusal_without_reason" => (
+                    Category::RefusalWithoutReason,
+                    "17",
+                    (
+                        format!("：拒絕（或部分拒絕）申請{app}未說明理由（第十七條）"),
+                        format!(
+                            ": refused application {app} (or part of it) without a reason (Art. 17)"
+                        ),
+                    ),
                 ),
-                format!(
-                    ": refused application {} without a reason (Art. 17)",
-                    irr.application.as_deref().unwrap_or("")
+                "scope_not_stated" => (
+                    Category::ScopeNotStated,
+                    "17",
+                    (
+                        format!("：答覆申請{app}未明確共享範圍和使用用途：{why}（第十七條）"),
+                        format!(
+                            ": approved application {app} without stating its scope: {why} (Art. 17)"
+                        ),
+                    ),
                 ),
-            );
+                "certificate_not_used" => (
+                    Category::CertificateNotUsed,
+                    "26",
+                    (
+                        format!("：辦理申請{app}未使用有效的統一數字證書：{why}（第二十六條）"),
+                        format!(
+                            ": acted on application {app} without a valid certificate: {why} (Art. 26)"
+                        ),
+                    ),
+                ),
+                "service_refused" => (
+                    Category::ServiceRefused,
+                    "20",
+                    (
+                        format!("：信息校核期間拒絕、推諉或要求更正：{why}（第二十條）"),
+                        format!(": during verification, {why} (Art. 20)"),
+                    ),
+                ),
+                // Reported, not a violation (e.g. `purpose_not_duty` at an apply).
+                _ => {
+                    self.reported.push(irr.clone());
+                    continue;
+                }
+            };
             let app_events: Vec<String> = applied
                 .application
                 .as_ref()
@@ -465,12 +502,16 @@ impl Auditor {
                 .into_iter()
                 .chain([id.clone()])
                 .collect();
-            let resource = applied.application.as_ref().map(|a| a.resource.clone());
+            let resource = applied
+                .application
+                .as_ref()
+                .map(|a| a.resource.clone())
+                .or_else(|| irr.resource.clone());
             let d = self.add(
-                Category::RefusalWithoutReason,
+                category,
                 &irr.department,
                 app_events,
-                &["17"],
+                &[basis],
                 day,
                 resource.as_deref(),
                 false,

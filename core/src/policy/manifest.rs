@@ -21,6 +21,11 @@ pub struct Manifest {
     pub reply_limit_workdays: u32,
     /// Working days to update a catalog after a law or function change (Art. 11).
     pub catalog_update_workdays: u32,
+    /// Working days to provide a resource's data when its catalog entry publishes no
+    /// `update_workdays` (SPEC v2 §4: a reading of the pack).
+    pub default_update_workdays: u32,
+    /// The limits to report an incident (SPEC v2 §4).
+    pub incident_report: IncidentReportLimits,
     /// How working-day limits are counted.
     #[serde(default)]
     pub counting_rule: CountingRule,
@@ -35,6 +40,16 @@ pub struct Manifest {
     /// Absent: the pack cites none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_report_article: Option<String>,
+}
+
+/// The limits to report an incident (Binzhou Art. 24 「及時」, read by the pack).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentReportLimits {
+    /// Hours from the incident, for a resource marked `state_secret`.
+    pub state_secret_hours: u32,
+    /// Working days from the incident, otherwise.
+    pub workdays: u32,
 }
 
 /// The thresholds that make a violation serious; the text leaves them open.

@@ -145,6 +145,84 @@ pub enum WorkflowError {
         /// The calendar error.
         source: CalendarError,
     },
+    /// An `apply` or `escalate` whose purpose is not one of the department's duties
+    /// at that moment (SPEC v2 §4, Art. 17: 因履行職責確需使用).
+    #[error(
+        "event `{event}` rejected: purpose `{purpose}` is not a duty of department `{department}` (Art. 17: applications are made to perform duties)"
+    )]
+    PurposeNotDuty {
+        /// The event id.
+        event: String,
+        /// The department.
+        department: String,
+        /// The purpose.
+        purpose: String,
+    },
+    /// An approval without a stated scope (SPEC v2 §4, Art. 17: 應當明確信息的共享範圍和使用用途).
+    #[error(
+        "event `{event}` rejected: approval of application `{application}` does not state its scope: {detail} (Art. 17)"
+    )]
+    ScopeNotStated {
+        /// The event id.
+        event: String,
+        /// The application.
+        application: String,
+        /// What is missing.
+        detail: String,
+    },
+    /// An approval naming a purpose, field or method the application did not ask for.
+    #[error(
+        "event `{event}` rejected: approval of application `{application}` goes beyond the application: {detail} (Art. 17)"
+    )]
+    ScopeExceedsApplication {
+        /// The event id.
+        event: String,
+        /// The application.
+        application: String,
+        /// What exceeds it.
+        detail: String,
+    },
+    /// An act made without a valid certificate of the acting department (Art. 26).
+    #[error(
+        "event `{event}` rejected: department `{department}` acted without a valid certificate{serial} (Art. 26)"
+    )]
+    CertificateInvalid {
+        /// The event id.
+        event: String,
+        /// The acting department.
+        department: String,
+        /// ` \`SERIAL\`` when the event named a serial, else empty.
+        serial: String,
+    },
+    /// A registry change that adds an error finding the registry did not have (SPEC v2 §4).
+    #[error("event `{event}` rejected: the change would add an error finding: {finding}")]
+    RegistryChangeRejected {
+        /// The event id.
+        event: String,
+        /// The finding, with its code, id and article.
+        finding: String,
+    },
+    /// A registry change that is not a valid registry entry (duplicate id, unresolvable
+    /// reference, a field only its own event changes).
+    #[error("event `{event}` rejected: invalid registry change: {message}")]
+    InvalidChange {
+        /// The event id.
+        event: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An event naming a resource withdrawn from the catalog (SPEC v2 §4).
+    #[error(
+        "event `{event}` rejected: resource `{resource}` was withdrawn from the catalog by event `{withdrawn_by}`"
+    )]
+    ResourceWithdrawn {
+        /// The event id.
+        event: String,
+        /// The resource.
+        resource: String,
+        /// The withdrawing event.
+        withdrawn_by: String,
+    },
     /// An event dated earlier than the event applied before it (SPEC §4 Order: the
     /// log is in non-decreasing order of `at`).
     #[error(
@@ -178,6 +256,13 @@ impl WorkflowError {
             Self::InvalidGrant { .. } => "workflow.invalid_grant",
             Self::Calendar { .. } => "workflow.calendar",
             Self::OutOfOrder { .. } => "workflow.out_of_order",
+            Self::PurposeNotDuty { .. } => "workflow.purpose_not_duty",
+            Self::ScopeNotStated { .. } => "workflow.scope_not_stated",
+            Self::ScopeExceedsApplication { .. } => "workflow.scope_exceeds_application",
+            Self::CertificateInvalid { .. } => "workflow.certificate_invalid",
+            Self::RegistryChangeRejected { .. } => "workflow.registry_change_rejected",
+            Self::InvalidChange { .. } => "workflow.invalid_change",
+            Self::ResourceWithdrawn { .. } => "workflow.resource_withdrawn",
         }
     }
 
@@ -197,7 +282,14 @@ impl WorkflowError {
             | Self::NothingOpen { event, .. }
             | Self::InvalidGrant { event, .. }
             | Self::Calendar { event, .. }
-            | Self::OutOfOrder { event, .. } => event,
+            | Self::OutOfOrder { event, .. }
+            | Self::PurposeNotDuty { event, .. }
+            | Self::ScopeNotStated { event, .. }
+            | Self::ScopeExceedsApplication { event, .. }
+            | Self::CertificateInvalid { event, .. }
+            | Self::RegistryChangeRejected { event, .. }
+            | Self::InvalidChange { event, .. }
+            | Self::ResourceWithdrawn { event, .. } => event,
         }
     }
 }

@@ -87,6 +87,21 @@ impl GrantBook {
         self.grants.is_empty()
     }
 
+    /// Ends every grant on `resource` at `at` (the resource left the catalog, SPEC
+    /// v2 §4): a grant already ending earlier keeps its end.
+    pub(crate) fn end_resource(&mut self, resource: &str, at: Time) {
+        let mut changed = false;
+        for g in self.grants.values_mut() {
+            if g.resource == resource && g.until.is_none_or(|u| u > at) {
+                g.until = Some(at);
+                changed = true;
+            }
+        }
+        if changed {
+            self.generation = self.generation.wrapping_add(1);
+        }
+    }
+
     /// Forgets the grants whose validity ended at or before `horizon`.
     pub(crate) fn prune(&mut self, horizon: Time) {
         let before = self.grants.len();

@@ -1,0 +1,583 @@
+//! Duties with deadlines (SPEC §4 Obligations, v2 Validity): catalog updates and
+//! filing (Art. 11, 16), provision and first provision (Art. 21, 14), correction of
+//! reported data (Art. 18, 20), incident reports (Art. 24).
+//!
+//! A duty keeps the moment its limit runs from and the limit itself; its due date
+//! is counted when asked, so a deadline beyond the calendar data is
+//! `due_unknown: calendar.not_covered` (never an error of the run) until a calendar
+//! that covers it is given. A duty belongs to the pack in force when it arose and
+//! ends without violation when that pack lapses before it falls due.
+
+use chrono::{Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+
+use super::{Ledger, Time};
+use crate::calendar::china_date;
+use crate::registry::{Resource, Sensitivity};
+use crate::workflow::error::WorkflowError;
+use crate::workflow::event::{Event, EventKind};
+use crate::workflow::state::{Applied, ObligationKind, ObligationState, ObligationStatus};
+
+/// What an obligation is looked up by: its kind and the department, resource, or
+/// resource and subject it concerns.
+pub(super) type ObligationKey = (ObligationKind, String);
+
+/// How long a duty has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Limit {
+    /// Within `n` working days of the start (the start's own day not counted).
+    Workdays(u32),
+    /// At once: the start's own day, or the next working day when it is a rest day
+    /// (Art. 16, a reading).
+    AtOnce,
+    /// Within `n` hours of the start.
+    Hours(u32),
+}
+
+/// The articles behind a duty: the article first, then the rest of its basis.
+///
+/// Binzhou's numbers; moving them into the pack is issue 13 (SPEC §7).
+fn basis(kind: ObligationKind, article_11: bool) -> &'static [&'static str] {
+    match kind {
+        ObligationKind::CatalogUpdate if article_11 => &["11"],
+        ObligationKind::CatalogUpdate | ObligationKind::CatalogFiling => &["16"],
+        ObligationKind::DataProvision | ObligationKind::FirstProvision => &["21¶2", "14"],
+        ObligationKind::InconsistencyCorrection => &["18", "20"],
+        ObligationKind::IncidentReport => &["24"],
+    }
+}
+
+/// One duty.
+#[derive(Debug, Clone)]
+pub(super) struct Obligation {
+    pub(super) seq: u64,
+    pub(super) id: String,
+    pub(super) kind: ObligationKind,
+    pub(super) basis: &'static [&'static str],
+    pub(super) department: String,
+    pub(super) resource: Option<String>,
+    pub(super) subject: Option<String>,
+    pub(super) opened: Time,
+    /// The moment the limit runs from.
+    pub(super) start: Time,
+    pub(super) limit: Limit,
+    pub(super) fulfilled: Option<Time>,
+    /// Ended without being fulfilled, and why (`resource_withdrawn`).
+    pub(super) ended: Option<(Time, &'static str)>,
+    /// The pack in force when it arose, and its last day.
+    pub(super) pack: String,
+    pub(super) pack_until: NaiveDate,
+    pub(super) events: Vec<String>,
+}
+
+impl Obligation {
+    /// When it was fulfilled or ended, if it was.
+    pub(super) fn settled(&self) -> Option<Time> {
+        self.fulfilled.or(self.ended.map(|(t, _)| t))
+    }
+
+    fn key(&self) -> ObligationKey {
+        key(
+            self.kind,
+            &self.department,
+            self.resource.as_deref(),
+            self.subject.as_deref(),
+        )
+    }
+}
+
+/// The key of a duty of `kind`.
+fn key(
+    kind: ObligationKind,
+    department: &str,
+    resource: Option<&str>,
+    subject: Option<&str>,
+) -> ObligationKey {
+    let k = match (kind, resource, subject) {
+        (ObligationKind::IncidentReport, Some(r), _) => format!("{department}\u{1f}{r}"),
+        (ObligationKind::InconsistencyCorrection, Some(r), Some(s)) => format!("{r}\u{1f}{s}"),
+        (
+            ObligationKind::DataProvision
+            | ObligationKind::FirstProvision
+            | ObligationKind::InconsistencyCorrection,
+            Some(r),
+            _,
+        ) => r.to_owned(),
+        _ => department.to_owned(),
+    };
+    (kind, k)
+}
+
+/// A due date (or moment), or why it is unknown.
+struct Due {
+    day: Option<NaiveDate>,
+    at: Option<Time>,
+    unknown: Option<String>,
+}
+
+/// Noon, China time, of `date`: a moment on that day.
+fn on_day(date: NaiveDate) -> Option<Time> {
+    let china = FixedOffset::east_opt(8 * 3600)?;
+    let noon = NaiveTime::from_hms_opt(12, 0, 0)?;
+    china.from_local_datetime(&date.and_time(noon)).single()
+}
+
+impl Ledger {
+    fn due_of(&self, start: Time, limit: Limit) -> Due {
+        let day = match limit {
+            Limit::Workdays(n) => self.calendar.due_date(start, n),
+            Limit::AtOnce => self.calendar.workday_on_or_after(china_date(start)),
+            Limit::Hours(h) => {
+                let at = start + Duration::hours(i64::from(h));
+                return Due {
+                    day: Some(china_date(at)),
+                    at: Some(at),
+                    unknown: None,
+                };
+            }
+        };
+        match day {
+            Ok(d) => Due {
+                day: Some(d),
+                at: None,
+                unknown: None,
+            },
+            Err(e) => Due {
+                day: None,
+                at: None,
+                unknown: Some(e.code().to_owned()),
+            },
+        }
+    }
+
+    /// Whether a duty due on `due` (a day; or by the moment `due_at`) is late when
+    /// its reference moment is `reference` (the act, the end, or `as_of`), counted
+    /// up to the pack's last day (SPEC v2 §4), and by how many working days.
+    pub(super) fn lateness(
+        &self,
+        due: Option<NaiveDate>,
+        due_at: Option<Time>,
+        reference: Time,
+        pack_until: NaiveDate,
+    ) -> (bool, Option<i64>) {
+        let Some(due) = due else {
+            return (false, None);
+        };
+        let day = china_date(reference).min(pack_until);
+        let late = match due_at {
+            Some(at) => reference > at && (day > due || china_date(reference) <= pack_until),
+            None => day > due,
+        };
+        if !late {
+            return (false, None);
+        }
+        let n = if day > due {
+            self.calendar.workdays_between(due, day).ok()
+        } else {
+            Some(0)
+        };
+        (true, n)
+    }
+
+    pub(super) fn obligation_state(&self, o: &Obligation, as_of: Time) -> ObligationState {
+        let due = self.due_of(o.start, o.limit);
+        let mut status = if o.fulfilled.is_some() {
+            ObligationStatus::Fulfilled
+        } else if o.ended.is_some() {
+            ObligationStatus::Ended
+        } else {
+            ObligationStatus::Open
+        };
+        let mut ended = o.ended.map(|(_, why)| why.to_owned());
+        let reference = o.settled().unwrap_or(as_of);
+        // Art. 33: a duty due after the pack's last day, not met by then, ends with
+        // the pack (SPEC v2 §4 Validity).
+        let lapsed =
+            due.day.is_some_and(|d| d > o.pack_until) && china_date(reference) > o.pack_until;
+        let (late, late_workdays) = if lapsed {
+            status = ObligationStatus::Ended;
+            ended = Some("pack_lapsed".to_owned());
+            (false, None)
+        } else {
+            self.lateness(due.day, due.at, reference, o.pack_until)
+        };
+        ObligationState {
+            id: o.id.clone(),
+            kind: o.kind,
+            article: o.basis.first().copied().unwrap_or_default().to_owned(),
+            basis: o.basis.iter().map(|&a| a.to_owned()).collect(),
+            department: o.department.clone(),
+            resource: o.resource.clone(),
+            subject: o.subject.clone(),
+            opened: o.opened,
+            due: due.day,
+            due_at: due.at,
+            due_unknown: due.unknown,
+            pack: o.pack.clone(),
+            ended,
+            status,
+            fulfilled: o.fulfilled,
+            late,
+            late_workdays,
+            events: o.events.clone(),
+        }
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one argument per field of the obligation"
+    )]
+    fn open_obligation(
+        &mut self,
+        id: &str,
+        kind: ObligationKind,
+        article_11: bool,
+        department: &str,
+        resource: Option<&str>,
+        subject: Option<&str>,
+        opened: Time,
+        start: Time,
+        limit: Limit,
+    ) -> ObligationState {
+        self.seq += 1;
+        let manifest = self.snapshot.pack().manifest();
+        let o = Obligation {
+            seq: self.seq,
+            id: format!("{id}/{}", kind.as_str()),
+            kind,
+            basis: basis(kind, article_11),
+            department: department.to_owned(),
+            resource: resource.map(str::to_owned),
+            subject: subject.map(str::to_owned),
+            opened,
+            start,
+            limit,
+            fulfilled: None,
+            ended: None,
+            pack: manifest.name.clone(),
+            pack_until: manifest.valid_until,
+            events: vec![id.to_owned()],
+        };
+        let state = self.obligation_state(&o, opened);
+        self.index.entry(o.key()).or_default().push(o.seq);
+        self.open.insert(o.seq, o);
+        state
+    }
+
+    /// Removes `o` from the index (it left `open`).
+    pub(super) fn unindex(&mut self, o: &Obligation) {
+        let k = o.key();
+        if let Some(seqs) = self.index.get_mut(&k) {
+            seqs.retain(|&s| s != o.seq);
+            if seqs.is_empty() {
+                self.index.remove(&k);
+            }
+        }
+    }
+
+    /// Closes every open obligation under `key`. Infallible once called.
+    fn close(&mut self, id: &str, key: &ObligationKey, at: Time) -> Vec<ObligationState> {
+        let seqs = self.index.remove(key).unwrap_or_default();
+        let mut out = Vec::with_capacity(seqs.len());
+        for seq in seqs {
+            if let Some(mut o) = self.open.remove(&seq) {
+                o.fulfilled = Some(at);
+                o.events.push(id.to_owned());
+                out.push(self.obligation_state(&o, at));
+                self.closed.push(o);
+            }
+        }
+        out
+    }
+
+    /// Whether any obligation is open under `key`.
+    pub(super) fn is_open(&self, key: &ObligationKey) -> bool {
+        self.index.get(key).is_some_and(|v| !v.is_empty())
+    }
+
+    /// The working days a resource has to provide its data (its own, or the pack's
+    /// default: a reading, SPEC v2 §4).
+    fn update_workdays(&self, r: &Resource) -> u32 {
+        r.update_workdays
+            .unwrap_or(self.snapshot.pack().manifest().default_update_workdays)
+    }
+
+    /// The first-provision duty of the base registry's catalogued resources, opened
+    /// when the ledger is made (SPEC v2 §4: due within `update_workdays` of the
+    /// `catalogued` date; a resource catalogued before the pack began owes it from
+    /// the pack's first day).
+    pub(super) fn open_catalogued_duties(&mut self) {
+        let resources: Vec<Resource> = self
+            .snapshot
+            .registry()
+            .resources()
+            .iter()
+            .filter(|r| r.catalogued.is_some())
+            .cloned()
+            .collect();
+        for r in resources {
+            let id = format!("catalog:{}", r.id);
+            let _ = self.open_first_provision(&id, &r, None);
+        }
+    }
+
+    /// Opens `r`'s first-provision duty (SPEC v2 §4) for event `id` at `event_at`
+    /// (none for the base registry): from its `catalogued` date, else from the event.
+    pub(super) fn open_first_provision(
+        &mut self,
+        id: &str,
+        r: &Resource,
+        event_at: Option<Time>,
+    ) -> Option<ObligationState> {
+        let manifest = self.snapshot.pack().manifest();
+        let (from, until) = (manifest.valid_from, manifest.valid_until);
+        let start = match (r.catalogued, event_at) {
+            (Some(day), _) => on_day(day.max(from))?,
+            (None, Some(at)) if china_date(at) < from => on_day(from)?,
+            (None, Some(at)) => at,
+            (None, None) => return None,
+        };
+        if china_date(start) > until {
+            return None;
+        }
+        let n = self.update_workdays(r);
+        let state = self.open_obligation(
+            id,
+            ObligationKind::FirstProvision,
+            false,
+            &r.provider,
+            Some(&r.id),
+            None,
+            event_at.unwrap_or(start),
+            start,
+            Limit::Workdays(n),
+        );
+        if event_at.is_none()
+            && let Some(o) = self.open.get_mut(&self.seq)
+        {
+            // The base registry's duty: no event behind it.
+            o.events.clear();
+        }
+        Some(state)
+    }
+
+    /// Events that open or fulfil duties.
+    pub(super) fn on_obligation_event(
+        &mut self,
+        id: &str,
+        event: &Event,
+    ) -> Result<Applied, WorkflowError> {
+        let at = event.at;
+        let in_force = self.in_force(at);
+        let mut applied = self.applied(id, event);
+        match &event.kind {
+            EventKind::LawRevised { department, .. }
+            | EventKind::FunctionChanged { department, .. } => {
+                self.check_department(id, "department", department)?;
+                if in_force {
+                    let limit =
+                        Limit::Workdays(self.snapshot.pack().manifest().catalog_update_workdays);
+                    let o = self.open_obligation(
+                        id,
+                        ObligationKind::CatalogUpdate,
+                        true,
+                        department,
+                        None,
+                        None,
+                        at,
+                        at,
+                        limit,
+                    );
+                    applied.opened.push(o);
+                }
+            }
+            EventKind::CollectionScopeChanged { department, .. } => {
+                self.check_department(id, "department", department)?;
+                if in_force {
+                    for kind in [ObligationKind::CatalogUpdate, ObligationKind::CatalogFiling] {
+                        let o = self.open_obligation(
+                            id,
+                            kind,
+                            false,
+                            department,
+                            None,
+                            None,
+                            at,
+                            at,
+                            Limit::AtOnce,
+                        );
+                        applied.opened.push(o);
+                    }
+                }
+            }
+            EventKind::CatalogUpdated { department, .. } => {
+                self.check_department(id, "department", department)?;
+                applied.closed = self.close(
+                    id,
+                    &key(ObligationKind::CatalogUpdate, department, None, None),
+                    at,
+                );
+            }
+            EventKind::CatalogFiled { department, .. } => {
+                self.check_department(id, "department", department)?;
+                applied.closed = self.close(
+                    id,
+                    &key(ObligationKind::CatalogFiling, department, None, None),
+                    at,
+                );
+            }
+            EventKind::DataProvided { resource } => {
+                let r = self.resource(id, resource)?.clone();
+                let mut closed = self.close(
+                    id,
+                    &key(ObligationKind::FirstProvision, "", Some(resource), None),
+                    at,
+                );
+                closed.extend(self.close(
+                    id,
+                    &key(ObligationKind::DataProvision, "", Some(resource), None),
+                    at,
+                ));
+                applied.closed = closed;
+                if in_force {
+                    let n = self.update_workdays(&r);
+                    let o = self.open_obligation(
+                        id,
+                        ObligationKind::DataProvision,
+                        false,
+                        &r.provider,
+                        Some(resource),
+                        None,
+                        at,
+                        at,
+                        Limit::Workdays(n),
+                    );
+                    applied.opened.push(o);
+                }
+            }
+            EventKind::InconsistencyReported {
+                resource,
+                by,
+                subject,
+                ..
+            } => {
+                let r = self.resource(id, resource)?.clone();
+                self.check_department(id, "by", by)?;
+                if in_force {
+                    let n = self.update_workdays(&r);
+                    let o = self.open_obligation(
+                        id,
+                        ObligationKind::InconsistencyCorrection,
+                        false,
+                        &r.provider,
+                        Some(resource),
+                        subject.as_deref(),
+                        at,
+                        at,
+                        Limit::Workdays(n),
+                    );
+                    applied.opened.push(o);
+                }
+            }
+            EventKind::InconsistencyResolved { resource, subject } => {
+                self.resource(id, resource)?;
+                let k = key(
+                    ObligationKind::InconsistencyCorrection,
+                    "",
+                    Some(resource),
+                    subject.as_deref(),
+                );
+                if !self.is_open(&k) {
+                    return Err(WorkflowError::NothingOpen {
+                        event: id.to_owned(),
+                        kind: "inconsistency_resolved",
+                        subject: match subject {
+                            Some(s) => format!("{resource}` subject `{s}"),
+                            None => resource.clone(),
+                        },
+                        rule: "Art. 20: only a reported inconsistency can be resolved (a report naming a subject is resolved by naming it)",
+                    });
+                }
+                applied.closed = self.close(id, &k, at);
+            }
+            EventKind::Leak {
+                department,
+                resource,
+                ..
+            }
+            | EventKind::Tampering {
+                department,
+                resource,
+                ..
+            }
+            | EventKind::Destruction {
+                department,
+                resource,
+                ..
+            }
+            | EventKind::Intrusion {
+                department,
+                resource,
+                ..
+            }
+            | EventKind::Outage {
+                department,
+                resource,
+                ..
+            } => {
+                self.check_department(id, "department", department)?;
+                let r = self.resource(id, resource)?;
+                let harmless_leak = matches!(event.kind, EventKind::Leak { .. })
+                    && r.open_data
+                    && r.sensitivity.is_empty();
+                let secret = r.has_sensitivity(Sensitivity::StateSecret);
+                if in_force && !harmless_leak {
+                    let limits = &self.snapshot.pack().manifest().incident_report;
+                    let limit = if secret {
+                        Limit::Hours(limits.state_secret_hours)
+                    } else {
+                        Limit::Workdays(limits.workdays)
+                    };
+                    let o = self.open_obligation(
+                        id,
+                        ObligationKind::IncidentReport,
+                        false,
+                        department,
+                        Some(resource),
+                        None,
+                        at,
+                        at,
+                        limit,
+                    );
+                    applied.opened.push(o);
+                }
+            }
+            EventKind::IncidentReported {
+                department,
+                resource,
+                ..
+            } => {
+                self.check_department(id, "department", department)?;
+                if self.snapshot.registry().resource(resource).is_none()
+                    && self.history.withdrawn_by(resource).is_none()
+                {
+                    return Err(WorkflowError::UnknownResource {
+                        event: id.to_owned(),
+                        resource: resource.clone(),
+                    });
+                }
+                applied.closed = self.close(
+                    id,
+                    &key(
+                        ObligationKind::IncidentReport,
+                        department,
+                        Some(resource),
+                        None,
+                    ),
+                    at,
+                );
+            }
+            _ => {}
+        }
+        Ok(applied)
+    }
+}
