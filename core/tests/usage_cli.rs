@@ -154,3 +154,34 @@ fn errors_stop_the_command_with_their_codes() {
     assert_eq!(code, 2);
     assert!(err.starts_with("error[cli.usage]"), "{err}");
 }
+
+#[test]
+fn a_rejected_registry_change_is_a_warning_naming_why() {
+    let text = r#"{"id":"c1","kind":"resource_withdrawn","at":"2019-10-01T09:00:00+08:00","resource":"hr.no-such-resource"}
+{"id":"u1","kind":"usage","at":"2019-10-08T09:00:00+08:00","department":"city.civil-affairs","resource":"hr.social-insurance","purpose":"social-assistance"}
+"#;
+    let log = log_file("rejected", text);
+    let (code, out, err) = govshare(&[
+        "usage",
+        "--registry",
+        REGISTRY,
+        &log,
+        "--provider",
+        "city.human-resources",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning[registry_change_rejected]: event `c1` rejected: unknown resource `hr.no-such-resource`; not applied"),
+        "{err}"
+    );
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["total"], 1);
+    assert_eq!(r["reported"][0]["event"], "c1");
+    assert_eq!(r["reported"][0]["resource"], "hr.no-such-resource");
+    assert!(
+        r["reported"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("hr.no-such-resource")
+    );
+}

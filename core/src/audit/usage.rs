@@ -14,10 +14,11 @@
 //! `resource_catalogued` and `resource_changed` set a resource's provider from their
 //! own `at`, and after `resource_withdrawn` the resource is gone (a later usage of
 //! it is not counted, and is reported). Events take effect in log order (SPEC §4).
-//! The report follows the log's registry changes without judging them (the audit
-//! does): only a `resource_catalogued` of a resource already in the catalog, or a
-//! `resource_changed` or `resource_withdrawn` of one not in it, is reported
-//! (`registry_change_rejected`) and not applied.
+//! A registry change is applied exactly as a ledger applies it: one the ledger
+//! rejects (a duplicate or unknown id, an unknown department as provider, a change
+//! adding an error finding, SPEC v2 §6) is not applied, and is reported
+//! (`registry_change_rejected`, with the ledger's reason), so the report and the
+//! audit agree on whose resource it was.
 //!
 //! **The period** is `[from, until]`, both ends included, compared as instants;
 //! either end may be open.
@@ -67,15 +68,14 @@
 //! ```
 
 use std::borrow::Borrow;
-use std::collections::hash_map::RandomState;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::BuildHasher;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::policy::Engine;
-use crate::workflow::{Event, EventKind};
+use crate::registry::Registry;
+use crate::workflow::{Event, EventKind, IdSet, registry_changed};
 
 type Time = DateTime<FixedOffset>;
 
@@ -158,8 +158,8 @@ pub struct UsageNotice {
     /// applied in log order), `duplicate_event` (an id seen before; ignored),
     /// `resource_withdrawn` or `unknown_resource` (a usage in the period of a
     /// resource not in the catalog at that moment; not counted),
-    /// `registry_change_rejected` (a registry change naming a resource already
-    /// catalogued, or one not in the catalog; not applied).
+    /// `registry_change_rejected` (a registry change a ledger rejects; not
+    /// applied; `reason` says why).
     pub code: String,
     /// The event's id (its position when it has none).
     pub event: String,
@@ -171,6 +171,10 @@ pub struct UsageNotice {
     /// The resource concerned, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// For `registry_change_rejected`: why, in words (the ledger's error, naming
+    /// the event and the id or field at fault).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The usage report for a provider (SPEC v2 §4, §8; Art. 27).
@@ -200,31 +204,6 @@ pub struct UsageReport {
     pub reported: Vec<UsageNotice>,
 }
 
-/// The ids of the events seen: a 128-bit fingerprint each under two randomly
-/// keyed SipHash functions (16 bytes per event, whatever the id's length; two ids
-/// share one with probability about 2⁻¹²⁸).
-#[derive(Debug)]
-struct Ids {
-    keys: (RandomState, RandomState),
-    seen: HashSet<u128>,
-}
-
-impl Ids {
-    fn new() -> Self {
-        Self {
-            keys: (RandomState::new(), RandomState::new()),
-            seen: HashSet::new(),
-        }
-    }
-
-    /// Records `id`; false when it was seen before.
-    fn insert(&mut self, id: &str) -> bool {
-        let fp =
-            (u128::from(self.keys.0.hash_one(id)) << 64) | u128::from(self.keys.1.hash_one(id));
-        self.seen.insert(fp)
-    }
-}
-
 /// A row's key: resource, department, purpose, grant.
 type RowKey = (String, String, String, Option<String>);
 
@@ -239,9 +218,9 @@ struct Tally {
 /// Builds a [`UsageReport`] from an event log, one event at a time
 /// ([`UsageReporter::push`], then [`UsageReporter::finish`]).
 ///
-/// Memory grows with the catalog (one provider per resource), the rows, the
-/// notices and 16 bytes per event id (SPEC §4 makes ids unique), not with the
-/// events themselves.
+/// Memory grows with the catalog, the rows, the notices and the event ids (SPEC
+/// §4 makes ids unique; kept as a ledger keeps them: a bit per numbered id, 16
+/// bytes per other id), not with the events themselves.
 #[derive(Debug)]
 pub struct UsageReporter {
     provider: String,
@@ -250,13 +229,14 @@ pub struct UsageReporter {
     until: Option<Time>,
     citations: Vec<String>,
     pack: String,
-    /// The provider of every resource in the catalog, as of the last event.
-    providers: HashMap<String, String>,
-    /// Withdrawn resources and the provider they had.
+    /// The registry as of the last event (its resources: the registry changes of
+    /// the log applied as a ledger applies them).
+    registry: Registry,
+    /// Withdrawn resources (not catalogued again since) and the provider they had.
     withdrawn: HashMap<String, String>,
     /// Whether the resource asked about was the provider's at some moment.
     resource_ours: bool,
-    ids: Ids,
+    ids: IdSet,
     position: u64,
     last_at: Option<Time>,
     rows: BTreeMap<RowKey, Tally>,
@@ -295,13 +275,11 @@ impl UsageReporter {
             }
             .into());
         }
-        let providers: HashMap<String, String> = registry
-            .resources()
-            .iter()
-            .map(|r| (r.id.clone(), r.provider.clone()))
-            .collect();
-        let resource_ours =
-            resource.is_some_and(|r| providers.get(r).is_some_and(|p| p == provider));
+        let resource_ours = resource.is_some_and(|r| {
+            registry
+                .resource(r)
+                .is_some_and(|entry| entry.provider == provider)
+        });
         let manifest = engine.pack().manifest();
         Ok(Self {
             provider: provider.to_owned(),
@@ -310,10 +288,10 @@ impl UsageReporter {
             until,
             citations: manifest.usage_report_article.iter().cloned().collect(),
             pack: manifest.name.clone(),
-            providers,
+            registry: registry.clone(),
             withdrawn: HashMap::new(),
             resource_ours,
-            ids: Ids::new(),
+            ids: IdSet::new(),
             position: 0,
             last_at: None,
             rows: BTreeMap::new(),
@@ -339,6 +317,7 @@ impl UsageReporter {
             at,
             previous: None,
             resource: resource.map(str::to_owned),
+            reason: None,
         });
     }
 
@@ -351,10 +330,11 @@ impl UsageReporter {
     pub fn push(&mut self, event: &Event) {
         self.position += 1;
         let id = event.id_or(self.position);
-        if !self.ids.insert(&id) {
+        if self.ids.seen(&id) {
             self.note("duplicate_event", &id, event.at, None);
             return;
         }
+        self.ids.insert(&id);
         if let Some(previous) = self.last_at.filter(|&p| event.at < p) {
             self.reported.push(UsageNotice {
                 code: "out_of_order".to_owned(),
@@ -362,6 +342,7 @@ impl UsageReporter {
                 at: event.at,
                 previous: Some(previous),
                 resource: None,
+                reason: None,
             });
         }
         self.last_at = Some(event.at);
@@ -372,49 +353,54 @@ impl UsageReporter {
                 purpose,
                 grant,
             } => self.usage(&id, event.at, department, resource, purpose, grant.as_ref()),
-            EventKind::ResourceCatalogued { resource } => {
-                if self.providers.contains_key(&resource.id) {
-                    self.note(
-                        "registry_change_rejected",
-                        &id,
-                        event.at,
-                        Some(&resource.id),
-                    );
-                } else {
-                    self.withdrawn.remove(&resource.id);
-                    self.set_provider(&resource.id, &resource.provider);
-                }
-            }
-            EventKind::ResourceChanged { resource } => {
-                if self.providers.contains_key(&resource.id) {
-                    self.set_provider(&resource.id, &resource.provider);
-                } else {
-                    self.note(
-                        "registry_change_rejected",
-                        &id,
-                        event.at,
-                        Some(&resource.id),
-                    );
-                }
-            }
-            EventKind::ResourceWithdrawn { resource, .. } => {
-                match self.providers.remove(resource) {
-                    Some(provider) => {
-                        self.withdrawn.insert(resource.clone(), provider);
-                    }
-                    None => self.note("registry_change_rejected", &id, event.at, Some(resource)),
-                }
-            }
+            EventKind::ResourceCatalogued { .. }
+            | EventKind::ResourceChanged { .. }
+            | EventKind::ResourceWithdrawn { .. } => self.change(&id, event),
             _ => {}
         }
     }
 
-    fn set_provider(&mut self, resource: &str, provider: &str) {
-        if provider == self.provider && self.resource.as_deref() == Some(resource) {
-            self.resource_ours = true;
+    /// A change of the catalog: applied as a ledger applies it, or reported.
+    fn change(&mut self, id: &str, event: &Event) {
+        let next = match registry_changed(&self.registry, id, &event.kind) {
+            Ok(next) => next,
+            Err(e) => {
+                let resource = match &event.kind {
+                    EventKind::ResourceCatalogued { resource }
+                    | EventKind::ResourceChanged { resource } => Some(resource.id.clone()),
+                    EventKind::ResourceWithdrawn { resource, .. } => Some(resource.clone()),
+                    _ => None,
+                };
+                self.reported.push(UsageNotice {
+                    code: "registry_change_rejected".to_owned(),
+                    event: id.to_owned(),
+                    at: event.at,
+                    previous: None,
+                    resource,
+                    reason: Some(e.to_string()),
+                });
+                return;
+            }
+        };
+        match &event.kind {
+            EventKind::ResourceCatalogued { resource }
+            | EventKind::ResourceChanged { resource } => {
+                self.withdrawn.remove(&resource.id);
+                if resource.provider == self.provider
+                    && self.resource.as_deref() == Some(resource.id.as_str())
+                {
+                    self.resource_ours = true;
+                }
+            }
+            EventKind::ResourceWithdrawn { resource, .. } => {
+                if let Some(entry) = self.registry.resource(resource) {
+                    self.withdrawn
+                        .insert(resource.clone(), entry.provider.clone());
+                }
+            }
+            _ => {}
         }
-        self.providers
-            .insert(resource.to_owned(), provider.to_owned());
+        self.registry = next;
     }
 
     fn usage(
@@ -433,8 +419,8 @@ impl UsageReporter {
         if self.resource.is_some() && !asked {
             return;
         }
-        match self.providers.get(resource) {
-            Some(p) if *p == self.provider => {}
+        match self.registry.resource(resource) {
+            Some(entry) if entry.provider == self.provider => {}
             Some(_) => return,
             None => {
                 let code = match self.withdrawn.get(resource) {

@@ -105,7 +105,10 @@ fn run(args: &UsageArgs) -> Result<ExitCode, ExitCode> {
                 "usage `{}`{resource} names a resource not in the catalog; not counted",
                 n.event
             ),
-            _ => format!("event `{}`{resource} not applied", n.event),
+            _ => match &n.reason {
+                Some(why) => format!("{why}; not applied"),
+                None => format!("event `{}`{resource} not applied", n.event),
+            },
         };
         crate::out::err(&format!("warning[{}]: {what}", n.code));
     }
