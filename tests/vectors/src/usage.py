@@ -25,6 +25,13 @@ def row(res, dept, purpose, grant, count, first, last):
 reg = json.load(open("policies/binzhou/sample/registry.json"))
 er = dict(next(r for r in reg["resources"] if r["id"] == ER))
 er["provider"] = CA
+# A change the ledger rejects: it moves the resource to civil affairs but adds an
+# error finding (SPEC v2 §6: `open_fields` not among `fields`, Art. 5).
+er_bad = dict(er, open_fields=["no-such-field"])
+# A change the ledger rejects: its provider is no department (an unresolvable reference).
+er_nobody = dict(er, provider="city.no-such-department")
+NEW = "hr.unemployment-insurance"
+new_entry = dict(next(r for r in reg["resources"] if r["id"] == ER), id=NEW, name="失業保險信息")
 R = "SPEC v2 §4 Art. 27, §8: the usage report"
 cases = [
  {"id": "usage.grouping", "kind": "usage",
@@ -81,6 +88,30 @@ cases = [
       use("w4", MR, "hr.no-such-resource", "market-supervision", t("17"))], "provider": HR},
   "expect": {"rows": [row(ER, MR, "market-supervision", None, 1, t("14"), t("14"))], "total": 1,
              "reported": [{"event": "w3", "code": "resource_withdrawn"}, {"event": "w4", "code": "unknown_resource"}]}},
+ {"id": "usage.catalogued_mid_log", "kind": "usage",
+  "rule": R + "; §4 the registry's history: a resource catalogued in the log is the provider's from the `resource_catalogued`'s `at`; a usage before it names a resource not in the catalog (reported, not counted); asking for it is no error",
+  "input": {"events": [
+      use("k1", MR, NEW, "market-supervision", t("14")),
+      {"id": "k2", "kind": "resource_catalogued", "at": t("15"), "resource": new_entry},
+      use("k3", MR, NEW, "market-supervision", t("16"))], "provider": HR, "resource": NEW},
+  "expect": {"rows": [row(NEW, MR, "market-supervision", None, 1, t("16"), t("16"))], "total": 1,
+             "reported": [{"event": "k1", "code": "unknown_resource"}]}},
+ {"id": "usage.change_rejected", "kind": "usage",
+  "rule": R + "; §4 the registry's history: a change adding an error finding, or naming an unknown department, is rejected and the registry stays as it was: the resource is still its old provider's",
+  "note": "x1 would move hr.employment-registration to city.civil-affairs with open_fields not among fields (Art. 5, an error finding); x2 names a provider that is no department",
+  "input": {"events": [
+      {"id": "x1", "kind": "resource_changed", "at": t("14"), "resource": er_bad},
+      {"id": "x2", "kind": "resource_changed", "at": t("15"), "resource": er_nobody},
+      use("x3", MR, ER, "market-supervision", t("16"))], "provider": HR},
+  "expect": {"rows": [row(ER, MR, "market-supervision", None, 1, t("16"), t("16"))], "total": 1,
+             "reported": [{"event": "x1", "code": "registry_change_rejected"},
+                          {"event": "x2", "code": "registry_change_rejected"}]}},
+ {"id": "usage.change_rejected.not_provider", "kind": "usage",
+  "rule": R + ": a resource is the provider's only by a change that was applied; a rejected change does not make it so",
+  "input": {"events": [
+      {"id": "x1", "kind": "resource_changed", "at": t("14"), "resource": er_bad},
+      use("x3", MR, ER, "market-supervision", t("16"))], "provider": CA, "resource": ER},
+  "expect": {"error": "usage.not_provider"}},
  {"id": "usage.repeated_id", "kind": "usage",
   "rule": R + "; §4 Order: ids are unique, a repeat is reported and never counted twice; an event without `id` has its 1-based position as id",
   "note": "the 4th event has no id (so `4`); the 5th repeats `4`",
