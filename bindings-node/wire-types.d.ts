@@ -187,6 +187,8 @@ export interface UsageNotice {
   at: string
   previous?: string
   resource?: string
+  /** For `registry_change_rejected`: why (the ledger's error, naming the event and the id or field). */
+  reason?: string
 }
 
 /** The provider's usage report (SPEC v2 §4, §8; Art. 27). */

@@ -72,3 +72,15 @@ test('errors carry stable codes and name the input', () => {
   )
   throwsCode(() => usageReport(engine, [{ kind: 'usage', at: '2019-10-08T09:00:00+08:00' }], HR), 'workflow.invalid_event')
 })
+
+test('a registry change a ledger rejects is not applied and is reported with its reason', () => {
+  const registry = JSON.parse(readFileSync(samplePath, 'utf8'))
+  const entry = registry.resources.find((r) => r.id === 'hr.social-insurance')
+  const bad = { id: 'c', kind: 'resource_changed', at: '2019-10-09T12:00:00+08:00', resource: { ...entry, provider: 'city.nobody' } }
+  const r = usageReport(engine, [log[0], bad, log[1], log[2]], HR)
+  assert.equal(r.total, 3)
+  assert.equal(r.reported.length, 1)
+  assert.equal(r.reported[0].code, 'registry_change_rejected')
+  assert.equal(r.reported[0].resource, 'hr.social-insurance')
+  assert.match(r.reported[0].reason, /city\.nobody/)
+})

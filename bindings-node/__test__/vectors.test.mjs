@@ -276,7 +276,6 @@ const runners = {
   usage(name, doc, inp, want) {
     fields('input', inp, ['events', 'provider', 'resource', 'from', 'until'])
     fields('expect', want, ['rows', 'total', 'citations', 'reported', 'error'])
-    if (typeof govshare.usageReport !== 'function') throw new Skip('the usage report (Art. 27) is not bound in Node yet')
     const report = expectError(want, () =>
       govshare.usageReport(engineOf(name, doc), inp.events, inp.provider, inp.resource ?? null, inp.from ?? null, inp.until ?? null),
     )

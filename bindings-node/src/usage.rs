@@ -25,7 +25,8 @@ fn moment(input: Option<&DateInput>) -> Result<Option<DateTime<FixedOffset>>> {
 /// the SPEC §8 report: `provider`, `resource`?, `from`?, `until`?, `rows`
 /// (`resource`, `department`, `purpose`, `grant`, `count`, `first`, `last`),
 /// `total`, `citations`, `pack`, `reported` (repeated ids, events out of order,
-/// usages of resources not in the catalog: never counted twice, or not at all).
+/// usages of resources not in the catalog, registry changes a ledger rejects:
+/// never counted twice, not counted, or not applied).
 /// `target` is an `Engine` or a registry (object or JSON text, with the built-in
 /// pack). Throws `usage.unknown_provider`, `usage.not_provider` or
 /// `usage.invalid_period`.

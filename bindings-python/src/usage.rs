@@ -5,26 +5,8 @@ use pyo3::prelude::*;
 
 use crate::args::Arg;
 use crate::convert::{self, to_moment};
-use crate::engine::{Engine, load_registry};
 use crate::error::{self, Input};
-
-/// An `Engine`'s engine, or one over a registry with the built-in pack.
-fn engine_of(obj: &Bound<'_, PyAny>) -> PyResult<govshare::policy::Engine> {
-    if let Ok(e) = obj.cast::<Engine>() {
-        return Ok((*e.get().inner).clone());
-    }
-    if obj.is_none() {
-        return Err(error::argument(
-            obj.py(),
-            "registry_or_engine",
-            "the usage report needs an Engine or a registry, not None",
-            None,
-        ));
-    }
-    let registry = load_registry(obj, "registry_or_engine")?;
-    govshare::policy::Engine::new(govshare::policy::PolicyPack::binzhou(), registry)
-        .map_err(|e| error::to_py(obj.py(), &e))
-}
+use crate::workflow::engine_of;
 
 /// A moment argument that may be `None`.
 fn moment(
@@ -44,8 +26,8 @@ fn moment(
 /// Returns the SPEC §8 report as a dict: `provider`, `resource`?, `from`?,
 /// `until`?, `rows` (`resource`, `department`, `purpose`, `grant`, `count`,
 /// `first`, `last`), `total`, `citations`, `pack`, `reported` (repeated ids,
-/// events out of order and usages of resources not in the catalog: not counted
-/// twice, or not at all). `registry_or_engine` is an `Engine`, or a registry
+/// events out of order, usages of resources not in the catalog, registry changes
+/// a ledger rejects: never counted twice, not counted, or not applied). `registry_or_engine` is an `Engine`, or a registry
 /// (dict, JSON string or path) used with the built-in pack. Raises
 /// `GovShareError` with `usage.unknown_provider`, `usage.not_provider` or
 /// `usage.invalid_period`.
@@ -60,7 +42,7 @@ pub fn usage_report<'py>(
     from_: Option<&Bound<'py, PyAny>>,
     until: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let engine = engine_of(registry_or_engine)?;
+    let engine = engine_of(registry_or_engine, "the usage report")?;
     let provider = provider.get(py, "provider")?;
     let resource = resource.map(|r| r.get(py, "resource")).transpose()?;
     let from = moment(from_, "from_")?;

@@ -100,3 +100,23 @@ def test_bad_input_is_reported_like_the_audit(engine: govshare.Engine) -> None:
     with pytest.raises(govshare.GovShareError) as e2:
         govshare.usage_report(engine, LOG, HR, until="yesterday")
     assert e2.value.code == "input.invalid_date"
+
+
+def test_a_rejected_registry_change_is_reported_with_its_reason(
+    engine: govshare.Engine, sample: dict[str, Any]
+) -> None:
+    entry = next(r for r in sample["resources"] if r["id"] == "hr.social-insurance")
+    bad = {"id": "c", "kind": "resource_changed", "at": "2019-10-09T12:00:00+08:00",
+           "resource": {**entry, "provider": "city.nobody"}}
+    report = govshare.usage_report(engine, [LOG[0], bad, LOG[1], LOG[2]], HR)
+    assert report["total"] == 3
+    [notice] = report["reported"]
+    assert notice["code"] == "registry_change_rejected" and notice["resource"] == "hr.social-insurance"
+    assert "city.nobody" in notice["reason"]
+
+
+def test_none_is_no_engine() -> None:
+    with pytest.raises(govshare.GovShareError) as e:
+        govshare.usage_report(None, LOG, HR)  # type: ignore[arg-type]
+    assert e.value.code == "input.invalid_argument"
+    assert "usage report" in str(e.value)
