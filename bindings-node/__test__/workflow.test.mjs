@@ -101,3 +101,22 @@ test('applyAll applies in order and names the failing event', () => {
   assert.deepEqual(out.map((a) => a.application.status), ['pending', 'approved'])
   throwsCode(() => ledger.applyAll([approve({ id: 'e3' })]), 'workflow.wrong_state', /event 0/)
 })
+
+test('SPEC v2 §4: the registry has a history; registryAt shows it at a moment', () => {
+  const ledger = new Ledger(engine)
+  ledger.apply({ kind: 'restriction_imposed', at: '2020-03-02T09:00:00+08:00', department: 'county.huimin.civil-affairs', by: 'city.big-data-center', reason: '逾期' })
+  const restricted = (at) => ledger.registryAt(at).departments.find((d) => d.id === 'county.huimin.civil-affairs').restricted
+  assert.equal(restricted('2020-03-01T00:00:00+08:00'), false)
+  assert.equal(restricted(new Date('2020-03-02T01:00:00Z')), true)
+  throwsCode(() => ledger.apply({ kind: 'restriction_lifted', at: '2020-03-03T09:00:00+08:00', department: 'county.huimin.civil-affairs', by: 'city.finance', reason: 'x' }), 'workflow.invalid_change')
+  assert.equal(restricted('2020-03-04T00:00:00+08:00'), true)
+})
+
+test('SPEC v2 §4 Art. 20: mustServe is per subject', () => {
+  const ledger = new Ledger(engine)
+  ledger.apply({ kind: 'inconsistency_reported', at: '2019-09-27T10:00:00+08:00', resource: 'civil-affairs.marriage', by: 'city.market-regulation', subject: 'S-1' })
+  const at = '2019-09-30T10:00:00+08:00'
+  assert.equal(ledger.mustServe('civil-affairs.marriage', true, at, 'S-1').disputed, true)
+  assert.equal(ledger.mustServe('civil-affairs.marriage', true, at, 'S-2').disputed, false)
+  assert.equal(ledger.mustServe('civil-affairs.marriage', true, at).disputed, true)
+})

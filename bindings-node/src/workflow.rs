@@ -108,10 +108,11 @@ impl Ledger {
         wire::to_js(env, &state)
     }
 
-    /// Art. 20: while `resource`'s data is being verified, must a person who
-    /// has shown valid proof (`proofValid`) be served as usual?
+    /// Art. 20: while `resource`'s data (or `subject`'s record in it) is being
+    /// verified, must a person who has shown valid proof (`proofValid`) be served
+    /// as usual?
     #[napi(
-        ts_args_type = "resource: string, proofValid: boolean, at: DateInput",
+        ts_args_type = "resource: string, proofValid: boolean, at: DateInput, subject?: string",
         ts_return_type = "Record<string, unknown>"
     )]
     pub fn must_serve<'e>(
@@ -120,11 +121,26 @@ impl Ledger {
         resource: Arg<String>,
         proof_valid: Arg<bool>,
         at: DateInput,
+        subject: Option<Arg<String>>,
     ) -> Result<Unknown<'e>> {
         let (resource, proof_valid) = (resource.get("resource")?, proof_valid.get("proofValid")?);
+        let subject = subject.map(|s| s.get("subject")).transpose()?;
         let at = dates::instant(&at)?;
-        let answer = guard(|| Ok(self.inner.must_serve(&resource, proof_valid, at)))?;
+        let answer = guard(|| {
+            Ok(self
+                .inner
+                .must_serve_subject(&resource, subject.as_deref(), proof_valid, at))
+        })?;
         wire::to_js(env, &answer)
+    }
+
+    /// The registry as it stood at `at` (SPEC v2 §4: the registry given to the
+    /// ledger with every registry change up to `at`), as a SPEC §8 registry object.
+    #[napi(ts_return_type = "Record<string, unknown>")]
+    pub fn registry_at<'e>(&self, env: &'e Env, at: DateInput) -> Result<Unknown<'e>> {
+        let at = dates::instant(&at)?;
+        let registry = guard(|| self.inner.registry_at(at).map_err(error::core))?;
+        wire::to_js(env, registry.doc())
     }
 
     /// An engine over the registry plus the grants approvals created so far

@@ -65,20 +65,39 @@ impl Ledger {
         convert::to_py(py, &self.inner.state(as_of))
     }
 
-    /// Art. 20: while `resource`'s data is disputed, must a person who has shown
-    /// valid proof (`proof_valid`) be served as usual at `at`? A dict with
-    /// `must_serve`, `disputed`, `citations`, `zh`, `en`, ….
+    /// Art. 20: while `resource`'s data (or `subject`'s record in it) is being
+    /// verified, must a person who has shown valid proof (`proof_valid`) be served
+    /// as usual at `at`? A dict with `must_serve`, `disputed`, `reports`,
+    /// `citations`, `zh`, `en`, ….
+    #[pyo3(signature = (resource, proof_valid, at, subject = None))]
     fn must_serve<'py>(
         &self,
         resource: Arg<String>,
         proof_valid: Arg<bool>,
         at: &Bound<'py, PyAny>,
+        subject: Option<Arg<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = at.py();
         let resource = resource.get(py, "resource")?;
         let proof_valid = proof_valid.get(py, "proof_valid")?;
+        let subject = subject.map(|s| s.get(py, "subject")).transpose()?;
         let at = to_moment(at, "at")?;
-        convert::to_py(py, &self.inner.must_serve(&resource, proof_valid, at))
+        let answer = self
+            .inner
+            .must_serve_subject(&resource, subject.as_deref(), proof_valid, at);
+        convert::to_py(py, &answer)
+    }
+
+    /// The registry as it stood at `at` (SPEC v2 §4: the registry given to the
+    /// ledger with every registry change up to `at`), as a SPEC §8 registry dict.
+    fn registry_at<'py>(&self, at: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = at.py();
+        let at = to_moment(at, "at")?;
+        let registry = self
+            .inner
+            .registry_at(at)
+            .map_err(|e| error::to_py(py, &e))?;
+        convert::to_py(py, registry.doc())
     }
 
     /// An engine over the registry plus the grants approvals have created so far.

@@ -175,3 +175,33 @@ def test_art_20_disputed_data_still_serves_a_person_with_proof(engine: govshare.
     assert "20" in with_proof["citations"]
     without = ledger.must_serve("population.basic", False, "2019-11-21T09:00:00+08:00")
     assert without["must_serve"] is False
+
+
+def test_the_registry_has_a_history(engine: govshare.Engine) -> None:
+    """SPEC v2 §4: a change takes effect at its own `at`; `registry_at` shows the registry then."""
+    ledger = govshare.Ledger(engine)
+    ledger.apply({"kind": "restriction_imposed", "at": "2020-03-02T09:00:00+08:00",
+                  "department": "county.huimin.civil-affairs", "by": "city.big-data-center", "reason": "逾期"})
+
+    def restricted(at: str) -> bool:
+        reg = ledger.registry_at(at)
+        return next(d for d in reg["departments"] if d["id"] == "county.huimin.civil-affairs")["restricted"]
+
+    assert not restricted("2020-03-01T00:00:00+08:00")
+    assert restricted("2020-03-02T09:00:00+08:00")
+    with pytest.raises(govshare.WorkflowError) as info:
+        ledger.apply({"kind": "restriction_lifted", "at": "2020-03-03T09:00:00+08:00",
+                      "department": "county.huimin.civil-affairs", "by": "city.finance", "reason": "x"})
+    assert info.value.code == "workflow.invalid_change"
+    assert restricted("2020-03-04T00:00:00+08:00")
+
+
+def test_must_serve_is_per_subject(engine: govshare.Engine) -> None:
+    """SPEC v2 §4 Art. 20: a report on one subject does not put another under verification."""
+    ledger = govshare.Ledger(engine)
+    ledger.apply({"kind": "inconsistency_reported", "at": "2019-09-27T10:00:00+08:00",
+                  "resource": "civil-affairs.marriage", "by": "city.market-regulation", "subject": "S-1"})
+    at = "2019-09-30T10:00:00+08:00"
+    assert ledger.must_serve("civil-affairs.marriage", True, at, subject="S-1")["disputed"]
+    assert not ledger.must_serve("civil-affairs.marriage", True, at, subject="S-2")["disputed"]
+    assert ledger.must_serve("civil-affairs.marriage", True, at)["disputed"]

@@ -39,7 +39,7 @@ fn applications_prints_state_and_reports_rejections() {
 {"kind":"reply","at":"2019-09-30T10:00:00+08:00","application":"a-2","by":"city.public-security","outcome":"refuse"}
 {"kind":"data_provided","at":"2019-09-30T10:00:00+08:00","resource":"hr.social-insurance","colour":"red"}
 {"kind":"collection_scope_changed","at":"2019-10-05T10:00:00+08:00","department":"city.housing"}
-{"kind":"reply","at":"2019-10-11T10:00:00+08:00","application":"a-1","by":"city.human-resources","outcome":"approve"}
+{"kind":"reply","at":"2019-10-11T10:00:00+08:00","application":"a-1","by":"city.human-resources","outcome":"approve","scope":{"purposes":["social-assistance"],"fields":["name","id_number","insurance_type","contribution_base","contribution_status","employer_code"]}}
 "#,
     );
     let (code, out, err) = govshare(&[

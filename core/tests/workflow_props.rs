@@ -243,7 +243,14 @@ fn audited(log: &[Event]) -> (Vec<Option<String>>, Vec<String>, Vec<serde_json::
         .iter()
         .map(|e| a.push(e).err().map(|err| err.code().to_owned()))
         .collect();
-    let reported = a.reported().iter().map(|r| r.event.clone()).collect();
+    // Events reported out of order (other notices, such as `purpose_not_duty`,
+    // belong to the event's own verdict).
+    let reported = a
+        .reported()
+        .iter()
+        .filter(|r| r.code == "out_of_order")
+        .map(|r| r.event.clone())
+        .collect();
     let found = a
         .finish()
         .iter()

@@ -82,6 +82,8 @@ pub struct Auditor {
     /// Ids of the events reported `out_of_order`.
     doubtful: HashSet<String>,
     horizon: Horizon,
+    /// The ledger's registry generation the cached answers were computed under.
+    registry_generation: u64,
 }
 
 /// An engine answer, valid for moments in `[lo, hi)`: the engine's answer depends
@@ -219,6 +221,7 @@ impl Auditor {
             reported: Vec::new(),
             doubtful: HashSet::new(),
             horizon: Horizon::default(),
+            registry_generation: 0,
         }
     }
 
@@ -440,6 +443,13 @@ impl Auditor {
             return Ok(());
         }
         let applied = self.ledger.apply(event)?;
+        // A registry change (SPEC v2 §4): answers cached under the old registry
+        // no longer hold.
+        let generation = self.ledger.registry_generation();
+        if generation != self.registry_generation {
+            self.evals = Evals::default();
+            self.registry_generation = generation;
+        }
         let id = applied.event.clone();
         let day = china_date(event.at);
         for irr in &applied.irregularities {

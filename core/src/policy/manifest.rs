@@ -26,6 +26,9 @@ pub struct Manifest {
     pub default_update_workdays: u32,
     /// The limits to report an incident (SPEC v2 §4).
     pub incident_report: IncidentReportLimits,
+    /// The articles behind each duty the workflow opens, the article first (SPEC
+    /// §7: no article number of a regulation lives in Rust).
+    pub duties: DutyBases,
     /// How working-day limits are counted.
     #[serde(default)]
     pub counting_rule: CountingRule,
@@ -40,6 +43,47 @@ pub struct Manifest {
     /// Absent: the pack cites none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_report_article: Option<String>,
+}
+
+/// The articles behind each duty (the article first, then the rest of its basis).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutyBases {
+    /// Updating the catalog after a law revision or a change of functions.
+    pub catalog_update_after_change: Vec<String>,
+    /// Updating the catalog after a change of collection scope.
+    pub catalog_update_after_scope: Vec<String>,
+    /// Filing the updated catalog.
+    pub catalog_filing: Vec<String>,
+    /// Providing a resource's data again within its update limit.
+    pub data_provision: Vec<String>,
+    /// Providing a newly catalogued resource's data for the first time.
+    pub first_provision: Vec<String>,
+    /// Correcting reported inconsistent data.
+    pub inconsistency_correction: Vec<String>,
+    /// Reporting an incident.
+    pub incident_report: Vec<String>,
+}
+
+impl DutyBases {
+    /// Every basis with its manifest key.
+    pub fn all(&self) -> [(&'static str, &[String]); 7] {
+        [
+            (
+                "catalog_update_after_change",
+                &self.catalog_update_after_change,
+            ),
+            (
+                "catalog_update_after_scope",
+                &self.catalog_update_after_scope,
+            ),
+            ("catalog_filing", &self.catalog_filing),
+            ("data_provision", &self.data_provision),
+            ("first_provision", &self.first_provision),
+            ("inconsistency_correction", &self.inconsistency_correction),
+            ("incident_report", &self.incident_report),
+        ]
+    }
 }
 
 /// The limits to report an incident (Binzhou Art. 24 「及時」, read by the pack).

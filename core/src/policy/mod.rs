@@ -36,7 +36,7 @@ mod pack;
 mod wire;
 
 pub use engine::{Answer, DecideOptions, Engine};
-pub use manifest::{IncidentReportLimits, Manifest, SeveritySettings};
+pub use manifest::{DutyBases, IncidentReportLimits, Manifest, SeveritySettings};
 pub use pack::PolicyPack;
 pub use wire::{
     AccessRequest, Decision, Effect, Question, QuestionAnswer, Reason, Remedy, RemedyAction, Route,

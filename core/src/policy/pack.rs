@@ -296,6 +296,15 @@ impl PolicyPack {
             toml::from_str(manifest_text).map_err(|e| PolicyError::Manifest {
                 message: e.to_string(),
             })?;
+        for (key, basis) in manifest.duties.all() {
+            if basis.is_empty() || basis.iter().any(|a| !valid_article(a)) {
+                return Err(PolicyError::Manifest {
+                    message: format!(
+                        "`duties.{key}` must be a non-empty list of citations (`N`, `N(i)`, `N¶p`, `N¶p(i)`), found `{basis:?}`"
+                    ),
+                });
+            }
+        }
         if manifest.valid_until < manifest.valid_from {
             return Err(PolicyError::Manifest {
                 message: format!(

@@ -1,8 +1,10 @@
 //! Applications and obligations over the event log (SPEC §4).
 //!
 //! A [`Ledger`] applies [`Event`]s one at a time. Applications (Art. 17, 21) move from
-//! `pending` to `approved` (a grant), `refused` (with a reason), coordination by the
-//! Big Data Center and then by the City Government Office. Obligations (Art. 11, 16,
+//! `pending` to `approved` (a grant with the stated scope), `partly_approved` (with a
+//! reason), `refused` (with a reason), coordination by the Big Data Center (after a
+//! refusal, a partial refusal or an overdue reply) and then by the City Government
+//! Office. Registry-change events give the registry a history (SPEC v2 §4). Obligations (Art. 11, 16,
 //! 18, 21) get due dates in Chinese working days and are closed by the events that
 //! fulfil them. An event that does not fit is rejected with a [`WorkflowError`] that
 //! names the event, the rule and the state met; the ledger is unchanged.
@@ -36,10 +38,22 @@
 //!     .unwrap_err();
 //! assert_eq!(err.code(), "workflow.missing_reason");
 //!
-//! // The provider approves: a grant, and the engine now says `granted`.
+//! // An approval states its scope (Art. 17, SPEC v2 §4): without one it is rejected.
+//! let err = ledger
+//!     .apply(&Event::from_json_str(
+//!         r#"{"kind":"reply","at":"2019-10-08T09:00:00+08:00","application":"a-1",
+//!             "by":"city.human-resources","outcome":"approve"}"#,
+//!     )?)
+//!     .unwrap_err();
+//! assert_eq!(err.code(), "workflow.scope_not_stated");
+//!
+//! // The provider approves the fields asked for: a grant, and the engine now says `granted`.
 //! let applied = ledger.apply(&Event::from_json_str(
 //!     r#"{"kind":"reply","at":"2019-10-08T09:00:00+08:00","application":"a-1",
-//!         "by":"city.human-resources","outcome":"approve"}"#,
+//!         "by":"city.human-resources","outcome":"approve",
+//!         "scope":{"purposes":["market-supervision"],
+//!                  "fields":["name","id_number","insurance_type","contribution_base",
+//!                            "contribution_status","employer_code"]}}"#,
 //! )?)?;
 //! assert_eq!(applied.grant.map(|g| g.id).as_deref(), Some("grant.a-1"));
 //! let state = ledger.state(chrono::DateTime::parse_from_rfc3339("2019-10-08T12:00:00+08:00")?);

@@ -1,6 +1,6 @@
 //! `govshare demo`: decisions, applications with due dates across holidays,
 //! obligations, Art. 20 and the audit, on the built-in Binzhou sample (the sample
-//! registry and a year of platform events, 2019-03 to 2020-02).
+//! registry and a year of platform events, 2019-03 to 2020-03, with registry changes).
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -16,7 +16,7 @@ use crate::audit_cmd::{pad, summary_table};
 
 const REGISTRY: &str = include_str!("../../../../policies/binzhou/sample/registry.json");
 const EVENTS: &str = include_str!("../../../../policies/binzhou/sample/events.jsonl");
-const AS_OF: &str = "2020-02-29T23:59:59+08:00";
+const AS_OF: &str = "2020-03-31T23:59:59+08:00";
 
 /// Arguments of `govshare demo`.
 #[derive(Debug, clap::Args)]

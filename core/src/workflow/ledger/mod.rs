@@ -215,6 +215,12 @@ impl Ledger {
         self.history.registry_at(at)
     }
 
+    /// Changes whenever a registry change is applied: an answer computed against
+    /// the registry is valid while this stays the same.
+    pub(crate) fn registry_generation(&self) -> u64 {
+        self.history.generation()
+    }
+
     /// The registry as it stands now (after every change applied so far).
     pub fn registry(&self) -> &Registry {
         self.snapshot.registry()

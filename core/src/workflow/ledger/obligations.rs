@@ -33,16 +33,21 @@ pub(super) enum Limit {
     Hours(u32),
 }
 
-/// The articles behind a duty: the article first, then the rest of its basis.
-///
-/// Binzhou's numbers; moving them into the pack is issue 13 (SPEC §7).
-fn basis(kind: ObligationKind, article_11: bool) -> &'static [&'static str] {
+/// The articles behind a duty, from the pack's manifest (`[duties]`).
+fn basis(
+    manifest: &crate::policy::Manifest,
+    kind: ObligationKind,
+    after_change: bool,
+) -> Vec<String> {
+    let d = &manifest.duties;
     match kind {
-        ObligationKind::CatalogUpdate if article_11 => &["11"],
-        ObligationKind::CatalogUpdate | ObligationKind::CatalogFiling => &["16"],
-        ObligationKind::DataProvision | ObligationKind::FirstProvision => &["21¶2", "14"],
-        ObligationKind::InconsistencyCorrection => &["18", "20"],
-        ObligationKind::IncidentReport => &["24"],
+        ObligationKind::CatalogUpdate if after_change => d.catalog_update_after_change.clone(),
+        ObligationKind::CatalogUpdate => d.catalog_update_after_scope.clone(),
+        ObligationKind::CatalogFiling => d.catalog_filing.clone(),
+        ObligationKind::DataProvision => d.data_provision.clone(),
+        ObligationKind::FirstProvision => d.first_provision.clone(),
+        ObligationKind::InconsistencyCorrection => d.inconsistency_correction.clone(),
+        ObligationKind::IncidentReport => d.incident_report.clone(),
     }
 }
 
@@ -52,7 +57,7 @@ pub(super) struct Obligation {
     pub(super) seq: u64,
     pub(super) id: String,
     pub(super) kind: ObligationKind,
-    pub(super) basis: &'static [&'static str],
+    pub(super) basis: Vec<String>,
     pub(super) department: String,
     pub(super) resource: Option<String>,
     pub(super) subject: Option<String>,
@@ -203,8 +208,8 @@ impl Ledger {
         ObligationState {
             id: o.id.clone(),
             kind: o.kind,
-            article: o.basis.first().copied().unwrap_or_default().to_owned(),
-            basis: o.basis.iter().map(|&a| a.to_owned()).collect(),
+            article: o.basis.first().cloned().unwrap_or_default(),
+            basis: o.basis.clone(),
             department: o.department.clone(),
             resource: o.resource.clone(),
             subject: o.subject.clone(),
@@ -230,7 +235,7 @@ impl Ledger {
         &mut self,
         id: &str,
         kind: ObligationKind,
-        article_11: bool,
+        after_change: bool,
         department: &str,
         resource: Option<&str>,
         subject: Option<&str>,
@@ -244,7 +249,7 @@ impl Ledger {
             seq: self.seq,
             id: format!("{id}/{}", kind.as_str()),
             kind,
-            basis: basis(kind, article_11),
+            basis: basis(manifest, kind, after_change),
             department: department.to_owned(),
             resource: resource.map(str::to_owned),
             subject: subject.map(str::to_owned),
