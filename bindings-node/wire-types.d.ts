@@ -212,6 +212,46 @@ export interface Violation {
   [more: string]: unknown
 }
 
+/** One row of the usage report: the usages of one resource by one department, for one purpose, under one grant. */
+export interface UsageRow {
+  resource: string
+  department: string
+  purpose: string
+  /** The grant the usages name; null when they name none. */
+  grant: string | null
+  count: number
+  /** The earliest `at` (RFC 3339). */
+  first: string
+  /** The latest `at` (RFC 3339). */
+  last: string
+}
+
+/** What the usage report did not count as it stands (SPEC v2 §4 Order, the audit's lenient habit). */
+export interface UsageNotice {
+  code: 'out_of_order' | 'duplicate_event' | 'resource_withdrawn' | 'unknown_resource' | 'registry_change_rejected' | (string & {})
+  event: string
+  at: string
+  previous?: string
+  resource?: string
+  /** For `registry_change_rejected`: why (the ledger's error, naming the event and the id or field). */
+  reason?: string
+}
+
+/** The provider's usage report (SPEC v2 §4, §8; Art. 27). */
+export interface UsageReport {
+  provider: string
+  resource?: string
+  from?: string
+  until?: string
+  rows: UsageRow[]
+  total: number
+  /** From the pack (Binzhou: `["27"]`). */
+  citations: string[]
+  pack: string
+  reported: UsageNotice[]
+  [more: string]: unknown
+}
+
 /** One calendar day, for display. */
 export interface DayInfo {
   date: string

@@ -290,6 +290,27 @@ const runners = {
     }
     finish(diffs, found.map((v) => `${v.category}/${v.department}/${v.article}/${v.severity}/due ${v.due}`))
   },
+  usage(name, doc, inp, want) {
+    fields('input', inp, ['events', 'provider', 'resource', 'from', 'until'])
+    fields('expect', want, ['rows', 'total', 'citations', 'reported', 'error'])
+    const report = expectError(want, () =>
+      govshare.usageReport(engineOf(name, doc), inp.events, inp.provider, inp.resource ?? null, inp.from ?? null, inp.until ?? null),
+    )
+    if (report === undefined) return
+    const diffs = []
+    if ('rows' in want) {
+      const norm = (r) => [r.resource, r.department, r.purpose, r.grant, r.count, Date.parse(r.first), Date.parse(r.last)]
+      for (const w of want.rows) fields('rows[]', w, ['resource', 'department', 'purpose', 'grant', 'count', 'first', 'last'])
+      if (show(want.rows.map(norm)) !== show(report.rows.map(norm))) diffs.push(`rows: expected ${show(want.rows)}`)
+    }
+    diff(diffs, 'total', want, report.total)
+    diff(diffs, 'citations', want, report.citations)
+    if ('reported' in want) {
+      for (const w of want.reported) fields('reported[]', w, ['event', 'code'])
+      diff(diffs, 'reported', want, report.reported.map((n) => ({ event: n.event, code: n.code })))
+    }
+    finish(diffs, report)
+  },
 }
 
 function violationMismatch(w, v) {

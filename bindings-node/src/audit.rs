@@ -20,7 +20,9 @@ use crate::workflow;
 
 /// The engine an audit runs with: an `Engine`, or a registry (object or JSON
 /// text) under the built-in pack.
-fn engine_of(target: Either<ClassInstance<'_, Engine>, Unknown<'_>>) -> Result<Arc<CoreEngine>> {
+pub(crate) fn engine_of(
+    target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
+) -> Result<Arc<CoreEngine>> {
     match target {
         Either::A(e) => Ok(Arc::clone(e.inner())),
         Either::B(registry) => {

@@ -11,10 +11,12 @@ mod calendar;
 mod dates;
 mod engine;
 mod error;
+mod usage;
 mod wire;
 mod workflow;
 
 pub use audit::{Auditor, audit, audit_async};
 pub use calendar::Calendar;
 pub use engine::Engine;
+pub use usage::usage_report;
 pub use workflow::Ledger;

@@ -9,6 +9,7 @@ mod calendar;
 mod convert;
 mod engine;
 mod error;
+mod usage;
 mod value;
 mod workflow;
 
@@ -31,6 +32,7 @@ fn _govshare(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<workflow::Violation>()?;
     m.add_class::<workflow::Auditor>()?;
     m.add_function(wrap_pyfunction!(workflow::audit, m)?)?;
+    m.add_function(wrap_pyfunction!(usage::usage_report, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

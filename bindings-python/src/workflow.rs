@@ -119,8 +119,9 @@ impl Ledger {
     }
 }
 
-/// An `Engine`'s engine, or one over a registry with the built-in pack.
-fn engine_of(obj: &Bound<'_, PyAny>) -> PyResult<govshare::policy::Engine> {
+/// An `Engine`'s engine, or one over a registry with the built-in pack; `what`
+/// names the caller in the error for `None` (`audit`, `the usage report`).
+pub(crate) fn engine_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<govshare::policy::Engine> {
     if let Ok(e) = obj.cast::<Engine>() {
         return Ok((*e.get().inner).clone());
     }
@@ -128,7 +129,7 @@ fn engine_of(obj: &Bound<'_, PyAny>) -> PyResult<govshare::policy::Engine> {
         return Err(error::argument(
             obj.py(),
             "registry_or_engine",
-            "audit needs an Engine or a registry, not None",
+            &format!("{what} needs an Engine or a registry, not None"),
             None,
         ));
     }
@@ -150,7 +151,7 @@ pub fn audit(
     events: &Bound<'_, PyAny>,
     as_of: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<Violation>> {
-    let engine = engine_of(registry_or_engine)?;
+    let engine = engine_of(registry_or_engine, "audit")?;
     let as_of = to_moment(as_of, "as_of")?;
     let events = self::events(events)?;
     let found = py.detach(move || govshare::audit::audit(engine, &events, as_of));
@@ -181,7 +182,7 @@ impl Auditor {
     /// registry used with the built-in pack).
     #[new]
     fn new(registry_or_engine: &Bound<'_, PyAny>, as_of: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let engine = engine_of(registry_or_engine)?;
+        let engine = engine_of(registry_or_engine, "audit")?;
         let as_of = to_moment(as_of, "as_of")?;
         Ok(Self {
             inner: Some(govshare::audit::Auditor::new(engine, as_of)),

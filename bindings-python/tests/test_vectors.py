@@ -402,6 +402,49 @@ def run_audit(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[st
     _finish(diffs, brief)
 
 
+def _instant(t: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(t.replace("Z", "+00:00"))
+
+
+def run_usage(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[str, Any]) -> None:
+    _fields("input", inp, {"events", "provider", "resource", "from", "until"})
+    _fields("expect", want, {"rows", "total", "citations", "reported", "error"})
+    report = _expect_error(
+        want,
+        lambda: govshare.usage_report(
+            _engine(name, doc),
+            inp["events"],
+            inp["provider"],
+            resource=inp.get("resource"),
+            from_=inp.get("from"),
+            until=inp.get("until"),
+        ),
+    )
+    if report is None:
+        return
+    diffs: list[str] = []
+    if "rows" in want:
+        keys = {"resource", "department", "purpose", "grant", "count", "first", "last"}
+        for w in want["rows"]:
+            _fields("rows[]", w, keys)
+
+        def norm(r: dict[str, Any]) -> tuple[Any, ...]:
+            return (r["resource"], r["department"], r["purpose"], r["grant"], r["count"],
+                    _instant(r["first"]), _instant(r["last"]))
+
+        if [norm(w) for w in want["rows"]] != [norm(g) for g in report["rows"]]:
+            diffs.append(f"rows: expected {want['rows']}")
+    _diff(diffs, "total", want, report["total"])
+    _diff(diffs, "citations", want, report["citations"])
+    if "reported" in want:
+        for w in want["reported"]:
+            _fields("reported[]", w, {"event", "code"})
+        got = [{"event": n["event"], "code": n["code"]} for n in report["reported"]]
+        if got != want["reported"]:
+            diffs.append(f"reported: expected {want['reported']}, got {got}")
+    _finish(diffs, report)
+
+
 RUNNERS: dict[str, Callable[..., None]] = {
     "decide": run_decide,
     "submission": _question("may_require_submission"),
@@ -414,6 +457,7 @@ RUNNERS: dict[str, Callable[..., None]] = {
     "validate": run_validate,
     "applications": run_applications,
     "audit": run_audit,
+    "usage": run_usage,
 }
 
 

@@ -1,5 +1,6 @@
 //! The crate-wide error: one enum over the module errors, each with a stable `code()`.
 
+use crate::audit::UsageError;
 use crate::calendar::CalendarError;
 use crate::limits::LimitError;
 use crate::policy::PolicyError;
@@ -26,6 +27,9 @@ pub enum Error {
     /// Input over one of the [`crate::limits`] (size, count, nesting depth).
     #[error(transparent)]
     Limit(#[from] LimitError),
+    /// A usage report (Art. 27) that cannot be made.
+    #[error(transparent)]
+    Usage(#[from] UsageError),
 }
 
 impl Error {
@@ -37,6 +41,7 @@ impl Error {
             Self::Policy(e) => e.code(),
             Self::Workflow(e) => e.code(),
             Self::Limit(e) => e.code(),
+            Self::Usage(e) => e.code(),
         }
     }
 }
@@ -104,7 +109,7 @@ const WORKFLOW_CODES: &[&str] = &[
 
 impl Error {
     /// Every code [`Error::code`] can return, each once, grouped by module
-    /// (calendar, registry, policy, workflow, limits). `docs/errors.md` lists them
+    /// (calendar, registry, policy, workflow, limits, usage). `docs/errors.md` lists them
     /// all; a test keeps the two in step.
     pub fn codes() -> Vec<&'static str> {
         [
@@ -113,6 +118,7 @@ impl Error {
             POLICY_CODES,
             WORKFLOW_CODES,
             LimitError::CODES,
+            UsageError::CODES,
         ]
         .concat()
     }
@@ -202,6 +208,7 @@ mod tests {
             Error::Policy(_) => POLICY_CODES,
             Error::Workflow(_) => WORKFLOW_CODES,
             Error::Limit(_) => LimitError::CODES,
+            Error::Usage(_) => UsageError::CODES,
         }
     }
 
@@ -505,6 +512,30 @@ mod tests {
             },
         ];
         check(&all, WORKFLOW_CODES, workflow_index, WorkflowError::code);
+    }
+
+    fn usage_index(e: &UsageError) -> usize {
+        match e {
+            UsageError::UnknownProvider { .. } => 0,
+            UsageError::NotProvider { .. } => 1,
+            UsageError::InvalidPeriod { .. } => 2,
+        }
+    }
+
+    #[test]
+    fn usage_codes_are_complete() {
+        let all = vec![
+            UsageError::UnknownProvider { provider: s() },
+            UsageError::NotProvider {
+                provider: s(),
+                resource: s(),
+            },
+            UsageError::InvalidPeriod {
+                from: s(),
+                until: s(),
+            },
+        ];
+        check(&all, UsageError::CODES, usage_index, UsageError::code);
     }
 
     #[test]

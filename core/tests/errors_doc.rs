@@ -14,6 +14,7 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 /// Module prefixes of error codes.
 const PREFIXES: &[&str] = &[
     "calendar", "registry", "policy", "workflow", "limits", "input", "internal", "cli", "request",
+    "usage",
 ];
 
 /// The codes in the first column of the tables of `docs/errors.md`.

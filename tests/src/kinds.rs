@@ -968,3 +968,101 @@ pub(crate) fn audit(ctx: &Ctx, c: &Case) -> Checked {
         format!("{brief:?} rejected {rejected:?}")
     }))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UsageInput {
+    events: Vec<Value>,
+    provider: String,
+    #[serde(default)]
+    resource: Option<String>,
+    #[serde(default)]
+    from: Option<Moment>,
+    #[serde(default)]
+    until: Option<Moment>,
+}
+
+/// A row expected in a usage report (`first` and `last` compared as instants).
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct UsageRowExpect {
+    resource: String,
+    department: String,
+    purpose: String,
+    grant: Option<String>,
+    count: u64,
+    first: Moment,
+    last: Moment,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UsageExpect {
+    /// Every row, in the report's order.
+    #[serde(default)]
+    rows: Option<Vec<UsageRowExpect>>,
+    #[serde(default)]
+    total: Option<u64>,
+    #[serde(default)]
+    citations: Option<Vec<String>>,
+    /// Every notice, in log order.
+    #[serde(default)]
+    reported: Option<Vec<Rejected>>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+pub(crate) fn usage(ctx: &Ctx, c: &Case) -> Checked {
+    let input: UsageInput = parse("input", &c.input)?;
+    let want: UsageExpect = parse("expect", &c.expect)?;
+    let engine = engine(ctx)?;
+    let mut events = Vec::new();
+    for (i, raw) in input.events.iter().enumerate() {
+        let event: Event = serde_json::from_value(raw.clone())
+            .map_err(|e| Bad::Vector(format!("event {}: {e}", i + 1)))?;
+        events.push(event);
+    }
+    let got = govshare::audit::usage_report(
+        engine,
+        &events,
+        &input.provider,
+        input.resource.as_deref(),
+        input.from,
+        input.until,
+    );
+    if let Some(code) = &want.error {
+        return expect_error(code, got);
+    }
+    let report = match got {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(format!("unexpected error `{}`: {e}", e.code()))),
+    };
+    let mut d = Diff::default();
+    if let Some(rows) = &want.rows {
+        let same = rows.len() == report.rows.len()
+            && rows.iter().zip(&report.rows).all(|(w, g)| {
+                w.resource == g.resource
+                    && w.department == g.department
+                    && w.purpose == g.purpose
+                    && w.grant == g.grant
+                    && w.count == g.count
+                    && w.first == g.first
+                    && w.last == g.last
+            });
+        if !same {
+            d.push(format!("rows: expected {rows:?}"));
+        }
+    }
+    d.eq("total", want.total.as_ref(), &report.total);
+    d.eq("citations", want.citations.as_ref(), &report.citations);
+    let reported: Vec<Rejected> = report
+        .reported
+        .iter()
+        .map(|n| Rejected {
+            event: n.event.clone(),
+            code: n.code.clone(),
+        })
+        .collect();
+    d.eq("reported", want.reported.as_ref(), &reported);
+    Ok(d.finish(|| serde_json::to_string(&report).unwrap_or_default()))
+}

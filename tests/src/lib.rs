@@ -68,6 +68,8 @@ pub enum Kind {
     Audit,
     /// A question line (SPEC v2 §8): Art. 13, Art. 22 or Art. 20.
     Question,
+    /// The provider's usage report over an event log (SPEC v2 §4, Art. 27).
+    Usage,
 }
 
 impl Kind {
@@ -85,6 +87,7 @@ impl Kind {
             Self::Applications => "applications",
             Self::Audit => "audit",
             Self::Question => "question",
+            Self::Usage => "usage",
         }
     }
 }
@@ -341,6 +344,7 @@ fn run_case(ctx: &Ctx, c: &Case) -> Outcome {
         Kind::Validate => kinds::validate(ctx, c),
         Kind::Applications => kinds::applications(ctx, c),
         Kind::Audit => kinds::audit(ctx, c),
+        Kind::Usage => kinds::usage(ctx, c),
     };
     match r {
         Ok(Ok(())) => Outcome::Pass,

@@ -24,6 +24,7 @@ from ._govshare import (
     WorkflowError,
     __version__,
     audit,
+    usage_report,
 )
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "WorkflowError",
     "__version__",
     "audit",
+    "usage_report",
 ]

@@ -273,3 +273,13 @@ def audit(
     events: Iterable[Mapping[str, Any]],
     as_of: _Moment,
 ) -> list[Violation]: ...
+
+def usage_report(
+    registry_or_engine: Union[Engine, _RegistryInput],
+    events: Iterable[Mapping[str, Any]],
+    provider: str,
+    *,
+    resource: Optional[str] = None,
+    from_: Optional[_Moment] = None,
+    until: Optional[_Moment] = None,
+) -> dict[str, Any]: ...

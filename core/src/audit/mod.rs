@@ -55,7 +55,9 @@
 //! ```
 
 mod auditor;
+mod usage;
 mod violation;
 
 pub use auditor::{Auditor, audit};
+pub use usage::{UsageError, UsageNotice, UsageReport, UsageReporter, UsageRow, usage_report};
 pub use violation::{Category, Consequence, Severity, Violation};

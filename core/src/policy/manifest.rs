@@ -51,6 +51,11 @@ pub struct Manifest {
     /// (SPEC v2 §5 "From a failing check to a category"), or `"none"` (not the
     /// user's fault, e.g. a quarantine).
     pub usage_checks: BTreeMap<String, String>,
+    /// The article the provider's usage report answers (SPEC v2 §4; Binzhou:
+    /// `27`, 提供部門有權向使用部門了解共享信息使用情況); the report's `citations`.
+    /// Absent: the pack cites none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_report_article: Option<String>,
 }
 
 /// The articles behind each duty (the article first, then the rest of its basis).

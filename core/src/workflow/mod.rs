@@ -73,7 +73,9 @@ pub use error::WorkflowError;
 pub use event::{
     CoordinationOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope, ServiceManner,
 };
+pub(crate) use ids::IdSet;
 pub use ledger::Ledger;
+pub(crate) use ledger::registry_changed;
 pub use state::{
     ApplicationState, ApplicationStatus, Applied, Drained, Irregularity, LedgerState,
     ObligationKind, ObligationState, ObligationStatus, ServiceAnswer,

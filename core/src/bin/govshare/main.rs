@@ -12,6 +12,7 @@ mod calendar_cmd;
 mod decide_cmd;
 mod demo_cmd;
 mod out;
+mod usage_cmd;
 mod workflow_cmd;
 
 /// govshare: Chinese government information-sharing rules, as a policy engine.
@@ -36,6 +37,8 @@ enum Command {
     Applications(workflow_cmd::ApplicationsArgs),
     /// Classify the violations in an event log.
     Audit(audit_cmd::AuditArgs),
+    /// The provider's usage report (Art. 27): usages of its resources by department, purpose and grant.
+    Usage(usage_cmd::UsageArgs),
     /// Show decisions, deadlines, obligations and the audit on the built-in Binzhou data.
     Demo(demo_cmd::DemoArgs),
 }
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => decide_cmd::validate(&args),
         Command::Applications(args) => workflow_cmd::applications(&args),
         Command::Audit(args) => audit_cmd::audit(&args),
+        Command::Usage(args) => usage_cmd::usage(&args),
         Command::Demo(args) => demo_cmd::demo(&args),
     }
 }

@@ -206,6 +206,30 @@ fn changed(registry: &Registry, id: &str, kind: &EventKind) -> Result<Registry, 
     Registry::from_doc(doc).map_err(|e| invalid(id, e.to_string()))
 }
 
+/// `registry` with the registry change `kind` (event `id`) applied, as a ledger
+/// applies it (SPEC v2 §4): the entry shapes and references are checked as a loaded
+/// registry's are (`workflow.invalid_change`, `workflow.unknown_resource`,
+/// `workflow.unknown_department`), and a change that adds an error finding (SPEC v2
+/// §6) the registry did not have is `workflow.registry_change_rejected`. Any other
+/// event kind leaves the registry as it is.
+pub(crate) fn registry_changed(
+    registry: &Registry,
+    id: &str,
+    kind: &EventKind,
+) -> Result<Registry, WorkflowError> {
+    let next = changed(registry, id, kind)?;
+    let before = errors(registry);
+    let mut added: Vec<_> = errors(&next).difference(&before).cloned().collect();
+    added.sort();
+    if let Some((code, kind, entry, article)) = added.into_iter().next() {
+        return Err(WorkflowError::RegistryChangeRejected {
+            event: id.to_owned(),
+            finding: format!("`{code}` on {kind} `{entry}` (Art. {article})"),
+        });
+    }
+    Ok(next)
+}
+
 impl Ledger {
     /// Applies a registry change (SPEC v2 §4): all or nothing.
     pub(super) fn on_registry_change(
@@ -213,17 +237,7 @@ impl Ledger {
         id: &str,
         event: &Event,
     ) -> Result<Applied, WorkflowError> {
-        let current = self.snapshot.registry();
-        let next = changed(current, id, &event.kind)?;
-        let before = errors(current);
-        let mut added: Vec<_> = errors(&next).difference(&before).cloned().collect();
-        added.sort();
-        if let Some((code, kind, entry, article)) = added.into_iter().next() {
-            return Err(WorkflowError::RegistryChangeRejected {
-                event: id.to_owned(),
-                finding: format!("`{code}` on {kind} `{entry}` (Art. {article})"),
-            });
-        }
+        let next = registry_changed(self.snapshot.registry(), id, &event.kind)?;
         // Checked: from here on nothing fails.
         let mut applied = self.applied(id, event);
         let at = event.at;

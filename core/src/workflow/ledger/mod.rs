@@ -12,6 +12,8 @@ mod history;
 mod obligations;
 mod service;
 
+pub(crate) use history::registry_changed;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
