@@ -212,6 +212,46 @@ export interface Violation {
   [more: string]: unknown
 }
 
+/** One row of the usage report: the usages of one resource by one department, for one purpose, under one grant. */
+export interface UsageRow {
+  resource: string
+  department: string
+  purpose: string
+  /** The grant the usages name; null when they name none. */
+  grant: string | null
+  count: number
+  /** The earliest `at` (RFC 3339). */
+  first: string
+  /** The latest `at` (RFC 3339). */
+  last: string
+}
+
+/** What the usage report did not count as it stands (SPEC v2 §4 Order, the audit's lenient habit). */
+export interface UsageNotice {
+  code: 'out_of_order' | 'duplicate_event' | 'resource_withdrawn' | 'unknown_resource' | 'registry_change_rejected' | (string & {})
+  event: string
+  at: string
+  previous?: string
+  resource?: string
+  /** For `registry_change_rejected`: why (the ledger's error, naming the event and the id or field). */
+  reason?: string
+}
+
+/** The provider's usage report (SPEC v2 §4, §8; Art. 27). */
+export interface UsageReport {
+  provider: string
+  resource?: string
+  from?: string
+  until?: string
+  rows: UsageRow[]
+  total: number
+  /** From the pack (Binzhou: `["27"]`). */
+  citations: string[]
+  pack: string
+  reported: UsageNotice[]
+  [more: string]: unknown
+}
+
 /** One calendar day, for display. */
 export interface DayInfo {
   date: string
@@ -528,3 +568,19 @@ export interface Options {
   /** Art. 13 only: the fields asked about (default: the whole item). */
   fields?: Array<string>
 }
+
+/**
+ * The usage report for `provider` (Art. 27: the provider may learn how its
+ * information is used): the `usage` events of its resources (the resource's
+ * provider at the moment of the usage), optionally of one `resource`, within
+ * `[from, until]` (both included; `null` or absent leaves an end open). Returns
+ * the SPEC §8 report: `provider`, `resource`?, `from`?, `until`?, `rows`
+ * (`resource`, `department`, `purpose`, `grant`, `count`, `first`, `last`),
+ * `total`, `citations`, `pack`, `reported` (repeated ids, events out of order,
+ * usages of resources not in the catalog, registry changes a ledger rejects:
+ * never counted twice, not counted, or not applied).
+ * `target` is an `Engine` or a registry (object or JSON text, with the built-in
+ * pack). Throws `usage.unknown_provider`, `usage.not_provider` or
+ * `usage.invalid_period`.
+ */
+export declare function usageReport(target: Engine | RegistryDoc | string, events: Event[], provider: string, resource?: string | null, from?: DateInput | null, until?: DateInput | null): UsageReport

@@ -841,3 +841,4 @@ module.exports.Engine = nativeBinding.Engine
 module.exports.Ledger = nativeBinding.Ledger
 module.exports.audit = nativeBinding.audit
 module.exports.auditAsync = nativeBinding.auditAsync
+module.exports.usageReport = nativeBinding.usageReport
