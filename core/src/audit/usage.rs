@@ -334,8 +334,20 @@ impl UsageReporter {
             self.note("duplicate_event", &id, event.at, None);
             return;
         }
+        // As a ledger: a rejected registry change leaves no trace (its id is not
+        // taken, the order clock does not move); anything else is applied.
+        let previous = self.last_at.filter(|&p| event.at < p);
+        let applied = match &event.kind {
+            EventKind::ResourceCatalogued { .. }
+            | EventKind::ResourceChanged { .. }
+            | EventKind::ResourceWithdrawn { .. } => self.change(&id, event),
+            _ => true,
+        };
+        if !applied {
+            return;
+        }
         self.ids.insert(&id);
-        if let Some(previous) = self.last_at.filter(|&p| event.at < p) {
+        if let Some(previous) = previous {
             self.reported.push(UsageNotice {
                 code: "out_of_order".to_owned(),
                 event: id.clone(),
@@ -346,22 +358,20 @@ impl UsageReporter {
             });
         }
         self.last_at = Some(event.at);
-        match &event.kind {
-            EventKind::Usage {
-                department,
-                resource,
-                purpose,
-                grant,
-            } => self.usage(&id, event.at, department, resource, purpose, grant.as_ref()),
-            EventKind::ResourceCatalogued { .. }
-            | EventKind::ResourceChanged { .. }
-            | EventKind::ResourceWithdrawn { .. } => self.change(&id, event),
-            _ => {}
+        if let EventKind::Usage {
+            department,
+            resource,
+            purpose,
+            grant,
+        } = &event.kind
+        {
+            self.usage(&id, event.at, department, resource, purpose, grant.as_ref());
         }
     }
 
-    /// A change of the catalog: applied as a ledger applies it, or reported.
-    fn change(&mut self, id: &str, event: &Event) {
+    /// A change of the catalog: applied as a ledger applies it (`true`), or
+    /// reported and not applied (`false`).
+    fn change(&mut self, id: &str, event: &Event) -> bool {
         let next = match registry_changed(&self.registry, id, &event.kind) {
             Ok(next) => next,
             Err(e) => {
@@ -379,7 +389,7 @@ impl UsageReporter {
                     resource,
                     reason: Some(e.to_string()),
                 });
-                return;
+                return false;
             }
         };
         match &event.kind {
@@ -401,6 +411,7 @@ impl UsageReporter {
             _ => {}
         }
         self.registry = next;
+        true
     }
 
     fn usage(
