@@ -25,6 +25,7 @@ __all__ = [
     "WorkflowError",
     "__version__",
     "audit",
+    "usage_report",
 ]
 
 class GovShareError(ValueError):
