@@ -36,7 +36,9 @@ impl Auditor {
         ) else {
             return;
         };
-        let manifest = self.ledger.base_engine().pack().manifest().clone();
+        // The pack is shared (`Arc`): cloning it is cheap, unlike its manifest.
+        let pack = self.ledger.base_engine().pack().clone();
+        let manifest = pack.manifest();
         let mut by_category: BTreeMap<Category, Vec<&Reason>> = BTreeMap::new();
         for r in &deny.reasons {
             if let Some(c) = manifest.usage_category(&r.code) {
