@@ -18,6 +18,10 @@
 //! validity, the midpoint between an ended and an upcoming grant) and at random
 //! moments. Requests repeat with other moments, so the decision cache answers
 //! many of them.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test: a failure to load its own inputs is a failure"
+)]
 
 use std::collections::BTreeSet;
 
@@ -409,7 +413,7 @@ fn request(registry: &Registry, rng: &mut Rng) -> AccessRequest {
     let purpose = if rng.chance(80) {
         rng.pick(&dept.duties).cloned().unwrap_or_default()
     } else {
-        rng.pick(&registry.departments()[..])
+        rng.pick(registry.departments())
             .and_then(|d| rng.pick(&d.duties).cloned())
             .unwrap_or_else(|| "not-a-duty".to_owned())
     };
