@@ -122,11 +122,13 @@ fn decide_all(
     options: DecideOptions,
 ) -> Result<Vec<Decision>> {
     guard(|| {
-        requests
-            .iter()
+        // On all cores (rayon); the first error in request order is thrown.
+        engine
+            .decide_many_with(requests, options)
+            .into_iter()
             .enumerate()
             .map(|(i, r)| {
-                engine.decide_with(r, options).map_err(|e| {
+                r.map_err(|e| {
                     let e = error::core(e);
                     error::error(&e.status, format!("request {i}: {}", e.reason))
                 })

@@ -123,7 +123,7 @@ impl Engine {
     }
 
     /// Decides every request of an iterable, in order, without holding the GIL
-    /// while deciding. A bad request raises, naming its index.
+    /// while deciding, on all cores. A bad request raises, naming its index.
     #[pyo3(
         signature = (requests, *, evaluate_out_of_force = Arg::of(false)),
         text_signature = "(self, requests, *, evaluate_out_of_force=False)"
@@ -137,12 +137,8 @@ impl Engine {
         let options = options(py, evaluate_out_of_force)?;
         let requests = Self::requests(requests)?;
         let engine = Arc::clone(&self.inner);
-        let results = py.detach(move || {
-            requests
-                .iter()
-                .map(|r| engine.decide_with(r, options))
-                .collect::<Vec<_>>()
-        });
+        // Without the GIL, on all cores (rayon).
+        let results = py.detach(move || engine.decide_many_with(&requests, options));
         results
             .into_iter()
             .enumerate()

@@ -1,7 +1,17 @@
 //! Decision speed: the engine's `decide` beside Cedar's own `is_authorized` on
-//! the same entities, on the sample registry and on a synthetic one of 1,000
-//! departments, 10,000 resources and 100,000 grants; and the synthetic
-//! registry's load time.
+//! the inputs `Engine::cedar_inputs` gives, in one run (issue 14):
+//!
+//! - `distinct`: every department × resource × method × purpose of the sample
+//!   registry at three moments (48,576 requests), one pass per iteration: raw
+//!   Cedar; the engine plain (`CacheSettings::OFF`); specialised per pair with
+//!   the decision cache off (every request is evaluated: the distinct-request
+//!   figure); and with the decision cache on, filled by the first pass;
+//! - `sample` and `synthetic`: single requests repeated (the decision cache
+//!   answers them), beside raw Cedar, the plain and the specialised engine, on
+//!   the sample registry and on a synthetic one of 1,000 departments, 10,000
+//!   resources and 100,000 grants; and the synthetic registry's load time;
+//! - `memory`: the resident memory a specialised pair and a cached decision
+//!   cost (printed).
 //!
 //! `cargo bench -p govshare --bench decide`
 
@@ -10,7 +20,7 @@ use std::hint::black_box;
 use cedar_policy::Authorizer;
 use chrono::{DateTime, Duration, FixedOffset};
 use criterion::{Criterion, criterion_group, criterion_main};
-use govshare::policy::{AccessRequest, Engine, PolicyPack};
+use govshare::policy::{AccessRequest, CacheSettings, Engine, PolicyPack};
 use govshare::registry::{
     Certificate, Database, Department, DepartmentKind, Grant, GrantSource, Interface, Level,
     Method, Network, Registry, RegistryDoc, Resource, Role, Sharing,
@@ -176,9 +186,19 @@ fn cpu_micros(n: u32, mut f: impl FnMut()) -> Option<f64> {
     Some((cpu_seconds()? - start) * 1e6 / f64::from(n))
 }
 
+/// The engine with the decision cache off (pairs specialised).
+fn specialised(engine: &Engine) -> Engine {
+    engine.with_cache_settings(CacheSettings {
+        decisions: 0,
+        ..CacheSettings::DEFAULT
+    })
+}
+
 fn bench_pair(c: &mut Criterion, group: &str, engine: &Engine, cases: &[(&str, AccessRequest)]) {
     let mut g = c.benchmark_group(group);
     let policies = engine.pack().policies().clone();
+    let plain = engine.with_cache_settings(CacheSettings::OFF);
+    let spec = specialised(engine);
     for (name, req) in cases {
         let Ok(d) = engine.decide(req) else {
             eprintln!("{group}/{name}: request errors, skipped");
@@ -188,32 +208,196 @@ fn bench_pair(c: &mut Criterion, group: &str, engine: &Engine, cases: &[(&str, A
             "{group}/{name}: {:?} {:?} {:?}",
             d.decision, d.route, d.citations
         );
-        g.bench_function(format!("decide/{name}"), |b| {
-            b.iter(|| engine.decide(black_box(req)))
-        });
         let Ok((creq, entities)) = engine.cedar_inputs(req) else {
             continue;
         };
         let auth = Authorizer::new();
-        let n = 20_000;
-        if let (Some(ours), Some(raw)) = (
-            cpu_micros(n, || {
-                let _ = black_box(engine.decide(black_box(req)));
-            }),
-            cpu_micros(n, || {
-                black_box(auth.is_authorized(black_box(&creq), &policies, &entities));
-            }),
-        ) {
-            eprintln!(
-                "{group}/{name}: CPU time per call: decide {ours:.1} µs, cedar is_authorized {raw:.1} µs, ratio {:.2}",
-                ours / raw
-            );
-        }
         g.bench_function(format!("cedar_is_authorized/{name}"), |b| {
             b.iter(|| auth.is_authorized(black_box(&creq), &policies, &entities))
         });
+        g.bench_function(format!("decide_plain/{name}"), |b| {
+            b.iter(|| plain.decide(black_box(req)))
+        });
+        g.bench_function(format!("decide_specialised/{name}"), |b| {
+            b.iter(|| spec.decide(black_box(req)))
+        });
+        g.bench_function(format!("decide_repeated/{name}"), |b| {
+            b.iter(|| engine.decide(black_box(req)))
+        });
+        let n = 20_000;
+        let raw = cpu_micros(n, || {
+            black_box(auth.is_authorized(black_box(&creq), &policies, &entities));
+        });
+        let per = |e: &Engine| {
+            cpu_micros(n, || {
+                let _ = black_box(e.decide(black_box(req)));
+            })
+        };
+        if let (Some(raw), Some(p), Some(s), Some(r)) = (raw, per(&plain), per(&spec), per(engine))
+        {
+            eprintln!(
+                "{group}/{name}: CPU µs per call: cedar is_authorized {raw:.2}, decide plain {p:.2} ({:.2}×), specialised {s:.2} ({:.1}× faster than Cedar), repeated {r:.3} ({:.0}× faster)",
+                p / raw,
+                raw / s,
+                raw / r
+            );
+        }
     }
     g.finish();
+}
+
+/// Every department × resource × method × purpose (every duty in the
+/// registry) at three moments.
+fn distinct_requests(e: &Engine) -> Vec<AccessRequest> {
+    let reg = e.registry();
+    let mut purposes: Vec<&str> = reg
+        .departments()
+        .iter()
+        .flat_map(|d| d.duties.iter().map(String::as_str))
+        .collect();
+    purposes.sort_unstable();
+    purposes.dedup();
+    let moments = [
+        at("2018-06-01T09:30:00+08:00"),
+        at("2019-09-27T10:00:00+08:00"),
+        at("2021-03-15T16:45:00+08:00"),
+    ];
+    let mut out = Vec::new();
+    for &t in &moments {
+        for d in reg.departments() {
+            for r in reg.resources() {
+                for m in Method::ALL {
+                    for p in &purposes {
+                        out.push(AccessRequest {
+                            method: m,
+                            at: t,
+                            ..request(e, &d.id, &r.id, p, None)
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn bench_distinct(c: &mut Criterion, e: &Engine) {
+    let reqs = distinct_requests(e);
+    let n = reqs.len();
+    let inputs: Vec<_> = reqs.iter().filter_map(|r| e.cedar_inputs(r).ok()).collect();
+    let policies = e.pack().policies().clone();
+    let auth = Authorizer::new();
+    let plain = e.with_cache_settings(CacheSettings::OFF);
+    let spec = specialised(e);
+    let cached = e.with_cache_settings(CacheSettings::DEFAULT);
+    let pass = |engine: &Engine| {
+        for r in &reqs {
+            let _ = black_box(engine.decide(black_box(r)));
+        }
+    };
+    let raw_pass = || {
+        for (q, ents) in &inputs {
+            black_box(auth.is_authorized(black_box(q), &policies, ents));
+        }
+    };
+    // Warm the pair cache, fill the decision cache.
+    pass(&spec);
+    pass(&cached);
+    let (pairs, decisions) = cached.cache_len();
+    eprintln!(
+        "distinct: {n} requests ({} with Cedar inputs); {pairs} pairs specialised, {decisions} decisions cached",
+        inputs.len()
+    );
+    let mut g = c.benchmark_group("distinct");
+    g.sample_size(10);
+    g.throughput(criterion::Throughput::Elements(n as u64));
+    g.bench_function("cedar_is_authorized", |b| b.iter(raw_pass));
+    g.bench_function("decide_plain", |b| b.iter(|| pass(&plain)));
+    g.bench_function("decide_specialised", |b| b.iter(|| pass(&spec)));
+    g.bench_function("decide_cached", |b| b.iter(|| pass(&cached)));
+    g.finish();
+    let per = |f: &mut dyn FnMut()| cpu_micros(1, f).map(|t| t / n as f64);
+    if let (Some(raw), Some(p), Some(s), Some(cd)) = (
+        per(&mut || raw_pass()),
+        per(&mut || pass(&plain)),
+        per(&mut || pass(&spec)),
+        per(&mut || pass(&cached)),
+    ) {
+        eprintln!(
+            "distinct: CPU µs per request: cedar is_authorized {raw:.2}, decide plain {p:.2} ({:.2}×), specialised {s:.2} ({:.1}× faster than Cedar), cached {cd:.3} ({:.0}× faster)",
+            p / raw,
+            raw / s,
+            raw / cd
+        );
+    }
+}
+
+/// This process's resident memory in bytes (Linux).
+fn resident() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
+}
+
+/// The memory a specialised pair and a cached decision cost: specialise 4,096
+/// pairs of the synthetic registry (decision cache off), then cache decisions
+/// of distinct requests on those pairs (already specialised).
+fn memory(big: &Engine) {
+    let pairs = 4096;
+    let e = big.with_cache_settings(CacheSettings {
+        pairs,
+        decisions: 0,
+    });
+    let reg = e.registry();
+    let reqs: Vec<AccessRequest> = (0..pairs)
+        .filter_map(|i| {
+            let d = reg.departments().get(i % 1000)?;
+            let r = reg.resources().get((i * 7919) % 10_000)?;
+            Some(request(&e, &d.id, &r.id, "duty-0", None))
+        })
+        .collect();
+    let before = resident();
+    for r in &reqs {
+        let _ = e.decide(r);
+    }
+    let after = resident();
+    let (held, _) = e.cache_len();
+    if let (Some(b), Some(a)) = (before, after) {
+        eprintln!(
+            "memory: {held} pairs specialised: {:.1} KB each (resident memory)",
+            (a - b) / held.max(1) as f64 / 1024.0
+        );
+    }
+    // Decisions: the same pairs, every method and three purposes, cached.
+    let cached = e.with_cache_settings(CacheSettings {
+        pairs,
+        decisions: 65_536,
+    });
+    for r in &reqs {
+        let _ = cached.decide(r);
+    }
+    let before = resident();
+    for r in &reqs {
+        for m in Method::ALL {
+            for p in ["duty-0", "duty-1", "duty-2"] {
+                let _ = cached.decide(&AccessRequest {
+                    method: m,
+                    purpose: p.to_owned(),
+                    ..r.clone()
+                });
+            }
+        }
+    }
+    let after = resident();
+    let (_, held) = cached.cache_len();
+    if let (Some(b), Some(a)) = (before, after) {
+        eprintln!(
+            "memory: {held} decisions cached: {:.2} KB each (resident memory; bound {} decisions)",
+            (a - b) / held.max(1) as f64 / 1024.0,
+            cached.cache_settings().decisions
+        );
+    }
 }
 
 fn benches(c: &mut Criterion) {
@@ -271,6 +455,7 @@ fn benches(c: &mut Criterion) {
             },
         ),
     ];
+    bench_distinct(c, &e);
     bench_pair(c, "sample", &e, &cases);
 
     let doc = synthetic();
@@ -314,6 +499,7 @@ fn benches(c: &mut Criterion) {
         ));
     }
     bench_pair(c, "synthetic", &big, &cases);
+    memory(&big);
 }
 
 criterion_group!(decide, benches);

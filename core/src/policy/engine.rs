@@ -9,9 +9,13 @@ use cedar_policy::{
 use chrono::{DateTime, FixedOffset, Offset as _};
 use serde::{Deserialize, Serialize};
 
+use rayon::prelude::*;
+
 use super::PolicyError;
+use super::cache::{self, CacheSettings, CachedDecision, Clock};
 use super::entities::{self, method_str, network_str, uid};
 use super::pack::{PolicyMeta, PolicyPack, Submission};
+use super::specialise::{self, PairSpec};
 use super::wire::{
     AccessRequest, Decision, Effect, Question, QuestionAnswer, Reason, Remedy, RemedyAction, Route,
     ServeAnswer,
@@ -49,12 +53,42 @@ pub struct Answer {
 }
 
 /// The decision engine: a pack plus a registry snapshot. Immutable, cheap to
-/// clone, `Send + Sync`.
+/// clone, `Send + Sync`; clones share its caches ([`CacheSettings`]).
 #[derive(Debug, Clone)]
 pub struct Engine {
     pack: PolicyPack,
     registry: Arc<Registry>,
     cache: Arc<EntityCache>,
+    speed: Arc<Speed>,
+}
+
+/// The caches of issue 14, for one registry snapshot: a new snapshot starts
+/// with empty ones.
+#[derive(Debug)]
+struct Speed {
+    settings: CacheSettings,
+    /// Specialised pairs, by [`cache::pair_hash`].
+    pairs: Option<Clock<Arc<Pair>>>,
+    /// Decisions, by [`cache::request_hash`].
+    decisions: Option<Clock<Arc<CachedDecision>>>,
+}
+
+impl Speed {
+    fn new(settings: CacheSettings) -> Arc<Self> {
+        Arc::new(Self {
+            settings,
+            pairs: Clock::new(settings.pairs),
+            decisions: Clock::new(settings.decisions),
+        })
+    }
+}
+
+/// A specialised pair ([`specialise`]), tagged with its indices.
+#[derive(Debug)]
+struct Pair {
+    department: usize,
+    resource: usize,
+    spec: PairSpec<ResourceInfo>,
 }
 
 /// Department and resource entities, built on first use for this registry
@@ -160,17 +194,42 @@ impl Engine {
             pack,
             cache: Arc::new(EntityCache::for_registry(&registry)),
             registry: Arc::new(registry),
+            speed: Speed::new(CacheSettings::DEFAULT),
         })
     }
 
     /// The same pack over a new registry snapshot (policies are not re-parsed
-    /// or re-validated).
+    /// or re-validated), with the same cache settings and empty caches: nothing
+    /// cached for the old snapshot is used.
     pub fn with_registry(&self, registry: Registry) -> Self {
         Self {
             pack: self.pack.clone(),
             cache: Arc::new(EntityCache::for_registry(&registry)),
             registry: Arc::new(registry),
+            speed: Speed::new(self.speed.settings),
         }
+    }
+
+    /// The same engine with other cache sizes, and empty caches
+    /// ([`CacheSettings::OFF`]: plain Cedar evaluation of the whole pack).
+    pub fn with_cache_settings(&self, settings: CacheSettings) -> Self {
+        Self {
+            speed: Speed::new(settings),
+            ..self.clone()
+        }
+    }
+
+    /// The cache sizes in use.
+    pub fn cache_settings(&self) -> CacheSettings {
+        self.speed.settings
+    }
+
+    /// How many pairs are specialised and how many decisions cached now.
+    pub fn cache_len(&self) -> (usize, usize) {
+        (
+            self.speed.pairs.as_ref().map_or(0, Clock::len),
+            self.speed.decisions.as_ref().map_or(0, Clock::len),
+        )
     }
 
     /// The registry snapshot.
@@ -191,9 +250,21 @@ impl Engine {
     }
 
     /// Decides many requests, each on its own (one bad request does not stop
-    /// the others).
+    /// the others), on all cores (rayon), in order.
     pub fn decide_many(&self, requests: &[AccessRequest]) -> Vec<Result<Decision, crate::Error>> {
-        requests.iter().map(|r| self.decide(r)).collect()
+        self.decide_many_with(requests, DecideOptions::default())
+    }
+
+    /// [`Engine::decide_many`] with options.
+    pub fn decide_many_with(
+        &self,
+        requests: &[AccessRequest],
+        options: DecideOptions,
+    ) -> Vec<Result<Decision, crate::Error>> {
+        requests
+            .par_iter()
+            .map(|r| self.decide_with(r, options))
+            .collect()
     }
 
     /// Decides one request with options.
@@ -205,7 +276,77 @@ impl Engine {
         let in_force = self.check_in_force(request.at, options)?;
         let department = self.department(&request.department)?;
         let resource = self.resource(&request.resource)?;
-        Ok(self.decide_known(request, department, resource, in_force)?)
+        let Some(decisions) = &self.speed.decisions else {
+            return Ok(self.decide_known(request, department, resource, in_force)?);
+        };
+        // A moment out of range is refused by `decide_known`, never cached.
+        let Some(at) = entities::request_nanos(request.at) else {
+            return Ok(self.decide_known(request, department, resource, in_force)?);
+        };
+        let hash = cache::request_hash(request);
+        if let Some(hit) = decisions.get(hash, |c| c.answers(request, at)) {
+            return Ok(hit.decision.clone());
+        }
+        let decision = self.decide_known(request, department, resource, in_force)?;
+        let (lo, hi) = self.validity(department, resource, request.at, at);
+        decisions.insert(
+            hash,
+            Arc::new(CachedDecision::new(request, lo, hi, decision.clone())),
+            |c| c.answers(request, at),
+        );
+        Ok(decision)
+    }
+
+    /// The moments `[lo, hi)` around `at` (`at_nanos`) over which a decision
+    /// of `dept` on `res` cannot change: bounded by the pack's validity (China
+    /// days), the department's certificates (valid from `not_before` to
+    /// `not_after` inclusive), the pair's grants (in force from `from` until
+    /// `until`, exclusive) and, when no grant is in force, the moment at which
+    /// the grant nearest in time (the one a deny is explained by) changes.
+    fn validity(
+        &self,
+        dept: &Department,
+        res: &Resource,
+        at: DateTime<FixedOffset>,
+        at_nanos: i64,
+    ) -> (i64, i64) {
+        let m = self.pack.manifest();
+        let mut thresholds = vec![
+            cache::day_start(m.valid_from, china()),
+            m.valid_until
+                .succ_opt()
+                .map_or(i64::MAX, |d| cache::day_start(d, china())),
+        ];
+        for c in &dept.certificates {
+            thresholds.push(entities::nanos(c.not_before));
+            thresholds.push(entities::nanos(c.not_after).saturating_add(1));
+        }
+        let mut any_active = false;
+        // The grant that ended last and the one that starts first (the nearest
+        // in time to `at` is one of them, SPEC v2 §2).
+        let mut ended: Option<i64> = None;
+        let mut upcoming: Option<i64> = None;
+        for g in self.registry.grants_for(&dept.id, &res.id) {
+            let from = entities::nanos(g.from);
+            thresholds.push(from);
+            if let Some(u) = g.until {
+                thresholds.push(entities::nanos(u));
+            }
+            if g.active_at(at) {
+                any_active = true;
+            } else if g.from > at {
+                upcoming = Some(upcoming.map_or(from, |f| f.min(from)));
+            } else if let Some(u) = g.until {
+                let u = entities::nanos(u);
+                ended = Some(ended.map_or(u, |e| e.max(u)));
+            }
+        }
+        if !any_active && let (Some(u), Some(f)) = (ended, upcoming) {
+            // `at - u` against `f - at`: equal at (u + f) / 2.
+            let mid = u.midpoint(f);
+            thresholds.extend([mid, mid.saturating_add(1)]);
+        }
+        cache::interval(at_nanos, thresholds)
     }
 
     /// Answers a question line (SPEC v2 §8): Art. 13, Art. 22 or Art. 20.
@@ -782,6 +923,87 @@ impl Engine {
         })
     }
 
+    /// The pair specialised ([`specialise`]), from the cache or built now;
+    /// `None` when specialisation is off.
+    fn pair(&self, dept: &Department, res: &Resource) -> Result<Option<Arc<Pair>>, PolicyError> {
+        let Some(pairs) = &self.speed.pairs else {
+            return Ok(None);
+        };
+        let (Some(d), Some(r)) = (
+            self.registry.department_index(&dept.id),
+            self.registry.resource_index(&res.id),
+        ) else {
+            return Ok(None);
+        };
+        let hash = cache::pair_hash(d, r);
+        let same = |p: &Arc<Pair>| p.department == d && p.resource == r;
+        if let Some(p) = pairs.get(hash, same) {
+            return Ok(Some(p));
+        }
+        let pair = Arc::new(Pair {
+            department: d,
+            resource: r,
+            spec: self.specialise(dept, res)?,
+        });
+        pairs.insert(hash, Arc::clone(&pair), same);
+        Ok(Some(pair))
+    }
+
+    /// Builds a pair's specialisation: its entities (the department, the
+    /// resource, its provider, every certificate of the department and every
+    /// grant of the pair) and the pack's access policies partially evaluated on
+    /// them.
+    fn specialise(
+        &self,
+        dept: &Department,
+        res: &Resource,
+    ) -> Result<PairSpec<ResourceInfo>, PolicyError> {
+        let names = &self.pack.inner.names;
+        let mut list: Vec<Entity> = Vec::new();
+        list.push(self.department_entity(dept)?);
+        let info = self.resource_info(res)?;
+        list.push(info.entity.clone());
+        if res.provider != dept.id {
+            let provider = self.department(&res.provider)?;
+            list.push(self.department_entity(provider)?);
+        }
+        let mut serials = std::collections::HashSet::new();
+        for c in &dept.certificates {
+            if serials.insert(c.serial.as_str())
+                && let Some(c) = dept.certificate(&c.serial)
+            {
+                list.push(entities::certificate(names, &dept.id, c)?);
+            }
+        }
+        let mut ids = std::collections::HashSet::new();
+        for g in self.registry.grants_for(&dept.id, &res.id) {
+            if ids.insert(g.id.as_str()) {
+                list.push(entities::grant(names, g)?);
+            }
+        }
+        let entities = specialise::pair_entities(list)?;
+        let policies = specialise::residual_policies(
+            &self.pack.inner.policies,
+            uid(&names.department, &dept.id),
+            names.access.clone(),
+            uid(&names.resource, &res.id),
+            &entities,
+        )?;
+        Ok(PairSpec {
+            policies,
+            entities,
+            info,
+        })
+    }
+
+    fn department_entity(&self, d: &Department) -> Result<Entity, PolicyError> {
+        let slot = self
+            .registry
+            .department_index(&d.id)
+            .and_then(|i| self.cache.departments.get(i));
+        cached(slot, || entities::department(&self.pack.inner.names, d))
+    }
+
     /// The entities one decision needs: the principal, the resource, its
     /// provider (when another department), the presented certificate (when it is
     /// the principal's) and the candidate grants.
@@ -826,11 +1048,19 @@ impl Engine {
         in_force: bool,
     ) -> Result<Decision, PolicyError> {
         let grants = self.candidates(dept, res, req.at);
-        let (entities, info) = self.entities(dept, res, &grants, Some(&req.certificate))?;
+        let pair = self.pair(dept, res)?;
+        let plain;
+        let (policies, entities, info) = match &pair {
+            Some(p) => (&p.spec.policies, &p.spec.entities, &p.spec.info),
+            None => {
+                plain = self.entities(dept, res, &grants, Some(&req.certificate))?;
+                (&self.pack.inner.policies, &plain.0, &plain.1)
+            }
+        };
         let authorizer = Authorizer::new();
         let evaluate = |grant: Option<&Grant>| -> Result<Outcome, PolicyError> {
             let request = self.cedar_request(req, dept, res, grant)?;
-            let response = authorizer.is_authorized(&request, &self.pack.inner.policies, &entities);
+            let response = authorizer.is_authorized(&request, policies, entities);
             self.outcome(&response)
         };
 

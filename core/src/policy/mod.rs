@@ -7,6 +7,13 @@
 //! it (`@article`, `@code`, `@route`, `@zh`, `@en`) give its citations, reasons
 //! and route.
 //!
+//! Decisions are fast (issue 14): the engine specialises the pack per
+//! (department, resource) pair by Cedar's partial evaluation, so a request
+//! evaluates only what depends on it, and caches decisions over the interval
+//! of moments in which nothing time-dependent changes. Both are bounded and
+//! shared by the engine's clones; [`CacheSettings`] sizes them, and
+//! [`CacheSettings::OFF`] turns them off.
+//!
 //! ```
 //! use govshare::policy::{AccessRequest, Engine, PolicyPack, Route};
 //! use govshare::registry::Registry;
@@ -29,12 +36,15 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod cache;
 mod engine;
 mod entities;
 mod manifest;
 mod pack;
+mod specialise;
 mod wire;
 
+pub use cache::CacheSettings;
 pub use engine::{Answer, DecideOptions, Engine};
 pub use manifest::{DutyBases, IncidentReportLimits, Manifest, SeveritySettings};
 pub use pack::PolicyPack;
