@@ -1,7 +1,7 @@
 //! Art. 13: a department that requires a person or company to submit what it can
 //! get through the platform (`duplicate_collection`).
 
-use super::evals::{Asker, CACHE_LIMIT, Cached, Evals, grant_part, part, stable_interval};
+use super::evals::{Asker, Evals, grant_part, lookup, part, remember, stable_interval};
 use super::texts;
 use super::{Auditor, Time};
 use crate::audit::Category;
@@ -69,28 +69,14 @@ pub(super) fn obtainable(
     for g in &in_force {
         grant_part(key, g, at);
     }
-    if let Some(c) = evals.answers.get(key.as_str())
-        && c.lo <= at
-        && at < c.hi
-    {
-        return c.value.clone();
+    if let Some(hit) = lookup(&evals.answers, key, at) {
+        return hit;
     }
     let value = asker.engine_with(in_force.iter().copied()).and_then(|e| {
         e.may_require_submission(department, resource, at)
             .ok()
             .filter(|a| !a.allowed)
     });
-    let (lo, hi) = stable_interval(engine, asker.department, at);
-    if evals.answers.len() >= CACHE_LIMIT {
-        evals.answers.clear();
-    }
-    evals.answers.insert(
-        evals.key.clone(),
-        Cached {
-            lo,
-            hi,
-            value: value.clone(),
-        },
-    );
-    value
+    let interval = stable_interval(engine, asker.department, at);
+    remember(&mut evals.answers, &evals.key, interval, value)
 }

@@ -37,7 +37,41 @@ pub(super) struct Evals {
 }
 
 /// Each cache is cleared when it grows past this many entries.
-pub(super) const CACHE_LIMIT: usize = 65_536;
+const CACHE_LIMIT: usize = 65_536;
+
+/// The answer cached under `key`, if it holds at `at`.
+pub(super) fn lookup<T: Clone>(
+    cache: &HashMap<String, Cached<T>>,
+    key: &str,
+    at: Time,
+) -> Option<Option<T>> {
+    cache
+        .get(key)
+        .filter(|c| c.lo <= at && at < c.hi)
+        .map(|c| c.value.clone())
+}
+
+/// Caches `value` under `key` for `[lo, hi)` (clearing the cache once it holds
+/// [`CACHE_LIMIT`] entries) and hands it back.
+pub(super) fn remember<T: Clone>(
+    cache: &mut HashMap<String, Cached<T>>,
+    key: &str,
+    (lo, hi): (Time, Time),
+    value: Option<T>,
+) -> Option<T> {
+    if cache.len() >= CACHE_LIMIT {
+        cache.clear();
+    }
+    cache.insert(
+        key.to_owned(),
+        Cached {
+            lo,
+            hi,
+            value: value.clone(),
+        },
+    );
+    value
+}
 
 /// The interval around `at` inside which neither the department's certificate
 /// nor the pack changes validity.
@@ -245,28 +279,14 @@ impl Asker<'_> {
             Some(g) => grant_part(key, g, self.at),
             None => key.push('-'),
         }
-        if let Some(c) = evals.decisions.get(key.as_str())
-            && c.lo <= self.at
-            && self.at < c.hi
-        {
-            return c.value.clone();
+        if let Some(hit) = lookup(&evals.decisions, key, self.at) {
+            return hit;
         }
         let value = self
             .engine_with(grant)
             .and_then(|e| e.decide(&self.request(shape)).ok());
-        let (lo, hi) = stable_interval(self.engine, self.department, self.at);
-        if evals.decisions.len() >= CACHE_LIMIT {
-            evals.decisions.clear();
-        }
-        evals.decisions.insert(
-            evals.key.clone(),
-            Cached {
-                lo,
-                hi,
-                value: value.clone(),
-            },
-        );
-        value
+        let interval = stable_interval(self.engine, self.department, self.at);
+        remember(&mut evals.decisions, &evals.key, interval, value)
     }
 
     /// The engine's decision on a request in `shape` with `candidates` as the

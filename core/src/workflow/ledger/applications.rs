@@ -239,13 +239,10 @@ impl Ledger {
                         _ => a.replied.unwrap_or(as_of),
                     };
                     // Art. 33: a reply due after the pack's last day ends with it.
-                    let lapsed = due > a.pack_until && china_date(reference) > a.pack_until;
-                    if lapsed {
-                        (Some(due), false, None)
-                    } else {
-                        let (late, n) = self.lateness(Some(due), None, reference, a.pack_until);
-                        (Some(due), late, n)
-                    }
+                    let (late, n) = self
+                        .lateness(Some(due), None, reference, a.pack_until)
+                        .unwrap_or((false, None));
+                    (Some(due), late, n)
                 }
                 Err(_) => (None, false, None),
             },

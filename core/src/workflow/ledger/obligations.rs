@@ -157,30 +157,35 @@ impl Ledger {
     /// Whether a duty due on `due` (a day; or by the moment `due_at`) is late when
     /// its reference moment is `reference` (the act, the end, or `as_of`), counted
     /// up to the pack's last day (SPEC v2 §4), and by how many working days.
+    /// `None`: the duty ended with its pack (Art. 33: due after the pack's last
+    /// day and not met by then).
     pub(super) fn lateness(
         &self,
         due: Option<NaiveDate>,
         due_at: Option<Time>,
         reference: Time,
         pack_until: NaiveDate,
-    ) -> (bool, Option<i64>) {
+    ) -> Option<(bool, Option<i64>)> {
         let Some(due) = due else {
-            return (false, None);
+            return Some((false, None));
         };
+        if due > pack_until && china_date(reference) > pack_until {
+            return None;
+        }
         let day = china_date(reference).min(pack_until);
         let late = match due_at {
             Some(at) => reference > at && (day > due || china_date(reference) <= pack_until),
             None => day > due,
         };
         if !late {
-            return (false, None);
+            return Some((false, None));
         }
         let n = if day > due {
             self.calendar.workdays_between(due, day).ok()
         } else {
             Some(0)
         };
-        (true, n)
+        Some((true, n))
     }
 
     pub(super) fn obligation_state(&self, o: &Obligation, as_of: Time) -> ObligationState {
@@ -194,16 +199,14 @@ impl Ledger {
         };
         let mut ended = o.ended.map(|(_, why)| why.to_owned());
         let reference = o.settled().unwrap_or(as_of);
-        // Art. 33: a duty due after the pack's last day, not met by then, ends with
-        // the pack (SPEC v2 §4 Validity).
-        let lapsed =
-            due.day.is_some_and(|d| d > o.pack_until) && china_date(reference) > o.pack_until;
-        let (late, late_workdays) = if lapsed {
-            status = ObligationStatus::Ended;
-            ended = Some("pack_lapsed".to_owned());
-            (false, None)
-        } else {
-            self.lateness(due.day, due.at, reference, o.pack_until)
+        let (late, late_workdays) = match self.lateness(due.day, due.at, reference, o.pack_until) {
+            Some(lateness) => lateness,
+            // Art. 33: ended with the pack (SPEC v2 §4 Validity).
+            None => {
+                status = ObligationStatus::Ended;
+                ended = Some("pack_lapsed".to_owned());
+                (false, None)
+            }
         };
         ObligationState {
             id: o.id.clone(),
