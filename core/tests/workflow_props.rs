@@ -259,6 +259,21 @@ fn audited(log: &[Event]) -> (Vec<Option<String>>, Vec<String>, Vec<serde_json::
     (pushed, reported, found)
 }
 
+/// The application an event belongs to: its own steps, and uses of its grant.
+fn application_of(e: &Event) -> Option<String> {
+    match &e.kind {
+        EventKind::Apply { application, .. }
+        | EventKind::Reply { application, .. }
+        | EventKind::Escalate { application, .. }
+        | EventKind::Coordinate { application, .. } => Some(application.clone()),
+        EventKind::Usage { grant, .. } => grant
+            .as_deref()
+            .and_then(|g| g.strip_prefix("grant."))
+            .map(str::to_owned),
+        _ => None,
+    }
+}
+
 fn involves(v: &serde_json::Value, id: &str) -> bool {
     v["events"]
         .as_array()
@@ -347,25 +362,36 @@ proptest! {
         let (p2, r2, v2) = audited(&moved);
         prop_assert!(r1.is_empty(), "{:?}", r1);
         prop_assert!(r2.iter().all(|r| r == &id), "{:?}", r2);
-        // Known limit (issue 12 closing note): an escalation on an overdue reply
-        // (SPEC v2 §4) is judged by the reply's due date, which counts from the
-        // application's own `at`; moving the `apply` earlier moves that date, so
-        // the escalations of that application are left out of this comparison.
-        let moved_apply = match &log[k].kind {
-            EventKind::Apply { application, .. } => Some(application.clone()),
-            _ => None,
+        // What legitimately follows the moved event: when the moved event is an
+        // application's own step (apply, reply, escalate, coordinate), the later steps
+        // of that application and the uses of its grants depend on it. An `apply`
+        // moved earlier moves the reply's due date, so an escalation on an overdue
+        // reply (SPEC v2 §4) may now be in time; a step moved earlier may now be
+        // premature and rejected, so a later repeat of it becomes the first one.
+        // Those events are left out of the comparison when the moved event is an
+        // `apply` or its own verdict changed; every other event must keep its verdict.
+        let moved_app = application_of(&log[k]);
+        let follows = |e: &Event| {
+            moved_app.is_some()
+                && application_of(e) == moved_app
+                && (matches!(log[k].kind, EventKind::Apply { .. }) || p1[k] != p2[k])
         };
-        let escalates_moved = |e: &Event| match (&e.kind, &moved_apply) {
-            (EventKind::Escalate { application, .. }, Some(app)) => application == app,
-            _ => false,
-        };
+        let mut excluded: Vec<String> = vec![id.clone()];
         for (i, (a, b)) in p1.iter().zip(&p2).enumerate() {
-            if i != k && !escalates_moved(&log[i]) {
+            if i == k {
+                continue;
+            }
+            if follows(&log[i]) {
+                excluded.extend(log[i].id.clone());
+            } else {
                 prop_assert_eq!(a, b, "event {}", i);
             }
         }
         let others = |vs: &[serde_json::Value]| -> Vec<serde_json::Value> {
-            vs.iter().filter(|v| !involves(v, &id)).cloned().collect()
+            vs.iter()
+                .filter(|v| !excluded.iter().any(|x| involves(v, x)))
+                .cloned()
+                .collect()
         };
         let (o1, o2) = (others(&v1), others(&v2));
         if o1.len() == v1.len() && o2.len() == v2.len() {
@@ -418,3 +444,4 @@ proptest! {
         prop_assert_eq!(p2.iter().filter(|c| c.is_none()).count(), applied.len());
     }
 }
+
