@@ -13,10 +13,13 @@ import * as govshare from '../index.js'
 const { Calendar, Engine } = govshare
 const repo = new URL('../../', import.meta.url)
 const vectorsDir = fileURLToPath(new URL('tests/vectors/', repo))
-const named = { sample: fileURLToPath(new URL('policies/binzhou/sample/registry.json', repo)) }
+const named = {
+  sample: fileURLToPath(new URL('policies/binzhou/sample/registry.json', repo)),
+  national: fileURLToPath(new URL('policies/national-2025/sample/registry.json', repo)),
+}
 const strict = process.env.GOVSHARE_VECTORS_STRICT === '1'
 
-const FILE_KEYS = new Set(['description', 'registry', 'cases'])
+const FILE_KEYS = new Set(['description', 'registry', 'packs', 'cases'])
 const CASE_KEYS = new Set(['id', 'kind', 'rule', 'note', 'known_bug', 'input', 'expect'])
 
 class Mismatch extends Error {}
@@ -82,7 +85,9 @@ const engines = new Map()
 function engineOf(name, doc) {
   if (!engines.has(name)) {
     const reg = doc.registry
-    engines.set(name, typeof reg === 'string' ? Engine.fromFile(named[reg]) : new Engine(reg))
+    // The file's packs (SPEC v2 §7: several make a timeline); absent: Binzhou.
+    const packs = doc.packs ?? ['binzhou']
+    engines.set(name, typeof reg === 'string' ? Engine.fromFile(named[reg], packs) : new Engine(reg, packs))
   }
   return engines.get(name)
 }

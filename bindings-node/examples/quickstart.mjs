@@ -9,7 +9,10 @@ const cal = Calendar.china()
 const due = cal.addWorkdays(new Date('2019-09-27'), 5)
 console.log(due.toISOString().slice(0, 10)) // 2019-10-10
 
-// Access decisions: the built-in Binzhou pack over a registry (file, object or JSON text).
+// Access decisions over a registry (file, object or JSON text): each request under
+// the pack in force at its moment (Binzhou until 2022-11-05, the national
+// regulation from 2025-08-01); a second argument forces one: 'binzhou',
+// 'national-2025', a folder, or an array of them (a timeline).
 const engine = Engine.fromFile('policies/binzhou/sample/registry.json')
 const request = {
   department: 'city.civil-affairs',
@@ -27,6 +30,10 @@ console.log(decision.decision, decision.route, decision.grant) // permit granted
 // A purpose the grant does not cover: apply to the provider (Art. 17).
 const denied = engine.decide({ ...request, purpose: 'elderly-care' })
 console.log(denied.decision, denied.route, denied.citations.join(',')) // deny apply 17,23
+
+// 2026: the national regulation, which reads online_query as its service_interface.
+const later = engine.decide({ ...request, at: '2026-03-02T10:00:00+08:00' })
+console.log(later.pack, later.decision) // national-2025 deny
 
 // Large batches run off the event loop.
 const many = await engine.decideManyAsync([request, request])

@@ -3,13 +3,12 @@
 use std::sync::Arc;
 
 use govshare::policy::{
-    AccessRequest, DecideOptions, Decision, Engine as CoreEngine, PolicyPack, Question,
-    QuestionAnswer,
+    AccessRequest, DecideOptions, Decision, Engine as CoreEngine, Question, QuestionAnswer,
 };
 use govshare::registry::{Registry, RegistryDoc, RegistryError};
 use napi::ScopedTask;
 use napi::Unknown;
-use napi::bindgen_prelude::{AsyncTask, Env};
+use napi::bindgen_prelude::{AsyncTask, Either, Env};
 use napi_derive::napi;
 
 use crate::args::Arg;
@@ -20,12 +19,15 @@ use crate::wire::{self, JsonInput};
 /// Error code for a request object that does not fit SPEC §8.
 pub const INVALID_REQUEST: &str = "policy.invalid_request";
 
-/// The pack in `dir`, or the built-in Binzhou pack.
-fn pack_of(dir: Option<&str>) -> Result<PolicyPack> {
-    match dir {
-        None => PolicyPack::try_binzhou().map_err(error::core),
-        Some(dir) => PolicyPack::load(dir).map_err(error::core),
-    }
+/// The packs an engine is built with: one name or folder, a list of them (a
+/// timeline), or none (the built-in timeline).
+type PackArg = Arg<Option<Either<String, Vec<String>>>>;
+
+fn pack_names(pack: PackArg) -> Result<Option<Vec<String>>> {
+    Ok(pack.get("pack")?.map(|p| match p {
+        Either::A(one) => vec![one],
+        Either::B(many) => many,
+    }))
 }
 
 /// Parses and checks a registry given as JSON text or an object.
@@ -47,13 +49,13 @@ enum Source {
     File(String),
 }
 
-fn build(source: Source, pack: Option<&str>) -> Result<CoreEngine> {
+fn build(source: Source, packs: Option<&[String]>) -> Result<CoreEngine> {
     guard(|| {
         let registry = match source {
             Source::Json(input) => registry_of(input)?,
             Source::File(path) => Registry::from_path(path).map_err(error::core)?,
         };
-        CoreEngine::new(pack_of(pack)?, registry).map_err(error::core)
+        CoreEngine::with_pack_names(packs, registry).map_err(error::core)
     })
 }
 
@@ -80,10 +82,10 @@ impl Engine {
     }
 }
 
-/// An engine over a registry given as JSON text or an object, and the pack in
-/// `pack` (default: Binzhou).
-pub fn build_from_json(input: JsonInput, pack: Option<&str>) -> Result<CoreEngine> {
-    build(Source::Json(input), pack)
+/// An engine over a registry given as JSON text or an object, and the packs
+/// named (default: the built-in timeline).
+pub fn build_from_json(input: JsonInput, packs: Option<&[String]>) -> Result<CoreEngine> {
+    build(Source::Json(input), packs)
 }
 
 /// Reads the requests (on the JS thread).
@@ -140,14 +142,17 @@ fn decide_all(
 #[napi]
 impl Engine {
     /// An engine over `registry` (a SPEC §8 registry object or its JSON text)
-    /// and the pack in directory `pack` (default: the built-in Binzhou pack).
-    /// A malformed registry throws with `code` `registry.*`.
+    /// and `pack`: a built-in pack name (`binzhou`, `national-2025`) or a pack
+    /// directory, forced for every moment, or an array of them (a timeline);
+    /// by default the built-in timeline, each request judged under the pack in
+    /// force at its moment (SPEC v2 §7). A malformed registry throws with
+    /// `code` `registry.*`.
     #[napi(
         constructor,
-        ts_args_type = "registry: RegistryDoc | string, pack?: string"
+        ts_args_type = "registry: RegistryDoc | string, pack?: string | string[]"
     )]
-    pub fn new(registry: Unknown<'_>, pack: Arg<Option<String>>) -> Result<Self> {
-        let pack = pack.get("pack")?;
+    pub fn new(registry: Unknown<'_>, pack: PackArg) -> Result<Self> {
+        let pack = pack_names(pack)?;
         let input = wire::json_or_object(registry)?;
         let inner = build(Source::Json(input), pack.as_deref())?;
         Ok(Self {
@@ -156,9 +161,9 @@ impl Engine {
     }
 
     /// An engine over the registry file at `path` (JSON).
-    #[napi(factory, ts_args_type = "path: string, pack?: string")]
-    pub fn from_file(path: Arg<String>, pack: Arg<Option<String>>) -> Result<Self> {
-        let (path, pack) = (path.get("path")?, pack.get("pack")?);
+    #[napi(factory, ts_args_type = "path: string, pack?: string | string[]")]
+    pub fn from_file(path: Arg<String>, pack: PackArg) -> Result<Self> {
+        let (path, pack) = (path.get("path")?, pack_names(pack)?);
         let inner = build(Source::File(path), pack.as_deref())?;
         Ok(Self {
             inner: Arc::new(inner),
@@ -168,14 +173,11 @@ impl Engine {
     /// Like `new Engine(registry, pack)`, parsing, checking and indexing the
     /// registry off the event loop.
     #[napi(
-        ts_args_type = "registry: RegistryDoc | string, pack?: string",
+        ts_args_type = "registry: RegistryDoc | string, pack?: string | string[]",
         ts_return_type = "Promise<Engine>"
     )]
-    pub fn load_async(
-        registry: Unknown<'_>,
-        pack: Arg<Option<String>>,
-    ) -> Result<AsyncTask<LoadTask>> {
-        let pack = pack.get("pack")?;
+    pub fn load_async(registry: Unknown<'_>, pack: PackArg) -> Result<AsyncTask<LoadTask>> {
+        let pack = pack_names(pack)?;
         let input = wire::json_or_object(registry)?;
         Ok(AsyncTask::new(LoadTask {
             source: Some(Source::Json(input)),
@@ -185,14 +187,11 @@ impl Engine {
 
     /// Like `Engine.fromFile(path, pack)`, off the event loop.
     #[napi(
-        ts_args_type = "path: string, pack?: string",
+        ts_args_type = "path: string, pack?: string | string[]",
         ts_return_type = "Promise<Engine>"
     )]
-    pub fn from_file_async(
-        path: Arg<String>,
-        pack: Arg<Option<String>>,
-    ) -> Result<AsyncTask<LoadTask>> {
-        let (path, pack) = (path.get("path")?, pack.get("pack")?);
+    pub fn from_file_async(path: Arg<String>, pack: PackArg) -> Result<AsyncTask<LoadTask>> {
+        let (path, pack) = (path.get("path")?, pack_names(pack)?);
         Ok(AsyncTask::new(LoadTask {
             source: Some(Source::File(path)),
             pack,
@@ -371,7 +370,7 @@ impl Engine {
 #[derive(Debug)]
 pub struct LoadTask {
     source: Option<Source>,
-    pack: Option<String>,
+    pack: Option<Vec<String>>,
 }
 
 impl<'t> ScopedTask<'t> for LoadTask {

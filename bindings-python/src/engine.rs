@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use govshare::policy::{AccessRequest, DecideOptions, PolicyPack, Question, QuestionAnswer};
+use govshare::policy::{AccessRequest, DecideOptions, Question, QuestionAnswer};
 use govshare::registry::{Registry, RegistryDoc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString};
@@ -42,23 +42,36 @@ pub fn load_registry(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Registry> {
     ))
 }
 
-/// Loads a pack from a folder path; `None` is the built-in Binzhou pack.
-fn load_pack(obj: Option<&Bound<'_, PyAny>>) -> PyResult<PolicyPack> {
-    match obj {
-        None => Ok(PolicyPack::binzhou()),
-        Some(obj) if obj.is_none() => Ok(PolicyPack::binzhou()),
-        Some(obj) => {
-            let path: std::path::PathBuf = obj.extract().map_err(|e| {
-                error::argument(
-                    obj.py(),
-                    "pack",
-                    "pack must be a path to a policy pack folder, or None",
-                    Some(e),
-                )
-            })?;
-            PolicyPack::load(path).map_err(|e| error::core(obj.py(), e))
+/// The packs named by `pack`: `None` (the built-in timeline), one name or
+/// folder (a `str` or `os.PathLike`), or a list of them (a timeline).
+fn pack_names(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(None);
+    };
+    let one = |item: &Bound<'_, PyAny>| -> PyResult<String> {
+        if let Ok(s) = item.cast::<PyString>() {
+            return Ok(s.to_cow()?.into_owned());
         }
+        let path: std::path::PathBuf = item.extract().map_err(|e| {
+            error::argument(
+                item.py(),
+                "pack",
+                "pack must be a built-in pack name, a path to a policy pack folder, a list of them, or None",
+                Some(e),
+            )
+        })?;
+        Ok(path.to_string_lossy().into_owned())
+    };
+    if obj.cast::<PyString>().is_err()
+        && let Ok(list) = obj.cast::<pyo3::types::PyList>()
+    {
+        return list
+            .iter()
+            .map(|item| one(&item))
+            .collect::<PyResult<_>>()
+            .map(Some);
     }
+    one(obj).map(|n| Some(vec![n]))
 }
 
 /// The options of `decide` and friends, from the keyword argument.
@@ -86,16 +99,19 @@ impl Engine {
 
 #[pymethods]
 impl Engine {
-    /// An engine over `registry` (a dict, JSON string or path) with the pack at
-    /// `pack` (a folder path; the built-in Binzhou pack when `None`).
+    /// An engine over `registry` (a dict, JSON string or path) and `pack`: a
+    /// built-in pack name (`"binzhou"`, `"national-2025"`) or a pack folder,
+    /// forced for every moment, or a list of them (a timeline); `None` is the
+    /// built-in timeline, each request judged under the pack in force at its
+    /// moment (SPEC v2 §7).
     #[new]
     #[pyo3(signature = (registry, pack = None))]
     fn new(registry: &Bound<'_, PyAny>, pack: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let py = registry.py();
         let registry = load_registry(registry, "registry")?;
-        let pack = load_pack(pack)?;
-        let inner =
-            govshare::policy::Engine::new(pack, registry).map_err(|e| error::to_py(py, &e))?;
+        let names = pack_names(pack)?;
+        let inner = govshare::policy::Engine::with_pack_names(names.as_deref(), registry)
+            .map_err(|e| error::to_py(py, &e))?;
         Ok(Self {
             inner: Arc::new(inner),
         })

@@ -21,10 +21,13 @@ import govshare
 
 REPO = Path(__file__).resolve().parents[2]
 VECTORS = REPO / "tests" / "vectors"
-NAMED = {"sample": REPO / "policies" / "binzhou" / "sample" / "registry.json"}
+NAMED = {
+    "sample": REPO / "policies" / "binzhou" / "sample" / "registry.json",
+    "national": REPO / "policies" / "national-2025" / "sample" / "registry.json",
+}
 STRICT = os.environ.get("GOVSHARE_VECTORS_STRICT") == "1"
 
-FILE_KEYS = {"description", "registry", "cases"}
+FILE_KEYS = {"description", "registry", "packs", "cases"}
 CASE_KEYS = {"id", "kind", "rule", "note", "known_bug", "input", "expect"}
 
 
@@ -52,7 +55,9 @@ _ENGINES: dict[str, Any] = {}
 def _engine(name: str, doc: dict[str, Any]) -> govshare.Engine:
     if name not in _ENGINES:
         reg = doc["registry"]
-        _ENGINES[name] = govshare.Engine(NAMED[reg] if isinstance(reg, str) else reg)
+        # The file's packs (SPEC v2 §7: several make a timeline); absent: Binzhou.
+        packs = doc.get("packs", ["binzhou"])
+        _ENGINES[name] = govshare.Engine(NAMED[reg] if isinstance(reg, str) else reg, pack=packs)
     return _ENGINES[name]
 
 

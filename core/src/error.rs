@@ -80,6 +80,7 @@ const POLICY_CODES: &[&str] = &[
     "policy.unknown_resource",
     "policy.invalid_request",
     "policy.evaluation",
+    "policy.not_in_pack",
 ];
 
 /// Every code [`WorkflowError::code`] returns, in variant order.
@@ -169,6 +170,8 @@ mod tests {
             PolicyError::UnknownResource { .. } => Some(7),
             PolicyError::InvalidRequest { .. } => Some(8),
             PolicyError::Evaluation { .. } => Some(9),
+            PolicyError::NoPackInForce { .. } => Some(0),
+            PolicyError::NotInPack { .. } => Some(10),
             PolicyError::Limit(_) => None,
         }
     }
@@ -393,6 +396,10 @@ mod tests {
                 policy: None,
                 message: s(),
             },
+            PolicyError::NotInPack {
+                pack: s(),
+                question: "must_serve",
+            },
         ];
         check(
             &all,
@@ -400,6 +407,13 @@ mod tests {
             |e| policy_index(e).unwrap(),
             PolicyError::code,
         );
+        // A second variant of `policy.not_in_force` (a timeline of packs).
+        let none = PolicyError::NoPackInForce {
+            at: s(),
+            packs: s(),
+        };
+        assert_eq!(policy_index(&none), Some(0));
+        assert_eq!(none.code(), "policy.not_in_force");
         for l in limits_all() {
             let e = PolicyError::Limit(l.clone());
             assert_eq!(policy_index(&e), None);

@@ -108,3 +108,23 @@ fn demo_shows_decisions_deadlines_obligations_and_the_audit() {
     assert!(text.contains("criminal_referral"));
     assert!(text.contains("restrict_derived_access"));
 }
+
+/// The demo's last section judges 2026 under the national regulation of 2025.
+#[test]
+fn demo_shows_the_national_regulation_for_2026() {
+    let text = demo();
+    let at = text
+        .find("六、《政務數據共享條例》")
+        .unwrap_or_else(|| panic!("no national section in:\n{text}"));
+    let national = &text[at..];
+    assert!(national.contains("pack `national-2025`, in force from 2025-08-01"));
+    // Unconditional data is applied for; the consent permits; Binzhou's coordination
+    // is no consent; not-shared data and a state secret are closed.
+    assert!(national.contains("拒絕 deny, route `apply`, 條款 citations [20¶2, 21¶1]"));
+    assert!(national.contains("grant `gn-2025-0001`"));
+    assert!(
+        national.contains("grant_not_honoured") || national.contains("不是政務數據提供部門的同意")
+    );
+    assert!(national.contains("citations [14(3), 15¶2]"));
+    assert!(national.contains("route `none`, 條款 citations [3]"));
+}

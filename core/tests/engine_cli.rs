@@ -202,12 +202,54 @@ fn decide_out_of_force_needs_the_flag() {
     let late = GOOD.replace("2019-09-27", "2023-01-02");
     let o = run(&["decide", "--registry", SAMPLE], Some(&late));
     assert_eq!(lines(&o)[0]["error"]["code"], "policy.not_in_force");
+    // Between the packs of the built-in timeline no pack is loaded; the engine
+    // never chooses one (SPEC v2 §7): the caller names it.
     let o = run(
         &["decide", "--registry", SAMPLE, "--evaluate-out-of-force"],
         Some(&late),
     );
+    let out = lines(&o);
+    assert_eq!(out[0]["error"]["code"], "policy.not_in_force");
+    assert!(
+        out[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no pack is loaded"),
+        "{out:?}"
+    );
+    let o = run(
+        &[
+            "decide",
+            "--registry",
+            SAMPLE,
+            "--pack",
+            "binzhou",
+            "--evaluate-out-of-force",
+        ],
+        Some(&late),
+    );
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(lines(&o)[0]["in_force"], false);
+    assert_eq!(lines(&o)[0]["pack"], "binzhou");
+}
+
+#[test]
+fn decide_judges_each_moment_under_the_pack_in_force() {
+    // The same request in 2019 (Binzhou) and in 2026 (the national regulation).
+    let y2026 = GOOD.replace("2019-09-27", "2026-03-02");
+    let both = format!("{GOOD}\n{y2026}\n");
+    let o = run(&["decide", "--registry", SAMPLE], Some(&both));
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let out = lines(&o);
+    assert_eq!(out[0]["pack"], "binzhou");
+    assert_eq!(out[1]["pack"], "national-2025");
+    let o = run(
+        &["decide", "--registry", SAMPLE, "--pack", "national-2025"],
+        Some(&both),
+    );
+    let out = lines(&o);
+    assert_eq!(out[0]["error"]["code"], "policy.not_in_force");
+    assert_eq!(out[1]["pack"], "national-2025");
 }
 
 #[test]

@@ -295,3 +295,119 @@ fn usage_checks_name_every_access_forbid_code() {
         assert!(err.to_string().contains(code), "{err}");
     }
 }
+
+// ------------------------------------------------ SPEC v2 §7: a timeline of packs
+
+const NATIONAL_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../policies/national-2025");
+
+#[test]
+fn the_national_pack_on_disk_is_the_built_in_one() {
+    let disk = PolicyPack::load(NATIONAL_DIR).unwrap();
+    let built = PolicyPack::national_2025();
+    assert_eq!(disk.manifest(), built.manifest());
+    assert_eq!(built.name(), "national-2025");
+    assert_eq!(
+        built.manifest().valid_from,
+        NaiveDate::from_ymd_opt(2025, 8, 1).unwrap()
+    );
+    // It does not model the workflow yet: the ledger refuses rather than guess.
+    assert!(!built.manifest().workflow);
+    assert!(PolicyPack::binzhou().manifest().workflow);
+    for name in govshare::policy::BUILTIN_PACKS {
+        assert_eq!(PolicyPack::builtin(name).unwrap().name(), name);
+        assert_eq!(PolicyPack::named_or_load(name).unwrap().name(), name);
+    }
+    assert!(PolicyPack::builtin("binzhou-2017").is_none());
+    assert_eq!(
+        PolicyPack::named_or_load(NATIONAL_DIR).unwrap().name(),
+        "national-2025"
+    );
+}
+
+#[test]
+fn overlapping_packs_are_refused_naming_both() {
+    let registry = || {
+        govshare::registry::Registry::from_json_str(include_str!(
+            "../../policies/binzhou/sample/registry.json"
+        ))
+        .unwrap()
+    };
+    // Binzhou moved to end after the national pack began.
+    let late = manifest_text().replace(
+        "valid_until = \"2022-11-05\"",
+        "valid_until = \"2025-08-01\"",
+    );
+    let binzhou_late = PolicyPack::from_files(with_file("manifest.toml", &late)).unwrap();
+    let err = govshare::policy::Engine::with_packs(
+        vec![PolicyPack::national_2025(), binzhou_late],
+        registry(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "policy.invalid_manifest");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("`valid_from`") && msg.contains("national-2025") && msg.contains("binzhou"),
+        "{msg}"
+    );
+    // The two built-in packs do not overlap, in either order.
+    for packs in [
+        PolicyPack::builtins(),
+        PolicyPack::builtins().into_iter().rev().collect(),
+    ] {
+        let e = govshare::policy::Engine::with_packs(packs, registry()).unwrap();
+        let names: Vec<&str> = e.packs().iter().map(|p| p.name()).collect();
+        assert_eq!(names, ["binzhou", "national-2025"]);
+    }
+}
+
+#[test]
+fn a_method_map_must_name_undeclared_methods_onto_declared_ones() {
+    let m = std::fs::read_to_string(format!("{NATIONAL_DIR}/manifest.toml")).unwrap();
+    let national = |manifest: &str| {
+        let mut files: Vec<(String, String)> = std::fs::read_dir(NATIONAL_DIR)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x == "cedar" || x == "cedarschema")
+            })
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.push(("manifest.toml".to_owned(), manifest.to_owned()));
+        PolicyPack::from_files(files)
+    };
+    assert!(national(&m).is_ok());
+    for (from, to, key) in [
+        (
+            "online_query = \"service_interface\"",
+            "online_query = \"batch_download\"",
+            "methods.map.online_query",
+        ),
+        (
+            "online_query = \"service_interface\"",
+            "online_query = \"service_interface\"\nfile_download = \"service_interface\"",
+            "methods.map.file_download",
+        ),
+        (
+            "article = \"22¶2\"",
+            "article = \"Art. 22\"",
+            "methods.article",
+        ),
+        (
+            "submission = \"19¶1\"",
+            "submission = \"\"",
+            "answers.submission",
+        ),
+    ] {
+        assert!(m.contains(from), "{from}");
+        let err = national(&m.replace(from, to)).unwrap_err();
+        assert_eq!(err.code(), "policy.invalid_manifest", "{err}");
+        assert!(err.to_string().contains(key), "{key}: {err}");
+    }
+}

@@ -444,4 +444,3 @@ proptest! {
         prop_assert_eq!(p2.iter().filter(|c| c.is_none()).count(), applied.len());
     }
 }
-

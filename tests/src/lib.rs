@@ -26,8 +26,13 @@ pub struct VectorFile {
     /// What the file covers.
     pub description: String,
     /// The registry the cases run against: a name (`"sample"` is
-    /// `policies/binzhou/sample/registry.json`) or an inline SPEC §8 registry.
+    /// `policies/binzhou/sample/registry.json`, `"national"`
+    /// `policies/national-2025/sample/registry.json`) or an inline SPEC §8 registry.
     pub registry: RegistryRef,
+    /// The packs of the engine, by built-in name, in any order (SPEC v2 §7: a
+    /// timeline when there are several); absent: `["binzhou"]`.
+    #[serde(default)]
+    pub packs: Option<Vec<String>>,
     /// The cases.
     pub cases: Vec<Case>,
 }
@@ -247,7 +252,12 @@ pub fn vectors_dir() -> PathBuf {
 fn named_registry(name: &str) -> Result<String, String> {
     let path = match name {
         "sample" => workspace_root().join("policies/binzhou/sample/registry.json"),
-        other => return Err(format!("unknown registry name `{other}` (known: `sample`)")),
+        "national" => workspace_root().join("policies/national-2025/sample/registry.json"),
+        other => {
+            return Err(format!(
+                "unknown registry name `{other}` (known: `sample`, `national`)"
+            ));
+        }
     };
     std::fs::read_to_string(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
 }
@@ -313,7 +323,15 @@ pub fn run_file(name: &str, text: &str, report: &mut Report) {
     let engine = registry_json
         .and_then(|j| Registry::from_json_str(&j).map_err(|e| format!("{} {e}", e.code())))
         .and_then(|r| {
-            Engine::new(PolicyPack::binzhou(), r).map_err(|e| format!("{} {e}", e.code()))
+            let names = file
+                .packs
+                .clone()
+                .unwrap_or_else(|| vec!["binzhou".to_owned()]);
+            let packs = names
+                .iter()
+                .map(|n| PolicyPack::builtin(n).ok_or_else(|| format!("unknown pack `{n}`")))
+                .collect::<Result<Vec<_>, _>>()?;
+            Engine::with_packs(packs, r).map_err(|e| format!("{} {e}", e.code()))
         });
     let ctx = Ctx {
         engine,

@@ -10,6 +10,12 @@
 //! also read against raw Cedar: `Engine::cedar_inputs` and
 //! `Authorizer::is_authorized`, read through the policies' annotations.
 //!
+//! The engines are over Binzhou alone for the first two snapshots (moments out of
+//! its force evaluated on request) and over the built-in timeline (Binzhou, then
+//! the national pack of 2025, SPEC v2 §7) for the other two; every vector file
+//! over its own `packs`. A method the pack in force neither declares nor maps is
+//! denied by the engine before Cedar (`method_not_in_pack`), checked as such.
+//!
 //! The requests: every `decide` case of the shared vectors, then 100,000
 //! generated requests over the sample registry and registry changes (grants
 //! added with periods around the probed moments, a certificate revoked and
@@ -80,8 +86,9 @@ struct Engines {
 }
 
 impl Engines {
-    fn new(registry: Registry) -> Self {
-        let fast = Engine::new(PolicyPack::binzhou(), registry).unwrap();
+    /// Over `packs` (several: a timeline, SPEC v2 §7).
+    fn new(registry: Registry, packs: Vec<PolicyPack>) -> Self {
+        let fast = Engine::with_packs(packs, registry).unwrap();
         assert_eq!(fast.cache_settings(), CacheSettings::DEFAULT);
         Self {
             tiny: fast.with_cache_settings(CacheSettings {
@@ -133,7 +140,7 @@ impl Engines {
 /// the route, and the codes of the policies that determined it.
 fn raw_cedar(engine: &Engine, req: &AccessRequest) -> (Effect, Route, BTreeSet<String>) {
     let (creq, entities) = engine.cedar_inputs(req).unwrap();
-    let policies = engine.pack().policies();
+    let policies = engine.pack_at(req.at).unwrap_or(engine.pack()).policies();
     let response = Authorizer::new().is_authorized(&creq, policies, &entities);
     assert!(
         response.diagnostics().errors().next().is_none(),
@@ -183,6 +190,20 @@ fn added_by_engine(code: &str) -> bool {
 }
 
 fn raw_cedar_agrees(engine: &Engine, req: &AccessRequest, d: &Decision, what: &str) {
+    // A method the pack in force neither declares nor maps is denied before
+    // Cedar (SPEC v2 §7): that reason alone, route `none`.
+    let pack = engine.pack_at(req.at).unwrap_or(engine.pack());
+    if pack.manifest().methods.resolve(req.method).is_none() {
+        assert_eq!(
+            (d.decision, d.route),
+            (Effect::Deny, Route::None),
+            "{what}: {req:?}"
+        );
+        let codes: Vec<&str> = d.reasons.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(codes, ["method_not_in_pack"], "{what}: {req:?}");
+        assert_eq!(d.citations, [pack.manifest().methods.article.clone()]);
+        return;
+    }
     let active: Vec<&Grant> = engine
         .registry()
         .grants_for(&req.department, &req.resource)
@@ -236,13 +257,27 @@ fn every_decide_vector_agrees() {
         let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let registry = match &file["registry"] {
             Value::String(name) => {
-                assert_eq!(name, "sample");
-                Ok(sample())
+                let folder = match name.as_str() {
+                    "sample" => "binzhou",
+                    "national" => "national-2025",
+                    other => panic!("unknown registry name `{other}`"),
+                };
+                let path = workspace_root().join(format!("policies/{folder}/sample/registry.json"));
+                Registry::from_json_str(&std::fs::read_to_string(path).unwrap())
             }
             inline => Registry::from_json_str(&inline.to_string()),
         };
         let Ok(registry) = registry else { continue };
-        let engines = Engines::new(registry);
+        let packs = file["packs"].as_array().map_or_else(
+            || vec![PolicyPack::binzhou()],
+            |names| {
+                names
+                    .iter()
+                    .map(|n| PolicyPack::builtin(n.as_str().unwrap()).unwrap())
+                    .collect()
+            },
+        );
+        let engines = Engines::new(registry, packs);
         for case in file["cases"].as_array().into_iter().flatten() {
             if case["kind"] != "decide" {
                 continue;
@@ -400,6 +435,13 @@ fn moments(registry: &Registry, rng: &mut Rng) -> Vec<DateTime<FixedOffset>> {
     for _ in 0..2000 {
         out.push(china(2017, 6, 1, 0) + Duration::minutes(rng.below(6 * 365 * 24 * 60) as i64));
     }
+    // Under the national pack (SPEC v2 §7), and around its first day.
+    for d in [0, -1, 1] {
+        out.push(china(2025, 8, 1, 0) + Duration::nanoseconds(d));
+    }
+    for _ in 0..1000 {
+        out.push(china(2025, 6, 1, 0) + Duration::minutes(rng.below(2 * 365 * 24 * 60) as i64));
+    }
     out
 }
 
@@ -483,9 +525,12 @@ fn generated(part: std::ops::Range<usize>) -> (usize, usize) {
         if !part.contains(&i) {
             continue;
         }
+        // The first two snapshots under Binzhou alone (evaluating moments out
+        // of its force on request), the others under the built-in timeline.
         let e = match &engines {
-            None => Engines::new(registry),
-            Some(prev) => prev.with_registry(registry),
+            Some(prev) if i != 2 => prev.with_registry(registry),
+            _ if i >= 2 => Engines::new(registry, PolicyPack::builtins()),
+            _ => Engines::new(registry, vec![PolicyPack::binzhou()]),
         };
         let times = moments(e.plain.registry(), &mut rng);
         let mut pool: Vec<AccessRequest> = Vec::new();
@@ -540,7 +585,7 @@ fn generated_requests_agree_across_further_registry_changes() {
 #[test]
 fn decide_many_is_decide_in_order() {
     let mut rng = Rng(7);
-    let e = Engines::new(sample());
+    let e = Engines::new(sample(), PolicyPack::builtins());
     let times = moments(e.plain.registry(), &mut rng);
     let reqs: Vec<AccessRequest> = (0..2000)
         .map(|_| AccessRequest {

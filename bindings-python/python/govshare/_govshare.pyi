@@ -177,7 +177,9 @@ class Finding:
 
 @final
 class Engine:
-    def __new__(cls, registry: _RegistryInput, pack: Optional[_Path] = None) -> Engine: ...
+    def __new__(
+        cls, registry: _RegistryInput, pack: Union[_Path, list[_Path], None] = None
+    ) -> Engine: ...
     def decide(self, request: Mapping[str, Any], *, evaluate_out_of_force: bool = False) -> Decision: ...
     def decide_many(
         self, requests: Iterable[Mapping[str, Any]], *, evaluate_out_of_force: bool = False

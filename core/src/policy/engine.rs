@@ -21,7 +21,7 @@ use super::wire::{
     ServeAnswer,
 };
 use crate::registry::{
-    Department, Finding, FindingSeverity, Grant, Method, Registry, Resource, resource_findings,
+    Department, Finding, FindingSeverity, Grant, Registry, Resource, resource_findings,
 };
 
 /// Options for [`Engine::decide_with`].
@@ -60,6 +60,9 @@ pub struct Engine {
     registry: Arc<Registry>,
     cache: Arc<EntityCache>,
     speed: Arc<Speed>,
+    /// A timeline of packs (SPEC v2 §7): one single-pack engine per pack,
+    /// earliest first, over the same registry; empty for a single-pack engine.
+    timeline: Arc<[Engine]>,
 }
 
 /// The caches of issue 14, for one registry snapshot: a new snapshot starts
@@ -157,30 +160,17 @@ fn submission_of(m: &PolicyMeta) -> Submission {
     })
 }
 
-static FALLBACK: OnceLock<PolicyMeta> = OnceLock::new();
-
-fn fallback() -> &'static PolicyMeta {
-    FALLBACK.get_or_init(|| PolicyMeta {
-        order: usize::MAX,
-        articles: vec![FALLBACK_ARTICLE.to_owned()],
-        code: "no_applicable_policy".to_owned(),
-        route: Some(Route::None),
-        remedy: Some(Remedy {
-            by: "requester".to_owned(),
-            action: RemedyAction::ChangeRequest,
-        }),
-        submission: Some(Submission::Unobtainable),
-        detail_conditions: false,
-        zh: "沒有任何共享規則允許此請求".to_owned(),
-        en: "no sharing rule allows this request".to_owned(),
-    })
-}
-
-const FALLBACK_ARTICLE: &str = "17";
-
 /// The deny reasons the engine gives itself, besides the pack's forbid policies
 /// (SPEC §2, §7): a pack's `usage_checks` must name each (SPEC v2 §5).
-pub(crate) const ENGINE_DENY_CODES: [&str; 2] = ["no_applicable_policy", "grants_not_combined"];
+pub(crate) const ENGINE_DENY_CODES: [&str; 3] = [
+    "no_applicable_policy",
+    "grants_not_combined",
+    METHOD_NOT_IN_PACK,
+];
+
+/// The reason code of a method the pack in force neither declares nor maps
+/// (SPEC v2 §7).
+const METHOD_NOT_IN_PACK: &str = "method_not_in_pack";
 
 fn china() -> FixedOffset {
     // UTC+08:00 is always in range.
@@ -190,11 +180,95 @@ fn china() -> FixedOffset {
 impl Engine {
     /// An engine over `pack` and `registry`.
     pub fn new(pack: PolicyPack, registry: Registry) -> Result<Self, crate::Error> {
-        Ok(Self {
+        Ok(Self::single(
+            pack,
+            Arc::new(registry),
+            CacheSettings::DEFAULT,
+        ))
+    }
+
+    fn single(pack: PolicyPack, registry: Arc<Registry>, settings: CacheSettings) -> Self {
+        Self {
             pack,
             cache: Arc::new(EntityCache::for_registry(&registry)),
-            registry: Arc::new(registry),
-            speed: Speed::new(CacheSettings::DEFAULT),
+            registry,
+            speed: Speed::new(settings),
+            timeline: Arc::new([]),
+        }
+    }
+
+    /// An engine over a timeline of packs (SPEC v2 §7): each request, question
+    /// and deadline is judged under the pack in force at its moment. The packs'
+    /// validity periods may not overlap (a `policy.invalid_manifest` error names
+    /// both packs); a moment no pack covers is `policy.not_in_force`.
+    pub fn with_packs(packs: Vec<PolicyPack>, registry: Registry) -> Result<Self, crate::Error> {
+        Ok(Self::timeline_of(
+            packs,
+            Arc::new(registry),
+            CacheSettings::DEFAULT,
+        )?)
+    }
+
+    /// The built-in timeline, `binzhou` then `national-2025` (SPEC v2 §7).
+    pub fn builtin_timeline(registry: Registry) -> Result<Self, crate::Error> {
+        Self::with_packs(PolicyPack::builtins(), registry)
+    }
+
+    /// The engine the command line and the bindings build for a choice of
+    /// packs: `None`, the built-in timeline; otherwise each name a built-in pack
+    /// (`binzhou`, `national-2025`) or a pack folder, together a timeline.
+    pub fn with_pack_names(
+        names: Option<&[String]>,
+        registry: Registry,
+    ) -> Result<Self, crate::Error> {
+        let packs = match names {
+            None => PolicyPack::builtins(),
+            Some(names) => names
+                .iter()
+                .map(|n| PolicyPack::named_or_load(n))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        Self::with_packs(packs, registry)
+    }
+
+    fn timeline_of(
+        mut packs: Vec<PolicyPack>,
+        registry: Arc<Registry>,
+        settings: CacheSettings,
+    ) -> Result<Self, PolicyError> {
+        packs.sort_by_key(|p| p.manifest().valid_from);
+        for pair in packs.windows(2) {
+            if let [a, b] = pair
+                && b.manifest().valid_from <= a.manifest().valid_until
+            {
+                return Err(PolicyError::Manifest {
+                    message: format!(
+                        "`valid_from` {} of pack `{}` falls within pack `{}` ({} to {}): the packs of one engine may not overlap",
+                        b.manifest().valid_from,
+                        b.name(),
+                        a.name(),
+                        a.manifest().valid_from,
+                        a.manifest().valid_until
+                    ),
+                });
+            }
+        }
+        let mut engines: Vec<Engine> = packs
+            .into_iter()
+            .map(|p| Self::single(p, Arc::clone(&registry), settings))
+            .collect();
+        let Some(first) = engines.first().cloned() else {
+            return Err(PolicyError::MissingFile {
+                file: "a pack (the timeline is empty)".to_owned(),
+            });
+        };
+        if engines.len() == 1 {
+            return Ok(first);
+        }
+        engines.shrink_to_fit();
+        Ok(Self {
+            timeline: engines.into(),
+            ..first
         })
     }
 
@@ -202,21 +276,31 @@ impl Engine {
     /// or re-validated), with the same cache settings and empty caches: nothing
     /// cached for the old snapshot is used.
     pub fn with_registry(&self, registry: Registry) -> Self {
-        Self {
-            pack: self.pack.clone(),
-            cache: Arc::new(EntityCache::for_registry(&registry)),
-            registry: Arc::new(registry),
-            speed: Speed::new(self.speed.settings),
+        self.rebuilt(Arc::new(registry), self.speed.settings)
+    }
+
+    fn rebuilt(&self, registry: Arc<Registry>, settings: CacheSettings) -> Self {
+        if self.timeline.is_empty() {
+            return Self::single(self.pack.clone(), registry, settings);
+        }
+        let engines: Vec<Engine> = self
+            .timeline
+            .iter()
+            .map(|e| Self::single(e.pack.clone(), Arc::clone(&registry), settings))
+            .collect();
+        match engines.first().cloned() {
+            Some(first) => Self {
+                timeline: engines.into(),
+                ..first
+            },
+            None => Self::single(self.pack.clone(), registry, settings),
         }
     }
 
     /// The same engine with other cache sizes, and empty caches
     /// ([`CacheSettings::OFF`]: plain Cedar evaluation of the whole pack).
     pub fn with_cache_settings(&self, settings: CacheSettings) -> Self {
-        Self {
-            speed: Speed::new(settings),
-            ..self.clone()
-        }
+        self.rebuilt(Arc::clone(&self.registry), settings)
     }
 
     /// The cache sizes in use.
@@ -224,8 +308,15 @@ impl Engine {
         self.speed.settings
     }
 
-    /// How many pairs are specialised and how many decisions cached now.
+    /// How many pairs are specialised and how many decisions cached now (over
+    /// every pack of a timeline).
     pub fn cache_len(&self) -> (usize, usize) {
+        if !self.timeline.is_empty() {
+            return self.timeline.iter().fold((0, 0), |(p, d), e| {
+                let (ep, ed) = e.cache_len();
+                (p + ep, d + ed)
+            });
+        }
         (
             self.speed.pairs.as_ref().map_or(0, Clock::len),
             self.speed.decisions.as_ref().map_or(0, Clock::len),
@@ -237,9 +328,60 @@ impl Engine {
         &self.registry
     }
 
-    /// The pack.
+    /// The pack; of a timeline, the earliest (see [`Engine::packs`] and
+    /// [`Engine::pack_at`]).
     pub fn pack(&self) -> &PolicyPack {
         &self.pack
+    }
+
+    /// Every pack of the engine, earliest first.
+    pub fn packs(&self) -> Vec<&PolicyPack> {
+        if self.timeline.is_empty() {
+            vec![&self.pack]
+        } else {
+            self.timeline.iter().map(|e| &e.pack).collect()
+        }
+    }
+
+    /// The pack in force at `at` (China date), if any.
+    pub fn pack_at(&self, at: DateTime<FixedOffset>) -> Option<&PolicyPack> {
+        let date = at.with_timezone(&china()).date_naive();
+        self.packs().into_iter().find(|p| p.in_force_on(date))
+    }
+
+    /// A single-pack engine over the earliest pack (the engine itself when it
+    /// has one pack): what the workflow and the audit run on until they judge
+    /// each event under the pack of its moment.
+    pub(crate) fn earliest(&self) -> Engine {
+        self.timeline
+            .first()
+            .cloned()
+            .unwrap_or_else(|| self.clone())
+    }
+
+    /// The single-pack engine that answers for `at`: the engine itself, or the
+    /// timeline's engine whose pack is in force. No pack in force is
+    /// `policy.not_in_force` (the engine never chooses one).
+    fn engine_at(&self, at: DateTime<FixedOffset>) -> Result<&Engine, PolicyError> {
+        if self.timeline.is_empty() {
+            return Ok(self);
+        }
+        let date = at.with_timezone(&china()).date_naive();
+        self.timeline
+            .iter()
+            .find(|e| e.pack.in_force_on(date))
+            .ok_or_else(|| PolicyError::NoPackInForce {
+                at: at.to_rfc3339(),
+                packs: self
+                    .timeline
+                    .iter()
+                    .map(|e| {
+                        let m = e.pack.manifest();
+                        format!("`{}` {} to {}", m.name, m.valid_from, m.valid_until)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 
     /// Decides one request. A moment outside the pack's validity is
@@ -273,6 +415,9 @@ impl Engine {
         request: &AccessRequest,
         options: DecideOptions,
     ) -> Result<Decision, crate::Error> {
+        if !self.timeline.is_empty() {
+            return self.engine_at(request.at)?.decide_with(request, options);
+        }
         let in_force = self.check_in_force(request.at, options)?;
         let department = self.department(&request.department)?;
         let resource = self.resource(&request.resource)?;
@@ -317,6 +462,9 @@ impl Engine {
                 .succ_opt()
                 .map_or(i64::MAX, |d| cache::day_start(d, china())),
         ];
+        if let Some(day) = res.catalogued {
+            thresholds.push(entities::catalogued_nanos(day));
+        }
         for c in &dept.certificates {
             thresholds.push(entities::nanos(c.not_before));
             thresholds.push(entities::nanos(c.not_after).saturating_add(1));
@@ -360,6 +508,11 @@ impl Engine {
         question: &Question,
         options: DecideOptions,
     ) -> Result<QuestionAnswer, crate::Error> {
+        if !self.timeline.is_empty() {
+            return self
+                .engine_at(question.at())?
+                .answer_with(question, options);
+        }
         Ok(match question {
             Question::MayRequireSubmission {
                 department,
@@ -453,6 +606,11 @@ impl Engine {
         fields: Option<&[String]>,
         options: DecideOptions,
     ) -> Result<Answer, crate::Error> {
+        if !self.timeline.is_empty() {
+            return self
+                .engine_at(at)?
+                .submission(department, resource, at, purpose, fields, options);
+        }
         let in_force = self.check_in_force(at, options)?;
         let dept = self.department(department)?;
         let res = self.resource(resource)?;
@@ -476,7 +634,7 @@ impl Engine {
         let mut later: Option<(&str, Decision, Submission)> = None;
         for purpose in purposes {
             let mut first: Option<Decision> = None;
-            for method in Method::ALL {
+            for &method in &self.pack.manifest().methods.declared {
                 let req = AccessRequest {
                     department: dept.id.clone(),
                     resource: res.id.clone(),
@@ -514,7 +672,7 @@ impl Engine {
             return Ok(self.submission_answer(res, purpose, &d, verdict, in_force));
         }
         // Not obtainable for any purpose asked about.
-        let mut citations = vec![ART13.to_owned()];
+        let mut citations = vec![self.submission_article().to_owned()];
         let mut reasons = vec![self.art13_reason(
             "not_available_on_platform",
             format!(
@@ -569,9 +727,10 @@ impl Engine {
     /// The `@submission` reading of a decision's reason (by its code and
     /// route; an added note has none).
     fn reason_submission(&self, r: &Reason) -> Option<Submission> {
-        self.meta_of(r)
-            .map(submission_of)
-            .or_else(|| (r.code == fallback().code).then_some(Submission::Unobtainable))
+        self.meta_of(r).map(submission_of).or_else(|| {
+            (r.code == self.pack.inner.fallback.code || r.code == METHOD_NOT_IN_PACK)
+                .then_some(Submission::Unobtainable)
+        })
     }
 
     /// The policy annotations behind a decision's reason (by code and route).
@@ -591,7 +750,7 @@ impl Engine {
         verdict: Submission,
         in_force: bool,
     ) -> Answer {
-        let mut citations = vec![ART13.to_owned()];
+        let mut citations = vec![self.submission_article().to_owned()];
         let (code, zh, en) = if verdict == Submission::NotDuty {
             (
                 "purpose_not_duty",
@@ -651,9 +810,14 @@ impl Engine {
         }
     }
 
+    /// The article of the Art. 13 question in this pack (Binzhou 13; national 19¶1).
+    fn submission_article(&self) -> &str {
+        &self.pack.manifest().answers.submission
+    }
+
     fn art13_reason(&self, code: &str, zh: String, en: String) -> Reason {
         Reason {
-            article: ART13.to_owned(),
+            article: self.submission_article().to_owned(),
             code: code.to_owned(),
             route: None,
             remedy: None,
@@ -674,6 +838,13 @@ impl Engine {
         at: DateTime<FixedOffset>,
         options: DecideOptions,
     ) -> Result<ServeAnswer, crate::Error> {
+        let Some(article) = self.pack.manifest().answers.must_serve.clone() else {
+            return Err(PolicyError::NotInPack {
+                pack: self.pack.name().to_owned(),
+                question: "must_serve",
+            }
+            .into());
+        };
         let in_force = self.check_in_force(at, options)?;
         self.department(department)?;
         let res = self.resource(resource)?;
@@ -682,9 +853,9 @@ impl Engine {
         let proof = if proof_valid { "已" } else { "未" };
         Ok(ServeAnswer {
             must_serve: true,
-            citations: vec![ART20.to_owned()],
+            citations: vec![article.clone()],
             reasons: vec![Reason {
-                article: ART20.to_owned(),
+                article,
                 code: "not_under_verification".to_owned(),
                 route: None,
                 remedy: None,
@@ -722,6 +893,18 @@ impl Engine {
         at: DateTime<FixedOffset>,
         options: DecideOptions,
     ) -> Result<Answer, crate::Error> {
+        if !self.timeline.is_empty() {
+            return self
+                .engine_at(at)?
+                .may_publish_open_data_with(department, resource, at, options);
+        }
+        if !self.pack.inner.publishes_open_data {
+            return Err(PolicyError::NotInPack {
+                pack: self.pack.name().to_owned(),
+                question: "may_publish_open_data",
+            }
+            .into());
+        }
         let in_force = self.check_in_force(at, options)?;
         let at_nanos = at_nanos(at)?;
         let dept = self.department(department)?;
@@ -759,6 +942,9 @@ impl Engine {
         &self,
         request: &AccessRequest,
     ) -> Result<(Request, Entities), crate::Error> {
+        if !self.timeline.is_empty() {
+            return self.engine_at(request.at)?.cedar_inputs(request);
+        }
         let dept = self.department(&request.department)?;
         let res = self.resource(&request.resource)?;
         let grants = self.candidates(dept, res, request.at);
@@ -789,9 +975,17 @@ impl Engine {
             )
         };
         let mut pairs = Vec::with_capacity(9);
+        // The method as the pack reads it (SPEC v2 §7); one it neither declares
+        // nor maps is answered before Cedar (`method_not_in_pack`).
+        let method = self
+            .pack
+            .manifest()
+            .methods
+            .resolve(req.method)
+            .unwrap_or(req.method);
         pairs.push((
             "method".to_owned(),
-            RestrictedExpression::new_string(method_str(req.method).to_owned()),
+            RestrictedExpression::new_string(method_str(method).to_owned()),
         ));
         pairs.push((
             "purpose".to_owned(),
@@ -978,7 +1172,7 @@ impl Engine {
         let mut ids = std::collections::HashSet::new();
         for g in self.registry.grants_for(&dept.id, &res.id) {
             if ids.insert(g.id.as_str()) {
-                list.push(entities::grant(names, g)?);
+                list.push(entities::grant(names, g, &self.pack.manifest().methods)?);
             }
         }
         let entities = specialise::pair_entities(list)?;
@@ -1034,7 +1228,7 @@ impl Engine {
             list.push(entities::certificate(names, &dept.id, c)?);
         }
         for g in grants {
-            list.push(entities::grant(names, g)?);
+            list.push(entities::grant(names, g, &self.pack.manifest().methods)?);
         }
         let entities = Entities::from_entities(list, None).map_err(eval_err)?;
         Ok((entities, info))
@@ -1047,6 +1241,9 @@ impl Engine {
         res: &Resource,
         in_force: bool,
     ) -> Result<Decision, PolicyError> {
+        if self.pack.manifest().methods.resolve(req.method).is_none() {
+            return Ok(self.method_not_in_pack(req, in_force));
+        }
         let grants = self.candidates(dept, res, req.at);
         let pair = self.pair(dept, res)?;
         let plain;
@@ -1150,6 +1347,39 @@ impl Engine {
         })
     }
 
+    /// The deny of a method the pack in force neither declares nor maps (SPEC
+    /// v2 §7): route `none`, citing the article that lists the pack's methods.
+    fn method_not_in_pack(&self, req: &AccessRequest, in_force: bool) -> Decision {
+        let m = self.pack.manifest();
+        let method = method_str(req.method);
+        let declared: Vec<&str> = m.methods.declared.iter().map(|&x| method_str(x)).collect();
+        Decision {
+            decision: Effect::Deny,
+            route: Route::None,
+            citations: vec![m.methods.article.clone()],
+            grant: None,
+            in_force,
+            pack: m.name.clone(),
+            reasons: vec![Reason {
+                article: m.methods.article.clone(),
+                code: METHOD_NOT_IN_PACK.to_owned(),
+                route: Some(Route::None),
+                remedy: Some(Remedy {
+                    by: "requester".to_owned(),
+                    action: RemedyAction::ChangeRequest,
+                }),
+                zh: format!(
+                    "共享方式「{method}」不是本規定所列的共享方式（{}）",
+                    declared.join("、")
+                ),
+                en: format!(
+                    "access method `{method}` is not one this regulation lists ({})",
+                    declared.join(", ")
+                ),
+            }],
+        }
+    }
+
     /// When grants that each fail only on their fields would together cover
     /// the request: a reason naming them (grants are not combined; make one
     /// request per grant).
@@ -1229,7 +1459,7 @@ impl Engine {
             metas.retain(|m| m.route.is_none() || m.route == Some(route));
         }
         if metas.is_empty() {
-            metas.push(fallback());
+            metas.push(&self.pack.inner.fallback);
         }
         Ok(Outcome {
             effect,
@@ -1239,10 +1469,6 @@ impl Engine {
     }
 }
 
-/// Article 13 and 20 of the questions the engine asks itself. They belong to
-/// the question, not to a pack's policies.
-const ART13: &str = "13";
-const ART20: &str = "20";
 /// The reason code of a quarantine and of a grant's fields, as the packs name them.
 const CATALOG_DEFECT_CODE: &str = "catalog_defect";
 const GRANT_FIELDS_CODE: &str = "grant_fields";
@@ -1308,11 +1534,8 @@ fn citations_and_reasons(
             en.push_str(&format!(" (conditions of sharing: {c})"));
         }
         reasons.push(Reason {
-            article: m
-                .articles
-                .first()
-                .cloned()
-                .unwrap_or_else(|| FALLBACK_ARTICLE.to_owned()),
+            // A pack's policies are loaded with at least one article each.
+            article: m.articles.first().cloned().unwrap_or_default(),
             code: m.code.clone(),
             route: m.route,
             remedy: m.remedy.clone(),

@@ -7,6 +7,7 @@ use cedar_policy::{Entity, EntityId, EntityTypeName, EntityUid, RestrictedExpres
 use chrono::{DateTime, FixedOffset};
 
 use super::PolicyError;
+use super::manifest::MethodSettings;
 use super::pack::Names;
 use crate::registry::{
     Certificate, Database, Department, Grant, GrantSource, Method, Network, Resource, Role,
@@ -115,6 +116,9 @@ pub(crate) fn method_str(v: Method) -> &'static str {
         Method::FrontProcessor => "front_processor",
         Method::OnlineQuery => "online_query",
         Method::BatchDownload => "batch_download",
+        Method::ServiceInterface => "service_interface",
+        Method::BatchExchange => "batch_exchange",
+        Method::FileDownload => "file_download",
     }
 }
 
@@ -189,12 +193,42 @@ pub(crate) fn resource(
         ),
         ("open_data".to_owned(), b(r.open_data)),
         ("quarantined".to_owned(), b(quarantined)),
+        ("has_catalogued".to_owned(), b(r.catalogued.is_some())),
+        (
+            "catalogued".to_owned(),
+            long(r.catalogued.map_or(0, catalogued_nanos)),
+        ),
     ]);
     entity(uid(&names.resource, &r.id), attrs)
 }
 
-/// `Gov::Grant`.
-pub(crate) fn grant(names: &Names, g: &Grant) -> Result<Entity, PolicyError> {
+/// The first moment of the day a catalog entry was published (China time), in
+/// Unix nanoseconds.
+pub(crate) fn catalogued_nanos(day: chrono::NaiveDate) -> i64 {
+    let china = chrono::FixedOffset::east_opt(8 * 3600);
+    day.and_hms_opt(0, 0, 0)
+        .zip(china)
+        .and_then(|(t, tz)| t.and_local_timezone(tz).single())
+        .map_or(0, nanos)
+}
+
+fn source_str(s: GrantSource) -> &'static str {
+    match s {
+        GrantSource::ProviderReply => "provider_reply",
+        GrantSource::BigDataCenter => "big_data_center",
+        GrantSource::CityGovernmentOffice => "city_government_office",
+        GrantSource::SharingAuthority => "sharing_authority",
+        GrantSource::PeopleGovernment => "people_government",
+    }
+}
+
+/// `Gov::Grant`, its methods read by the pack in force (`methods`: a method
+/// the pack neither declares nor maps allows nothing under it).
+pub(crate) fn grant(
+    names: &Names,
+    g: &Grant,
+    methods: &MethodSettings,
+) -> Result<Entity, PolicyError> {
     let attrs = HashMap::from([
         (
             "department".to_owned(),
@@ -216,7 +250,17 @@ pub(crate) fn grant(names: &Names, g: &Grant) -> Result<Entity, PolicyError> {
         ("all_methods".to_owned(), b(g.methods.is_empty())),
         (
             "methods".to_owned(),
-            set(g.methods.iter().map(|&m| method_str(m))),
+            set(g
+                .methods
+                .iter()
+                .filter_map(|&m| methods.resolve(m))
+                .map(method_str)),
+        ),
+        (
+            "sources".to_owned(),
+            set(std::iter::once(g.source)
+                .chain(g.approvals.iter().copied())
+                .map(source_str)),
         ),
         ("from".to_owned(), long(nanos(g.from))),
         ("has_until".to_owned(), b(g.until.is_some())),
@@ -254,54 +298,56 @@ mod tests {
     /// to the pack's schema.
     #[test]
     fn entities_conform_to_the_schema() {
-        let pack = PolicyPack::binzhou();
-        let reg = Registry::from_json_str(SAMPLE).unwrap();
-        let names = &pack.inner.names;
-        let mut list = Vec::new();
-        for d in reg.departments() {
-            list.push(department(names, d).unwrap());
-            for c in &d.certificates {
-                list.push(certificate(names, &d.id, c).unwrap());
+        for pack in PolicyPack::builtins() {
+            let reg = Registry::from_json_str(SAMPLE).unwrap();
+            let names = &pack.inner.names;
+            let mut list = Vec::new();
+            for d in reg.departments() {
+                list.push(department(names, d).unwrap());
+                for c in &d.certificates {
+                    list.push(certificate(names, &d.id, c).unwrap());
+                }
             }
+            for r in reg.resources() {
+                list.push(resource(names, r, false).unwrap());
+            }
+            for g in reg.grants() {
+                list.push(grant(names, g, &pack.manifest().methods).unwrap());
+            }
+            let n = list.len();
+            let entities = Entities::from_entities(list, Some(pack.schema())).unwrap();
+            assert!(entities.iter().count() >= n, "{}", pack.name());
         }
-        for r in reg.resources() {
-            list.push(resource(names, r, false).unwrap());
-        }
-        for g in reg.grants() {
-            list.push(grant(names, g).unwrap());
-        }
-        let n = list.len();
-        let entities = Entities::from_entities(list, Some(pack.schema())).unwrap();
-        assert!(entities.iter().count() >= n);
     }
 
     /// So do the requests, with and without a candidate grant.
     #[test]
     fn requests_conform_to_the_schema() {
-        let engine = Engine::new(
-            PolicyPack::binzhou(),
-            Registry::from_json_str(SAMPLE).unwrap(),
-        )
-        .unwrap();
-        for (dept, res) in [
-            ("city.civil-affairs", "hr.social-insurance"),
-            ("city.civil-affairs", "population.basic"),
+        for (pack, at) in [
+            (PolicyPack::binzhou(), "2019-09-27T10:00:00+08:00"),
+            (PolicyPack::national_2025(), "2026-03-02T10:00:00+08:00"),
         ] {
-            let r: AccessRequest = serde_json::from_value(serde_json::json!({
-                "department": dept, "resource": res, "method": "online_query",
-                "purpose": "social-assistance", "network": "extranet",
-                "certificate": "BZ-0007", "at": "2019-09-27T10:00:00+08:00"
-            }))
-            .unwrap();
-            let (req, _) = engine.cedar_inputs(&r).unwrap();
-            let checked = Request::new(
-                req.principal().unwrap().clone(),
-                req.action().unwrap().clone(),
-                req.resource().unwrap().clone(),
-                req.context().unwrap().clone(),
-                Some(engine.pack().schema()),
-            );
-            assert!(checked.is_ok(), "{checked:?}");
+            let engine = Engine::new(pack, Registry::from_json_str(SAMPLE).unwrap()).unwrap();
+            for (dept, res) in [
+                ("city.civil-affairs", "hr.social-insurance"),
+                ("city.civil-affairs", "population.basic"),
+            ] {
+                let r: AccessRequest = serde_json::from_value(serde_json::json!({
+                    "department": dept, "resource": res, "method": "online_query",
+                    "purpose": "social-assistance", "network": "extranet",
+                    "certificate": "BZ-0007", "at": at
+                }))
+                .unwrap();
+                let (req, _) = engine.cedar_inputs(&r).unwrap();
+                let checked = Request::new(
+                    req.principal().unwrap().clone(),
+                    req.action().unwrap().clone(),
+                    req.resource().unwrap().clone(),
+                    req.context().unwrap().clone(),
+                    Some(engine.pack().schema()),
+                );
+                assert!(checked.is_ok(), "{checked:?}");
+            }
         }
     }
 }

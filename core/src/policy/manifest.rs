@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::Category;
 use crate::calendar::CountingRule;
-use crate::registry::Role;
+use crate::registry::{Method, Role};
 
 /// The manifest of a policy pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +56,62 @@ pub struct Manifest {
     /// Absent: the pack cites none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_report_article: Option<String>,
+    /// The access methods the pack reads (SPEC v2 §7).
+    pub methods: MethodSettings,
+    /// The articles behind the engine's own answers (SPEC §7: no article number
+    /// of a regulation lives in Rust).
+    pub answers: AnswerArticles,
+    /// Whether the engine models this pack's workflow and audit (applications,
+    /// duties, violations). `false`: a ledger, an audit or a usage report at a
+    /// moment under this pack is refused (`workflow.not_modelled`), never
+    /// answered with another regulation's rules.
+    #[serde(default = "yes")]
+    pub workflow: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The access methods of a pack (SPEC v2 §7 "Vocabulary across packs").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodSettings {
+    /// The methods the pack declares (its list is closed, a reading).
+    pub declared: Vec<Method>,
+    /// Other packs' methods read as one of the declared ones.
+    #[serde(default)]
+    pub map: BTreeMap<Method, Method>,
+    /// The article that lists the methods (cited by `method_not_in_pack`).
+    pub article: String,
+}
+
+impl MethodSettings {
+    /// The method this pack reads `m` as: itself when declared, its mapping, or
+    /// `None` (neither declared nor mapped: `method_not_in_pack`).
+    pub fn resolve(&self, m: Method) -> Option<Method> {
+        if self.declared.contains(&m) {
+            Some(m)
+        } else {
+            self.map.get(&m).copied()
+        }
+    }
+}
+
+/// The articles the engine cites in the answers it writes itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerArticles {
+    /// A request no sharing rule allows (`no_applicable_policy`) and grants
+    /// that would cover a request only together (`grants_not_combined`).
+    pub fallback: String,
+    /// "May a department require a submission?" (Binzhou Art. 13; national
+    /// Art. 19¶1).
+    pub submission: String,
+    /// "Must the department serve the person?" (Binzhou Art. 20); absent: the
+    /// pack has no such rule and the question is `policy.not_in_pack`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub must_serve: Option<String>,
 }
 
 /// The articles behind each duty (the article first, then the rest of its basis).
@@ -205,6 +261,24 @@ impl Manifest {
             if value != "none" && parse_category(value).is_none() {
                 return Err(format!(
                     "`usage_checks.{code}` `{value}` is neither a category nor `none`"
+                ));
+            }
+        }
+        if self.methods.declared.is_empty() {
+            return Err("`methods.declared` is empty".to_owned());
+        }
+        for (from, to) in &self.methods.map {
+            if self.methods.declared.contains(from) {
+                return Err(format!(
+                    "`methods.map.{}` maps a method the pack declares",
+                    crate::policy::entities::method_str(*from)
+                ));
+            }
+            if !self.methods.declared.contains(to) {
+                return Err(format!(
+                    "`methods.map.{}` maps to `{}`, which `methods.declared` does not list",
+                    crate::policy::entities::method_str(*from),
+                    crate::policy::entities::method_str(*to)
                 ));
             }
         }

@@ -46,8 +46,10 @@ mod wire;
 
 pub use cache::CacheSettings;
 pub use engine::{Answer, DecideOptions, Engine};
-pub use manifest::{DutyBases, IncidentReportLimits, Manifest, SeveritySettings};
-pub use pack::PolicyPack;
+pub use manifest::{
+    AnswerArticles, DutyBases, IncidentReportLimits, Manifest, MethodSettings, SeveritySettings,
+};
+pub use pack::{BUILTIN_PACKS, PolicyPack};
 pub use wire::{
     AccessRequest, Decision, Effect, Question, QuestionAnswer, Reason, Remedy, RemedyAction, Route,
     ServeAnswer,
@@ -68,6 +70,26 @@ pub enum PolicyError {
         from: String,
         /// End of validity.
         until: String,
+    },
+    /// No pack of a timeline is in force at the moment asked about (SPEC v2
+    /// §7): no pack is loaded for it; the engine never chooses one.
+    #[error(
+        "no pack is loaded for `{at}` (the engine's packs: {packs}); build an engine with one pack to evaluate it anyway"
+    )]
+    NoPackInForce {
+        /// The moment.
+        at: String,
+        /// The packs loaded, with their validity.
+        packs: String,
+    },
+    /// The pack in force has no rule for the question asked (e.g. the national
+    /// pack and the Binzhou open-data question).
+    #[error("pack `{pack}` has no rule for `{question}`")]
+    NotInPack {
+        /// The pack.
+        pack: String,
+        /// The question.
+        question: &'static str,
     },
     /// A policy file does not parse, lacks an annotation, or fails strict
     /// validation against the schema.
@@ -149,7 +171,8 @@ impl PolicyError {
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::NotInForce { .. } => "policy.not_in_force",
+            Self::NotInForce { .. } | Self::NoPackInForce { .. } => "policy.not_in_force",
+            Self::NotInPack { .. } => "policy.not_in_pack",
             Self::InvalidPolicy { .. } => "policy.invalid_policy",
             Self::Schema { .. } => "policy.invalid_schema",
             Self::Manifest { .. } => "policy.invalid_manifest",

@@ -88,6 +88,29 @@ const BINZHOU: &[(&str, &str)] = &[
     ),
 ];
 
+/// The built-in national pack of 2025, embedded at compile time.
+const NATIONAL_2025: &[(&str, &str)] = &[
+    (
+        "manifest.toml",
+        include_str!("../../../policies/national-2025/manifest.toml"),
+    ),
+    (
+        "schema.cedarschema",
+        include_str!("../../../policies/national-2025/schema.cedarschema"),
+    ),
+    (
+        "checks.cedar",
+        include_str!("../../../policies/national-2025/checks.cedar"),
+    ),
+    (
+        "sharing.cedar",
+        include_str!("../../../policies/national-2025/sharing.cedar"),
+    ),
+];
+
+/// The names of the built-in packs, in timeline order (SPEC §7).
+pub const BUILTIN_PACKS: [&str; 2] = ["binzhou", "national-2025"];
+
 /// The annotations of one policy, read once at load.
 #[derive(Debug, Clone)]
 pub(crate) struct PolicyMeta {
@@ -124,6 +147,10 @@ pub(crate) struct Names {
 
 #[derive(Debug)]
 pub(crate) struct PackInner {
+    /// The reason of a deny no policy explains, citing `answers.fallback`.
+    pub fallback: PolicyMeta,
+    /// Whether any policy answers the open-data question.
+    pub publishes_open_data: bool,
     pub manifest: Manifest,
     pub schema: Schema,
     pub policies: PolicySet,
@@ -227,6 +254,49 @@ impl PolicyPack {
         .clone()
     }
 
+    /// The built-in national pack (`policies/national-2025/`): the State
+    /// Council's 《政務數據共享條例》, in force from 2025-08-01. Parsed and
+    /// validated once per process; later calls share it.
+    pub fn national_2025() -> Self {
+        static PACK: OnceLock<PolicyPack> = OnceLock::new();
+        PACK.get_or_init(|| {
+            #[expect(
+                clippy::expect_used,
+                reason = "the embedded pack is fixed at compile time and loaded by the test suite"
+            )]
+            Self::from_files(
+                NATIONAL_2025
+                    .iter()
+                    .map(|&(n, t)| (n.to_owned(), t.to_owned())),
+            )
+            .expect("the built-in national pack is valid")
+        })
+        .clone()
+    }
+
+    /// The built-in pack called `name` ([`BUILTIN_PACKS`]), if there is one.
+    pub fn builtin(name: &str) -> Option<Self> {
+        match name {
+            "binzhou" => Some(Self::binzhou()),
+            "national-2025" => Some(Self::national_2025()),
+            _ => None,
+        }
+    }
+
+    /// The built-in packs, in timeline order: `binzhou`, then `national-2025`.
+    pub fn builtins() -> Vec<Self> {
+        vec![Self::binzhou(), Self::national_2025()]
+    }
+
+    /// A built-in pack by name, or else the pack in the folder `name_or_dir`
+    /// (the command line's `--pack NAME_OR_DIR`).
+    pub fn named_or_load(name_or_dir: &str) -> Result<Self, PolicyError> {
+        match Self::builtin(name_or_dir) {
+            Some(p) => Ok(p),
+            None => Self::load(name_or_dir),
+        }
+    }
+
     /// The built-in Binzhou pack, freshly parsed, as a `Result`.
     pub fn try_binzhou() -> Result<Self, PolicyError> {
         Self::from_files(BINZHOU.iter().map(|&(n, t)| (n.to_owned(), t.to_owned())))
@@ -305,6 +375,25 @@ impl PolicyPack {
                 return Err(PolicyError::Manifest {
                     message: format!(
                         "`duties.{key}` must be a non-empty list of citations (`N`, `N(i)`, `N¶p`, `N¶p(i)`), found `{basis:?}`"
+                    ),
+                });
+            }
+        }
+        let cited = [
+            ("methods.article", Some(&manifest.methods.article)),
+            ("answers.fallback", Some(&manifest.answers.fallback)),
+            ("answers.submission", Some(&manifest.answers.submission)),
+            ("answers.must_serve", manifest.answers.must_serve.as_ref()),
+            (
+                "usage_report_article",
+                manifest.usage_report_article.as_ref(),
+            ),
+        ];
+        for (key, article) in cited {
+            if let Some(a) = article.filter(|a| !valid_article(a)) {
+                return Err(PolicyError::Manifest {
+                    message: format!(
+                        "`{key}` must be a citation (`N`, `N(i)`, `N¶p`, `N¶p(i)`), found `{a}`"
                     ),
                 });
             }
@@ -540,8 +629,30 @@ impl PolicyPack {
             });
         }
 
+        let publishes_open_data = policies.policies().any(|p| {
+            matches!(
+                p.action_constraint(),
+                cedar_policy::ActionConstraint::Eq(ref a) if *a == names.publish_open_data
+            )
+        });
+        let fallback = PolicyMeta {
+            order: usize::MAX,
+            articles: vec![manifest.answers.fallback.clone()],
+            code: "no_applicable_policy".to_owned(),
+            route: Some(Route::None),
+            remedy: Some(Remedy {
+                by: "requester".to_owned(),
+                action: RemedyAction::ChangeRequest,
+            }),
+            submission: Some(Submission::Unobtainable),
+            detail_conditions: false,
+            zh: "沒有任何共享規則允許此請求".to_owned(),
+            en: "no sharing rule allows this request".to_owned(),
+        };
         Ok(Self {
             inner: Arc::new(PackInner {
+                fallback,
+                publishes_open_data,
                 manifest,
                 schema,
                 policies,

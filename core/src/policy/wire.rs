@@ -170,6 +170,17 @@ pub enum Question {
     },
 }
 
+impl Question {
+    /// The moment the question is asked about.
+    pub fn at(&self) -> DateTime<FixedOffset> {
+        match self {
+            Self::MayRequireSubmission { at, .. }
+            | Self::MayPublishOpenData { at, .. }
+            | Self::MustServe { at, .. } => *at,
+        }
+    }
+}
+
 /// The answer to a [`Question`] (SPEC v2 §8): `{"allowed" | "must_serve",
 /// "citations", "reasons", "in_force", "pack"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -370,7 +370,8 @@ impl Resource {
     }
 }
 
-/// An access method (Art. 17).
+/// An access method (SPEC v2 §7: the union of the built-in packs' methods;
+/// Binzhou Art. 17 and the national regulation's Art. 22¶2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
@@ -382,15 +383,25 @@ pub enum Method {
     OnlineQuery,
     /// 部門批量下載.
     BatchDownload,
+    /// 服務接口 (national regulation of 2025, Art. 22¶2).
+    ServiceInterface,
+    /// 批量交換 (national regulation of 2025, Art. 22¶2).
+    BatchExchange,
+    /// 文件下載 (national regulation of 2025, Art. 22¶2).
+    FileDownload,
 }
 
 impl Method {
-    /// Every access method, in declaration order.
-    pub const ALL: [Method; 4] = [
+    /// Every access method any built-in pack declares, in declaration order
+    /// (SPEC v2 §7: the vocabulary is the union; each pack reads its own).
+    pub const ALL: [Method; 7] = [
         Method::SystemIntegration,
         Method::FrontProcessor,
         Method::OnlineQuery,
         Method::BatchDownload,
+        Method::ServiceInterface,
+        Method::BatchExchange,
+        Method::FileDownload,
     ];
 }
 

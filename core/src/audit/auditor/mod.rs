@@ -188,6 +188,7 @@ fn irregularity_category(code: &str) -> Option<Category> {
 impl Auditor {
     /// An auditor over `engine`'s pack and registry, as of `as_of`.
     pub fn new(engine: Engine, as_of: Time) -> Self {
+        let engine = engine.earliest();
         let manifest = engine.pack().manifest().clone();
         Self {
             ledger: Ledger::lenient(engine),

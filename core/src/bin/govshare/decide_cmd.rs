@@ -27,9 +27,12 @@ pub struct DecideArgs {
     /// The registry (SPEC §8 JSON).
     #[arg(long)]
     pub registry: PathBuf,
-    /// A policy pack folder; the built-in Binzhou pack by default.
-    #[arg(long)]
-    pub pack: Option<PathBuf>,
+    /// A built-in pack (`binzhou`, `national-2025`) or a pack folder, forced for
+    /// every moment; by default the built-in timeline (Binzhou until 2022-11-05,
+    /// the national regulation from 2025-08-01), each request judged under the
+    /// pack in force at its `at`.
+    #[arg(long, value_name = "NAME_OR_DIR")]
+    pub pack: Option<String>,
     /// Requests, one JSON object per line; `-` or absent for stdin.
     pub requests: Option<PathBuf>,
     /// Evaluate moments outside the pack's validity (decisions say `in_force: false`)
@@ -96,14 +99,14 @@ pub fn decide(args: &DecideArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let pack = match &args.pack {
-        Some(dir) => match PolicyPack::load(dir) {
-            Ok(p) => p,
+    let engine = match &args.pack {
+        Some(name_or_dir) => match PolicyPack::named_or_load(name_or_dir) {
+            Ok(p) => Engine::new(p, registry),
             Err(e) => return crate::fail(&e.into()),
         },
-        None => PolicyPack::binzhou(),
+        None => Engine::builtin_timeline(registry),
     };
-    let engine = match Engine::new(pack, registry) {
+    let engine = match engine {
         Ok(e) => e,
         Err(e) => return crate::fail(&e),
     };

@@ -17,6 +17,10 @@ use crate::audit_cmd::{pad, summary_table};
 const REGISTRY: &str = include_str!("../../../../policies/binzhou/sample/registry.json");
 const EVENTS: &str = include_str!("../../../../policies/binzhou/sample/events.jsonl");
 const AS_OF: &str = "2020-03-31T23:59:59+08:00";
+const NATIONAL_REGISTRY: &str =
+    include_str!("../../../../policies/national-2025/sample/registry.json");
+/// A moment under the national regulation, for the demo's last section.
+const NATIONAL_AT: &str = "2026-03-02T10:00:00+08:00";
 
 /// Arguments of `govshare demo`.
 #[derive(Debug, clap::Args)]
@@ -462,5 +466,68 @@ fn run() -> Result<String, govshare::Error> {
     for e in &audit_errors {
         let _ = writeln!(out, "  {e}");
     }
+    national(&mut out)?;
     Ok(out)
+}
+
+/// Section six: the same kind of questions in 2026, under the national
+/// regulation of 2025 (the built-in timeline answers each moment with the pack
+/// in force).
+fn national(out: &mut String) -> Result<(), govshare::Error> {
+    let engine = Engine::builtin_timeline(Registry::from_json_str(NATIONAL_REGISTRY)?)?;
+    let at = t(NATIONAL_AT)?;
+    let national = PolicyPack::national_2025();
+    let m = national.manifest();
+    let _ = writeln!(
+        out,
+        "\n六、《{}》 The national regulation (pack `{}`, in force from {}), {}",
+        m.title,
+        m.name,
+        m.valid_from,
+        at.date_naive()
+    );
+    let reg = engine.registry().clone();
+    let asks: [(&str, &str, &str, Option<&[&str]>); 5] = [
+        // Even unconditional data is applied for (Art. 20¶2, 21¶1).
+        (
+            "city.civil-affairs",
+            "population.basic",
+            "social-assistance",
+            None,
+        ),
+        // Within the provider's consent (Art. 25).
+        (
+            "city.civil-affairs",
+            "hr.social-insurance",
+            "social-assistance",
+            Some(&["name", "contribution_status"]),
+        ),
+        // A Big Data Center coordination of Binzhou is no consent now.
+        (
+            "city.market-regulation",
+            "civil-affairs.marriage",
+            "market-supervision",
+            None,
+        ),
+        // Not shared by law: nothing opens it (Art. 14(3), 15¶2).
+        (
+            "city.civil-affairs",
+            "public-security.criminal-records",
+            "social-assistance",
+            None,
+        ),
+        // A state secret is outside the regulation (Art. 3).
+        (
+            "city.civil-affairs",
+            "public-security.case-intelligence",
+            "social-assistance",
+            None,
+        ),
+    ];
+    for (dept, res, purpose, fields) in asks {
+        let req = request(&engine, dept, res, purpose, fields, at);
+        let d = engine.decide(&req)?;
+        decision_line(out, &reg, &req, &d);
+    }
+    Ok(())
 }

@@ -114,7 +114,12 @@ impl Ledger {
     /// A strict ledger over `engine`'s pack and registry (the state before the first
     /// event), counting working days with the built-in China calendar under the
     /// pack's counting rule.
+    ///
+    /// Of an engine over a timeline of packs, the ledger runs on the earliest
+    /// pack (events after it are out of its force); a pack whose manifest says
+    /// `workflow = false` refuses every event (`policy.not_in_pack`).
     pub fn new(engine: Engine) -> Self {
+        let engine = engine.earliest();
         let manifest = engine.pack().manifest();
         let calendar = WorkCalendar::china().with_rule(manifest.counting_rule);
         let history = History::new(engine.registry().clone());
@@ -278,6 +283,14 @@ impl Ledger {
     /// (`workflow.out_of_order`) and applied and reported (`out_of_order` in
     /// [`Applied::irregularities`]) by a lenient one.
     pub fn apply(&mut self, event: &Event) -> Result<Applied, crate::Error> {
+        if !self.snapshot.pack().manifest().workflow {
+            // Fail closed: never judge an event by another regulation's rules.
+            return Err(crate::policy::PolicyError::NotInPack {
+                pack: self.snapshot.pack().name().to_owned(),
+                question: "the workflow and the audit",
+            }
+            .into());
+        }
         self.position += 1;
         let id = event.id_or(self.position);
         if self.ids.seen(&id) {
