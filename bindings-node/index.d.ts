@@ -415,19 +415,22 @@ export declare class Calendar {
 export declare class Engine {
   /**
    * An engine over `registry` (a SPEC §8 registry object or its JSON text)
-   * and the pack in directory `pack` (default: the built-in Binzhou pack).
-   * A malformed registry throws with `code` `registry.*`.
+   * and `pack`: a built-in pack name (`binzhou`, `national-2025`) or a pack
+   * directory, forced for every moment, or an array of them (a timeline);
+   * by default the built-in timeline, each request judged under the pack in
+   * force at its moment (SPEC v2 §7). A malformed registry throws with
+   * `code` `registry.*`.
    */
-  constructor(registry: RegistryDoc | string, pack?: string)
+  constructor(registry: RegistryDoc | string, pack?: string | string[])
   /** An engine over the registry file at `path` (JSON). */
-  static fromFile(path: string, pack?: string): Engine
+  static fromFile(path: string, pack?: string | string[]): Engine
   /**
    * Like `new Engine(registry, pack)`, parsing, checking and indexing the
    * registry off the event loop.
    */
-  static loadAsync(registry: RegistryDoc | string, pack?: string): Promise<Engine>
+  static loadAsync(registry: RegistryDoc | string, pack?: string | string[]): Promise<Engine>
   /** Like `Engine.fromFile(path, pack)`, off the event loop. */
-  static fromFileAsync(path: string, pack?: string): Promise<Engine>
+  static fromFileAsync(path: string, pack?: string | string[]): Promise<Engine>
   /**
    * Decides one SPEC §8 access request (`at` may be a `Date`). A moment
    * outside the pack's validity throws `policy.not_in_force` unless

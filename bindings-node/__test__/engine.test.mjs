@@ -123,10 +123,31 @@ test('a pack directory gives the same answers as the built-in pack; a bad one is
   await rejectsCode(Engine.loadAsync(registry(), '/nonexistent/pack'), 'policy.io', /nonexistent/)
 })
 
-test('Art. 33: evaluateOutOfForce decides anyway and says in_force: false', () => {
-  const d = engine.decide(request({ at: '2023-01-03T10:00:00+08:00' }), { evaluateOutOfForce: true })
+test('Art. 33: evaluateOutOfForce decides anyway under the pack named, and says in_force: false', () => {
+  // The default engine is the built-in timeline: between its packs none is
+  // loaded, and the engine never chooses one (SPEC v2 §7).
+  throwsCode(
+    () => engine.decide(request({ at: '2023-01-03T10:00:00+08:00' }), { evaluateOutOfForce: true }),
+    'policy.not_in_force',
+    /no pack is loaded/,
+  )
+  const binzhou = new Engine(registry(), 'binzhou')
+  const d = binzhou.decide(request({ at: '2023-01-03T10:00:00+08:00' }), { evaluateOutOfForce: true })
   assert.equal(d.in_force, false)
   assert.equal(d.decision, 'permit')
+  assert.equal(d.pack, 'binzhou')
+})
+
+test('SPEC v2 §7: each moment under the pack in force; a pack or a list of packs may be named', () => {
+  assert.equal(engine.decide(request()).pack, 'binzhou')
+  const later = engine.decide(request({ at: '2026-03-02T10:00:00+08:00' }))
+  assert.equal(later.pack, 'national-2025')
+  const national = new Engine(registry(), 'national-2025')
+  assert.deepEqual(national.decide(request({ at: '2026-03-02T10:00:00+08:00' })), later)
+  throwsCode(() => national.decide(request()), 'policy.not_in_force')
+  const both = Engine.fromFile(samplePath, ['national-2025', 'binzhou'])
+  assert.deepEqual(both.decide(request()), engine.decide(request()))
+  throwsCode(() => new Engine(registry(), 42), 'input.invalid_argument', /pack/)
 })
 
 test('Art. 13 and Art. 22 answers', () => {

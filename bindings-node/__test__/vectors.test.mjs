@@ -182,9 +182,10 @@ const runners = {
   },
   validate(name, doc, inp, want) {
     fields('input', inp, ['registry'])
-    fields('expect', want, ['findings'])
+    fields('expect', want, ['findings', 'warnings'])
     if (typeof Engine.prototype.validate !== 'function') throw new Skip('catalog validation (SPEC §6) is not bound in Node yet')
-    const engine = 'registry' in inp ? new Engine(inp.registry) : engineOf(name, doc)
+    // Under the file's packs (of a timeline, the earliest).
+    const engine = 'registry' in inp ? new Engine(inp.registry, doc.packs ?? ['binzhou']) : engineOf(name, doc)
     const found = engine.validate()
     const key = (f) => `${f.article}|${f.id}`
     const got = new Set(found.filter((f) => f.severity === 'error').map(key))
@@ -194,6 +195,15 @@ const runners = {
     const extra = [...got].filter((k) => !exp.has(k))
     if (missing.length) diffs.push(`findings: missing ${show(missing)}`)
     if (extra.length) diffs.push(`findings: unexpected ${show(extra)}`)
+    if ('warnings' in want) {
+      const wkey = (f) => `${f.article}|${f.id}|${f.code}`
+      const wgot = new Set(found.filter((f) => f.severity === 'warning').map(wkey))
+      const wexp = new Set(want.warnings.map(wkey))
+      const wmissing = [...wexp].filter((k) => !wgot.has(k))
+      const wextra = [...wgot].filter((k) => !wexp.has(k))
+      if (wmissing.length) diffs.push(`warnings: missing ${show(wmissing)}`)
+      if (wextra.length) diffs.push(`warnings: unexpected ${show(wextra)}`)
+    }
     finish(diffs, found)
   },
   applications(name, doc, inp, want) {

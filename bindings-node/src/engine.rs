@@ -311,7 +311,7 @@ impl Engine {
     /// An empty array means no findings.
     #[napi(ts_return_type = "Finding[]")]
     pub fn validate<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        let findings = guard(|| Ok(self.inner.registry().validate()))?;
+        let findings = guard(|| Ok(self.inner.validate()))?;
         wire::to_js(env, &findings)
     }
 

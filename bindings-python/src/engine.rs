@@ -272,7 +272,6 @@ impl Engine {
     /// `Finding` with its article and the id it concerns (empty when clean).
     fn validate(&self) -> Vec<Finding> {
         self.inner
-            .registry()
             .validate()
             .into_iter()
             .map(|inner| Finding { inner })

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import govshare
-from conftest import CST, request
+from conftest import CST, SAMPLE, request
 
 DECISION_KEYS = {"decision", "route", "citations", "grant", "in_force", "pack", "reasons"}
 REASON_KEYS = {"article", "code", "route", "remedy", "zh", "en"}
@@ -168,12 +168,37 @@ def test_outside_the_pack_validity_is_an_error(engine: govshare.Engine) -> None:
     assert "request #1" in str(info.value)
 
 
-def test_outside_the_validity_on_request_says_not_in_force(engine: govshare.Engine) -> None:
-    d = engine.decide(request(at="2023-01-02T10:00:00+08:00"), evaluate_out_of_force=True)
+def test_outside_the_validity_on_request_says_not_in_force(engine: govshare.Engine, sample_path: Path) -> None:
+    # The default engine is the built-in timeline: between the packs no pack is
+    # loaded, and the engine never chooses one (SPEC v2 §7)...
+    with pytest.raises(govshare.PolicyError) as info:
+        engine.decide(request(at="2023-01-02T10:00:00+08:00"), evaluate_out_of_force=True)
+    assert info.value.code == "policy.not_in_force"
+    assert "no pack is loaded" in str(info.value)
+    # ...the caller names it.
+    binzhou = govshare.Engine(sample_path, pack="binzhou")
+    d = binzhou.decide(request(at="2023-01-02T10:00:00+08:00"), evaluate_out_of_force=True)
     assert d.in_force is False and d.to_dict()["in_force"] is False
-    assert d.decision in {"permit", "deny"} and d.citations
-    many = engine.decide_many([request(at="2023-01-02T10:00:00+08:00")], evaluate_out_of_force=True)
+    assert d.decision in {"permit", "deny"} and d.citations and d.pack == "binzhou"
+    many = binzhou.decide_many([request(at="2023-01-02T10:00:00+08:00")], evaluate_out_of_force=True)
     assert many == [d]
+
+
+def test_each_moment_is_judged_under_the_pack_in_force(engine: govshare.Engine, sample_path: Path) -> None:
+    assert engine.decide(request()).pack == "binzhou"
+    later = engine.decide(request(at="2026-03-02T10:00:00+08:00"))
+    assert later.pack == "national-2025"
+    national = govshare.Engine(sample_path, pack="national-2025")
+    assert national.decide(request(at="2026-03-02T10:00:00+08:00")) == later
+    with pytest.raises(govshare.PolicyError) as info:
+        national.decide(request())
+    assert info.value.code == "policy.not_in_force"
+    with pytest.raises(govshare.PolicyError) as info:
+        govshare.Engine(sample_path, pack="no-such-pack")
+    assert info.value.code == "policy.io"
+    with pytest.raises(govshare.GovShareError) as bad:
+        govshare.Engine(sample_path, pack=42)  # type: ignore[arg-type]
+    assert "pack" in str(bad.value)
 
 
 def test_unknown_ids_are_errors_naming_them(engine: govshare.Engine) -> None:
@@ -306,8 +331,18 @@ def test_engine_is_shared_safely_between_threads(engine: govshare.Engine) -> Non
 
 def test_decide_many_releases_the_gil(engine: govshare.Engine) -> None:
     # While a batch is decided on another thread, this thread keeps running Python:
-    # no pause between two ticks here comes near the length of the batch.
-    reqs = _mixed_requests() * 3
+    # no pause between two ticks here comes near the length of the batch. The batch
+    # is of distinct requests (every department, resource, method, purpose and
+    # field choice of the sample), so that the decision cache cannot make it short.
+    sample = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    reqs = [
+        request(department=d["id"], resource=r["id"], method=m, purpose=p, fields=f)
+        for d in sample["departments"]
+        for r in sample["resources"]
+        for m in ["online_query", "batch_download", "system_integration", "front_processor"]
+        for p in d["duties"][:2]
+        for f in [None, r["fields"][:1], r["fields"][1:2]]
+    ]
     span: list[float] = []
 
     def worker() -> None:

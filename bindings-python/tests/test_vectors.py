@@ -256,10 +256,12 @@ def _s(v: Any) -> Any:
 
 def run_validate(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[str, Any]) -> None:
     _fields("input", inp, {"registry"})
-    _fields("expect", want, {"findings"})
+    _fields("expect", want, {"findings", "warnings"})
     if not hasattr(govshare.Engine, "validate"):
         pytest.skip("catalog validation (SPEC §6) is not bound in Python yet")
-    engine = govshare.Engine(inp["registry"]) if "registry" in inp else _engine(name, doc)
+    # Under the file's packs (of a timeline, the earliest).
+    packs = doc.get("packs", ["binzhou"])
+    engine = govshare.Engine(inp["registry"], pack=packs) if "registry" in inp else _engine(name, doc)
     found = [f.to_dict() for f in engine.validate()]
     got = {(f["article"], f["id"]) for f in found if f["severity"] == "error"}
     exp = {(f["article"], f["id"]) for f in want["findings"]}
@@ -268,6 +270,13 @@ def run_validate(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict
         diffs.append(f"findings: missing {sorted(exp - got)}")
     if got - exp:
         diffs.append(f"findings: unexpected {sorted(got - exp)}")
+    if "warnings" in want:
+        wgot = {(f["article"], f["id"], f["code"]) for f in found if f["severity"] == "warning"}
+        wexp = {(f["article"], f["id"], f["code"]) for f in want["warnings"]}
+        if wexp - wgot:
+            diffs.append(f"warnings: missing {sorted(wexp - wgot)}")
+        if wgot - wexp:
+            diffs.append(f"warnings: unexpected {sorted(wgot - wexp)}")
     _finish(diffs, found)
 
 

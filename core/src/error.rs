@@ -81,6 +81,7 @@ const POLICY_CODES: &[&str] = &[
     "policy.invalid_request",
     "policy.evaluation",
     "policy.not_in_pack",
+    "policy.invalid_findings",
 ];
 
 /// Every code [`WorkflowError::code`] returns, in variant order.
@@ -172,6 +173,7 @@ mod tests {
             PolicyError::Evaluation { .. } => Some(9),
             PolicyError::NoPackInForce { .. } => Some(0),
             PolicyError::NotInPack { .. } => Some(10),
+            PolicyError::Findings { .. } => Some(11),
             PolicyError::Limit(_) => None,
         }
     }
@@ -400,6 +402,7 @@ mod tests {
                 pack: s(),
                 question: "must_serve",
             },
+            PolicyError::Findings { message: s() },
         ];
         check(
             &all,

@@ -229,9 +229,10 @@ fn permit(engine: &Engine, req: &AccessRequest, d: &Decision) -> Checked {
     if secret && req.network != crate::registry::Network::Intranet {
         return violation("a state secret permitted off the intranet (Art. 8, 4(1))");
     }
-    let quarantined = crate::registry::resource_findings(res)
-        .iter()
-        .any(|f| f.severity == crate::registry::FindingSeverity::Error);
+    let quarantined =
+        crate::registry::resource_findings(res, crate::policy::PolicyPack::binzhou().findings())
+            .iter()
+            .any(|f| f.severity == crate::registry::FindingSeverity::Error);
     if !own && quarantined {
         return violation("a quarantined resource permitted to another department (Art. 12)");
     }
@@ -376,7 +377,7 @@ pub fn workday_arithmetic(cal: &WorkCalendar, date: NaiveDate, n: u32) -> Checke
 
 /// One file of a policy pack replaced by `text` (`which`: 0 a policy file added
 /// to the Binzhou policies, 1 the manifest, 2 the schema, 3 the only policy
-/// file): loading never panics; an accepted pack decides a set of requests over
+/// file, 4 the catalog findings): loading never panics; an accepted pack decides a set of requests over
 /// the sample registry without panicking, and every decision cites articles.
 pub fn policy_pack_text(which: u8, text: &str) -> Checked {
     const MANIFEST: &str = include_str!("../../policies/binzhou/manifest.toml");
@@ -384,16 +385,18 @@ pub fn policy_pack_text(which: u8, text: &str) -> Checked {
     const CHECKS: &str = include_str!("../../policies/binzhou/checks.cedar");
     const SHARING: &str = include_str!("../../policies/binzhou/sharing.cedar");
     const OPEN: &str = include_str!("../../policies/binzhou/open_data.cedar");
+    const FINDINGS: &str = include_str!("../../policies/binzhou/findings.toml");
     let mut files: Vec<(String, String)> = vec![
         ("manifest.toml".to_owned(), MANIFEST.to_owned()),
         ("schema.cedarschema".to_owned(), SCHEMA.to_owned()),
+        ("findings.toml".to_owned(), FINDINGS.to_owned()),
     ];
     let binzhou = [
         ("checks.cedar", CHECKS),
         ("sharing.cedar", SHARING),
         ("open_data.cedar", OPEN),
     ];
-    match which % 4 {
+    match which % 5 {
         0 => {
             files.extend(
                 binzhou
@@ -422,7 +425,17 @@ pub fn policy_pack_text(which: u8, text: &str) -> Checked {
                 s.1 = text.to_owned();
             }
         }
-        _ => files.push(("only.cedar".to_owned(), text.to_owned())),
+        3 => files.push(("only.cedar".to_owned(), text.to_owned())),
+        _ => {
+            files.extend(
+                binzhou
+                    .iter()
+                    .map(|(n, t)| ((*n).to_owned(), (*t).to_owned())),
+            );
+            if let Some(f) = files.get_mut(2) {
+                f.1 = text.to_owned();
+            }
+        }
     }
     let Ok(pack) = PolicyPack::from_files(files) else {
         return Ok(());

@@ -335,3 +335,54 @@ fn decide_answers_question_lines() {
     );
     assert_eq!(out[6]["allowed"], false);
 }
+
+#[test]
+fn validate_reports_the_findings_of_the_pack_named() {
+    let national = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../policies/national-2025/sample/registry.json"
+    );
+    // Binzhou's findings: Art. 6 (no Big Data Center) among them.
+    let o = run(&["validate", "--registry", national], None);
+    let binzhou = lines(&o);
+    assert!(
+        binzhou
+            .iter()
+            .any(|f| f["code"] == "big_data_center_missing")
+    );
+    // The national pack's: none of Binzhou's, all warnings (exit 0).
+    let o = run(
+        &[
+            "validate",
+            "--registry",
+            national,
+            "--pack",
+            "national-2025",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let found = lines(&o);
+    assert!(
+        found.iter().all(|f| f["severity"] == "warning"),
+        "{found:?}"
+    );
+    assert!(found.iter().all(|f| f["code"] != "big_data_center_missing"));
+    assert!(
+        found
+            .iter()
+            .any(|f| f["code"] == "catalog_missing" && f["article"] == "12¶2"),
+        "{found:?}"
+    );
+    let o = run(
+        &[
+            "validate",
+            "--registry",
+            national,
+            "--pack",
+            "/nonexistent-pack",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -371,6 +371,7 @@ fn a_method_map_must_name_undeclared_methods_onto_declared_ones() {
             .filter(|p| {
                 p.extension()
                     .is_some_and(|x| x == "cedar" || x == "cedarschema")
+                    || p.ends_with("findings.toml")
             })
             .map(|p| {
                 (
@@ -382,7 +383,7 @@ fn a_method_map_must_name_undeclared_methods_onto_declared_ones() {
         files.push(("manifest.toml".to_owned(), manifest.to_owned()));
         PolicyPack::from_files(files)
     };
-    assert!(national(&m).is_ok());
+    assert!(national(&m).is_ok(), "{:?}", national(&m).err());
     for (from, to, key) in [
         (
             "online_query = \"service_interface\"",
@@ -410,4 +411,43 @@ fn a_method_map_must_name_undeclared_methods_onto_declared_ones() {
         assert_eq!(err.code(), "policy.invalid_manifest", "{err}");
         assert!(err.to_string().contains(key), "{key}: {err}");
     }
+}
+
+#[test]
+fn a_pack_without_findings_or_with_a_wrong_one_does_not_load() {
+    let without: Vec<_> = files()
+        .into_iter()
+        .filter(|(n, _)| n != "findings.toml")
+        .collect();
+    let err = PolicyPack::from_files(without).unwrap_err();
+    assert_eq!(err.code(), "policy.missing_file");
+    assert!(err.to_string().contains("findings.toml"), "{err}");
+    let text = std::fs::read_to_string(format!("{DIR}/findings.toml")).unwrap();
+    for (from, to, key) in [
+        ("[fields_missing]", "[fields_gone]", "`fields_gone`"),
+        (
+            "lists no fields\"",
+            "lists no {field}\"",
+            "`fields_missing.en`",
+        ),
+        (
+            "article = \"32(1)\"",
+            "article = \"Art. 32\"",
+            "`basic_category_missing.article`",
+        ),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let err = PolicyPack::from_files(with_file("findings.toml", &text.replacen(from, to, 1)))
+            .unwrap_err();
+        assert_eq!(err.code(), "policy.invalid_findings", "{err}");
+        assert!(err.to_string().contains(key), "{key}: {err}");
+    }
+    // A decision note must be a finding the pack reports.
+    let m = manifest_text().replace(
+        "decision_notes = [\"basic_not_unconditional\"]",
+        "decision_notes = [\"fields_missing\", \"no_such_finding\"]",
+    );
+    let err = PolicyPack::from_files(with_file("manifest.toml", &m)).unwrap_err();
+    assert_eq!(err.code(), "policy.invalid_manifest");
+    assert!(err.to_string().contains("no_such_finding"), "{err}");
 }

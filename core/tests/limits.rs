@@ -326,6 +326,10 @@ const PACK: &[(&str, &str)] = &[
         "open_data.cedar",
         include_str!("../../policies/binzhou/open_data.cedar"),
     ),
+    (
+        "findings.toml",
+        include_str!("../../policies/binzhou/findings.toml"),
+    ),
 ];
 
 fn pack_files() -> Vec<(String, String)> {

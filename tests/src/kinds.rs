@@ -465,8 +465,19 @@ struct FindingExpect {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ValidateExpect {
-    /// The error findings, as a set of (article, id); warnings are not compared.
+    /// The error findings, as a set of (article, id).
     findings: Vec<FindingExpect>,
+    /// The warnings, as a set of (article, id, code); absent: not compared.
+    #[serde(default)]
+    warnings: Option<Vec<WarningExpect>>,
+}
+
+#[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[serde(deny_unknown_fields)]
+struct WarningExpect {
+    article: String,
+    id: String,
+    code: String,
 }
 
 /// Catalog validation (SPEC §6): the error-severity findings, compared as a set.
@@ -482,12 +493,14 @@ pub(crate) fn validate(ctx: &Ctx, c: &Case) -> Checked {
         }
         None => engine(ctx)?.registry(),
     };
-    let findings = registry.validate();
+    // Under the pack of the file's engine (of a timeline, the earliest).
+    let findings = engine(ctx)?.pack().validate(registry);
     let got: BTreeSet<(String, String)> = findings
         .iter()
         .filter(|f| f.severity == FindingSeverity::Error)
         .map(|f| (f.article.clone(), f.id.clone()))
         .collect();
+    let warnings_want = want.warnings;
     let want: BTreeSet<(String, String)> = want
         .findings
         .into_iter()
@@ -501,6 +514,23 @@ pub(crate) fn validate(ctx: &Ctx, c: &Case) -> Checked {
     }
     if !extra.is_empty() {
         d.push(format!("findings: unexpected {extra:?}"));
+    }
+    if let Some(w) = warnings_want {
+        let got: BTreeSet<(String, String, String)> = findings
+            .iter()
+            .filter(|f| f.severity == FindingSeverity::Warning)
+            .map(|f| (f.article.clone(), f.id.clone(), f.code.clone()))
+            .collect();
+        let want: BTreeSet<(String, String, String)> =
+            w.into_iter().map(|f| (f.article, f.id, f.code)).collect();
+        let missing: Vec<_> = want.difference(&got).collect();
+        let extra: Vec<_> = got.difference(&want).collect();
+        if !missing.is_empty() {
+            d.push(format!("warnings: missing {missing:?}"));
+        }
+        if !extra.is_empty() {
+            d.push(format!("warnings: unexpected {extra:?}"));
+        }
     }
     Ok(d.finish(|| serde_json::to_string(&findings).unwrap_or_default()))
 }

@@ -334,6 +334,13 @@ impl Engine {
         &self.pack
     }
 
+    /// Catalog validation of the registry (SPEC v2 §6) under the engine's pack
+    /// (of a timeline, the earliest): the findings that pack's `findings.toml`
+    /// reports, in document order.
+    pub fn validate(&self) -> Vec<Finding> {
+        self.pack.validate(&self.registry)
+    }
+
     /// Every pack of the engine, earliest first.
     pub fn packs(&self) -> Vec<&PolicyPack> {
         if self.timeline.is_empty() {
@@ -1094,7 +1101,7 @@ impl Engine {
             .resource_index(&res.id)
             .and_then(|i| self.cache.resources.get(i));
         cached(slot, || {
-            let findings = resource_findings(res);
+            let findings = resource_findings(res, &self.pack.inner.findings);
             let notes_wanted = &self.pack.manifest().decision_notes;
             let defects: Arc<[Finding]> = findings
                 .iter()

@@ -118,6 +118,12 @@ pub enum PolicyError {
         /// What is wrong (names the field).
         message: String,
     },
+    /// The pack's `findings.toml` is invalid (names the key).
+    #[error("invalid findings `findings.toml`: {message}")]
+    Findings {
+        /// What is wrong (names the key).
+        message: String,
+    },
     /// A file the pack needs is missing.
     #[error("pack has no `{file}`")]
     MissingFile {
@@ -173,6 +179,7 @@ impl PolicyError {
         match self {
             Self::NotInForce { .. } | Self::NoPackInForce { .. } => "policy.not_in_force",
             Self::NotInPack { .. } => "policy.not_in_pack",
+            Self::Findings { .. } => "policy.invalid_findings",
             Self::InvalidPolicy { .. } => "policy.invalid_policy",
             Self::Schema { .. } => "policy.invalid_schema",
             Self::Manifest { .. } => "policy.invalid_manifest",

@@ -16,6 +16,7 @@ use super::PolicyError;
 use super::engine::ENGINE_DENY_CODES;
 use super::manifest::Manifest;
 use super::wire::{Remedy, RemedyAction, Route};
+use crate::registry::FindingTable;
 
 /// What a failing check means for the Art. 13 question, "is the item obtainable
 /// through the platform?" (`@submission`). Without the annotation a check is read
@@ -86,6 +87,10 @@ const BINZHOU: &[(&str, &str)] = &[
         "open_data.cedar",
         include_str!("../../../policies/binzhou/open_data.cedar"),
     ),
+    (
+        "findings.toml",
+        include_str!("../../../policies/binzhou/findings.toml"),
+    ),
 ];
 
 /// The built-in national pack of 2025, embedded at compile time.
@@ -105,6 +110,10 @@ const NATIONAL_2025: &[(&str, &str)] = &[
     (
         "sharing.cedar",
         include_str!("../../../policies/national-2025/sharing.cedar"),
+    ),
+    (
+        "findings.toml",
+        include_str!("../../../policies/national-2025/findings.toml"),
     ),
 ];
 
@@ -147,6 +156,8 @@ pub(crate) struct Names {
 
 #[derive(Debug)]
 pub(crate) struct PackInner {
+    /// The catalog findings the pack reports (`findings.toml`).
+    pub findings: FindingTable,
     /// The reason of a deny no policy explains, citing `answers.fallback`.
     pub fallback: PolicyMeta,
     /// Whether any policy answers the open-data question.
@@ -302,8 +313,8 @@ impl PolicyPack {
         Self::from_files(BINZHOU.iter().map(|&(n, t)| (n.to_owned(), t.to_owned())))
     }
 
-    /// Loads a pack from a folder: `manifest.toml`, one `*.cedarschema` and any
-    /// number of `*.cedar` files. Everything is validated; an invalid policy is
+    /// Loads a pack from a folder: `manifest.toml`, `findings.toml` (its catalog
+    /// findings), one `*.cedarschema` and any number of `*.cedar` files. Everything is validated; an invalid policy is
     /// an error naming the file and the line.
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, PolicyError> {
         let dir = dir.as_ref();
@@ -318,6 +329,7 @@ impl PolicyPack {
                 continue;
             };
             if name == "manifest.toml"
+                || name == "findings.toml"
                 || path
                     .extension()
                     .is_some_and(|e| e == "cedar" || e == "cedarschema")
@@ -338,8 +350,8 @@ impl PolicyPack {
         Self::from_files(files)
     }
 
-    /// Builds a pack from `(file name, text)` pairs: `manifest.toml`, one
-    /// `*.cedarschema`, and `*.cedar` policy files. Each file is checked against
+    /// Builds a pack from `(file name, text)` pairs: `manifest.toml`,
+    /// `findings.toml`, one `*.cedarschema`, and `*.cedar` policy files. Each file is checked against
     /// the [`crate::limits`] for packs (size, nesting, operators per policy)
     /// before anything is parsed; parsing and validation run on a thread with a
     /// large stack ([`crate::limits::PARSE_STACK_BYTES`]).
@@ -403,6 +415,39 @@ impl PolicyPack {
                 message: format!(
                     "`valid_until` {} is before `valid_from` {}",
                     manifest.valid_until, manifest.valid_from
+                ),
+            });
+        }
+
+        let findings_text = files
+            .iter()
+            .find(|(n, _)| n == "findings.toml")
+            .map(|(_, t)| t.as_str())
+            .ok_or_else(|| PolicyError::MissingFile {
+                file: "findings.toml".to_owned(),
+            })?;
+        let findings: FindingTable =
+            toml::from_str(findings_text).map_err(|e| PolicyError::Findings {
+                message: e.to_string(),
+            })?;
+        findings
+            .check()
+            .map_err(|message| PolicyError::Findings { message })?;
+        if let Some((key, a)) = findings.articles().find(|(_, a)| !valid_article(a)) {
+            return Err(PolicyError::Findings {
+                message: format!(
+                    "`{key}.article` must be a citation (`N`, `N(i)`, `N¶p`, `N¶p(i)`), found `{a}`"
+                ),
+            });
+        }
+        if let Some(code) = manifest
+            .decision_notes
+            .iter()
+            .find(|c| !findings.0.contains_key(*c))
+        {
+            return Err(PolicyError::Manifest {
+                message: format!(
+                    "`decision_notes` names `{code}`, which `findings.toml` does not report"
                 ),
             });
         }
@@ -651,6 +696,7 @@ impl PolicyPack {
         };
         Ok(Self {
             inner: Arc::new(PackInner {
+                findings,
                 fallback,
                 publishes_open_data,
                 manifest,
@@ -665,6 +711,16 @@ impl PolicyPack {
     /// The pack's manifest.
     pub fn manifest(&self) -> &Manifest {
         &self.inner.manifest
+    }
+
+    /// The catalog findings the pack reports (`findings.toml`, SPEC v2 §6).
+    pub fn findings(&self) -> &FindingTable {
+        &self.inner.findings
+    }
+
+    /// Catalog validation of `registry` under this pack (SPEC v2 §6).
+    pub fn validate(&self, registry: &crate::registry::Registry) -> Vec<crate::registry::Finding> {
+        crate::registry::validate_with(registry, &self.inner.findings)
     }
 
     /// The pack's name (from its manifest).

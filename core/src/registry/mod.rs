@@ -17,7 +17,9 @@ pub use model::{
     Interface, LegalBasisRank, Level, Method, Network, Resource, Role, Sensitivity, Sharing,
 };
 pub(crate) use validate::resource_findings;
-pub use validate::{Finding, FindingSeverity, validate};
+pub use validate::{
+    CHECKS, Finding, FindingRule, FindingSeverity, FindingTable, validate, validate_with,
+};
 
 /// An error loading a registry. The registry is not built.
 #[derive(Debug, thiserror::Error)]
@@ -460,8 +462,9 @@ impl Registry {
             .filter(move |d| d.has_role(role))
     }
 
-    /// Catalog validation (SPEC §6): the findings, in document order. A
-    /// registry with findings still loads; errors break a rule of the measures.
+    /// Catalog validation (SPEC §6) under the Binzhou pack: the findings, in
+    /// document order. A registry with findings still loads; errors break a rule
+    /// of the measures. [`crate::policy::PolicyPack::validate`] names the pack.
     pub fn validate(&self) -> Vec<Finding> {
         validate::validate(self)
     }

@@ -79,6 +79,10 @@ pub struct ValidateArgs {
     /// The registry (SPEC §8 JSON).
     #[arg(long)]
     pub registry: PathBuf,
+    /// The pack whose catalog findings to report: a built-in pack (`binzhou`,
+    /// `national-2025`) or a pack folder; `binzhou` by default.
+    #[arg(long, value_name = "NAME_OR_DIR", default_value = "binzhou")]
+    pub pack: String,
 }
 
 fn load_registry(path: &PathBuf) -> Result<Registry, ExitCode> {
@@ -174,7 +178,11 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let findings = registry.validate();
+    let pack = match PolicyPack::named_or_load(&args.pack) {
+        Ok(p) => p,
+        Err(e) => return crate::fail(&e.into()),
+    };
+    let findings = pack.validate(&registry);
     let status = if findings
         .iter()
         .any(|f| f.severity == FindingSeverity::Error)
