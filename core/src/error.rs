@@ -432,12 +432,13 @@ mod tests {
                 kind: "apply",
                 application: s(),
                 state: "open",
-                rule: "17",
+                rule: s(),
             },
             WorkflowError::MissingReason {
                 event: s(),
                 application: s(),
                 state: "open",
+                rule: s(),
             },
             WorkflowError::UnknownApplication {
                 event: s(),
@@ -466,19 +467,19 @@ mod tests {
                 actor: s(),
                 application: s(),
                 state: "open",
-                rule: "17",
+                rule: s(),
             },
             WorkflowError::DuplicateEvent { event: s() },
             WorkflowError::NotApplicable {
                 event: s(),
                 resource: s(),
-                rule: "5",
+                rule: s(),
             },
             WorkflowError::NothingOpen {
                 event: s(),
                 kind: "catalog_updated",
                 subject: s(),
-                rule: "11",
+                rule: s(),
             },
             WorkflowError::InvalidGrant {
                 event: s(),
@@ -498,21 +499,25 @@ mod tests {
                 event: s(),
                 department: s(),
                 purpose: s(),
+                rule: s(),
             },
             WorkflowError::ScopeNotStated {
                 event: s(),
                 application: s(),
                 detail: s(),
+                rule: s(),
             },
             WorkflowError::ScopeExceedsApplication {
                 event: s(),
                 application: s(),
                 detail: s(),
+                rule: s(),
             },
             WorkflowError::CertificateInvalid {
                 event: s(),
                 department: s(),
                 serial: s(),
+                rule: s(),
             },
             WorkflowError::RegistryChangeRejected {
                 event: s(),

@@ -239,13 +239,17 @@ fn access_forbids_carry_a_remedy_and_valid_annotations() {
     let text = format!(
         "{checks}\n@id(\"extra\")\n@article(\"21¶2\")\n@code(\"extra\")\n@route(\"none\")\n@remedy(\"provider:rectify\")\n@zh(\"x\")\n@en(\"x\")\nforbid (principal, action == Gov::Action::\"access\", resource)\nwhen {{ false }};\n"
     );
-    let manifest = format!("{}extra = \"unauthorized_use\"\n", manifest_text());
+    let manifest = manifest_text().replace(
+        "[usage_checks]\n",
+        "[usage_checks]\nextra = \"unauthorized_use\"\n",
+    );
     let mut both: Vec<_> = with_file("checks.cedar", &text)
         .into_iter()
         .filter(|(n, _)| n != "manifest.toml")
         .collect();
     both.push(("manifest.toml".to_owned(), manifest));
-    assert!(PolicyPack::from_files(both).is_ok());
+    let loaded = PolicyPack::from_files(both);
+    assert!(loaded.is_ok(), "{:?}", loaded.err());
 }
 
 fn manifest_text() -> String {
@@ -450,4 +454,37 @@ fn a_pack_without_findings_or_with_a_wrong_one_does_not_load() {
     let err = PolicyPack::from_files(with_file("manifest.toml", &m)).unwrap_err();
     assert_eq!(err.code(), "policy.invalid_manifest");
     assert!(err.to_string().contains("no_such_finding"), "{err}");
+}
+
+/// SPEC §7: a pack that models the workflow names every rule text and
+/// irregularity article the workflow cites; the national pack (workflow off)
+/// needs none.
+#[test]
+fn a_workflow_pack_names_its_rules_and_irregularity_articles() {
+    let m = manifest_text();
+    for (line, key) in [
+        (
+            "missing_reason = \"Art. 17: the provider must state why\"\n",
+            "rule_texts.missing_reason",
+        ),
+        ("service_refused = \"20\"\n", "irregularity_articles.service_refused"),
+    ] {
+        assert!(m.contains(line), "{line}");
+        let err =
+            PolicyPack::from_files(with_file("manifest.toml", &m.replace(line, ""))).unwrap_err();
+        assert_eq!(err.code(), "policy.invalid_manifest");
+        assert!(err.to_string().contains(key), "{key}: {err}");
+    }
+    let bad = m.replace("service_refused = \"20\"", "service_refused = \"Art. 20\"");
+    let err = PolicyPack::from_files(with_file("manifest.toml", &bad)).unwrap_err();
+    assert!(err.to_string().contains("irregularity_articles.service_refused"), "{err}");
+    let at = m.find("[serve_texts]").unwrap();
+    let err = PolicyPack::from_files(with_file("manifest.toml", &m[..at])).unwrap_err();
+    assert!(err.to_string().contains("serve_texts"), "{err}");
+    assert!(
+        PolicyPack::national_2025()
+            .manifest()
+            .rule_texts
+            .is_empty()
+    );
 }

@@ -229,6 +229,8 @@ pub struct UsageReporter {
     until: Option<Time>,
     citations: Vec<String>,
     pack: String,
+    /// The pack whose catalog findings judge registry changes (as the ledger's).
+    rules: crate::policy::PolicyPack,
     /// The registry as of the last event (its resources: the registry changes of
     /// the log applied as a ledger applies them).
     registry: Registry,
@@ -288,6 +290,7 @@ impl UsageReporter {
             until,
             citations: manifest.usage_report_article.iter().cloned().collect(),
             pack: manifest.name.clone(),
+            rules: engine.earliest().pack().clone(),
             registry: registry.clone(),
             withdrawn: HashMap::new(),
             resource_ours,
@@ -372,7 +375,7 @@ impl UsageReporter {
     /// A change of the catalog: applied as a ledger applies it (`true`), or
     /// reported and not applied (`false`).
     fn change(&mut self, id: &str, event: &Event) -> bool {
-        let next = match registry_changed(&self.registry, id, &event.kind) {
+        let next = match registry_changed(&self.registry, id, &event.kind, &self.rules) {
             Ok(next) => next,
             Err(e) => {
                 let resource = match &event.kind {

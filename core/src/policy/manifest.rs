@@ -67,6 +67,50 @@ pub struct Manifest {
     /// answered with another regulation's rules.
     #[serde(default = "yes")]
     pub workflow: bool,
+    /// The texts of the workflow's own rules, which its rejections name, with
+    /// their articles (required when `workflow`: every key of
+    /// [`crate::workflow::RULE_KEYS`]).
+    #[serde(default)]
+    pub rule_texts: BTreeMap<String, String>,
+    /// The article of each irregularity the workflow reports (required when
+    /// `workflow`: every code of [`crate::workflow::IRREGULARITY_CODES`]).
+    #[serde(default)]
+    pub irregularity_articles: BTreeMap<String, String>,
+    /// The ledger's answers to "must the department serve the person?" (Binzhou
+    /// Art. 20); required when `workflow` and `answers.must_serve`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serve_texts: Option<ServeTexts>,
+}
+
+/// The ledger's three answers to "must the department serve the person?"
+/// (Binzhou Art. 20), each in Chinese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeTexts {
+    /// Under verification, with valid proof: serve as usual.
+    pub with_proof_zh: String,
+    /// The same, in English.
+    pub with_proof_en: String,
+    /// Under verification, without proof: not required.
+    pub without_proof_zh: String,
+    /// The same, in English.
+    pub without_proof_en: String,
+    /// Not under verification: serve as usual.
+    pub not_verified_zh: String,
+    /// The same, in English.
+    pub not_verified_en: String,
+}
+
+/// One column of the audit summary table: an article and its labels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryColumn {
+    /// The article the column counts (a violation's `article`).
+    pub article: String,
+    /// Its Chinese label.
+    pub zh: String,
+    /// Its English label.
+    pub en: String,
 }
 
 fn yes() -> bool {
@@ -195,6 +239,10 @@ pub struct AuditSettings {
     pub sensitive_article: String,
     /// The category of a failing check the `usage_checks` table does not name.
     pub unknown_check: Category,
+    /// The columns of the audit summary table (`govshare audit --summary`), in
+    /// order.
+    #[serde(default)]
+    pub summary: Vec<SummaryColumn>,
 }
 
 /// One violation category of the pack (SPEC v2 §5 table).
@@ -280,6 +328,26 @@ impl Manifest {
                     crate::policy::entities::method_str(*from),
                     crate::policy::entities::method_str(*to)
                 ));
+            }
+        }
+        if self.workflow {
+            for key in crate::workflow::RULE_KEYS {
+                if self.rule_texts.get(key).is_none_or(|t| t.trim().is_empty()) {
+                    return Err(format!(
+                        "`rule_texts.{key}` is missing (a pack with `workflow = true` names every rule of the workflow)"
+                    ));
+                }
+            }
+            for code in crate::workflow::IRREGULARITY_CODES {
+                if !self.irregularity_articles.contains_key(code) {
+                    return Err(format!("`irregularity_articles.{code}` is missing"));
+                }
+            }
+            if self.answers.must_serve.is_some() && self.serve_texts.is_none() {
+                return Err(
+                    "`serve_texts` is missing (the pack answers `must_serve` and models the workflow)"
+                        .to_owned(),
+                );
             }
         }
         let s = &self.severity;

@@ -401,6 +401,19 @@ impl PolicyPack {
                 manifest.usage_report_article.as_ref(),
             ),
         ];
+        let irregular = manifest
+            .irregularity_articles
+            .iter()
+            .map(|(code, a)| (code.as_str(), a));
+        for (code, article) in irregular {
+            if !valid_article(article) {
+                return Err(PolicyError::Manifest {
+                    message: format!(
+                        "`irregularity_articles.{code}` must be a citation (`N`, `N(i)`, `N¶p`, `N¶p(i)`), found `{article}`"
+                    ),
+                });
+            }
+        }
         for (key, article) in cited {
             if let Some(a) = article.filter(|a| !valid_article(a)) {
                 return Err(PolicyError::Manifest {

@@ -21,11 +21,11 @@ pub enum WorkflowError {
         /// The state the event met.
         state: &'static str,
         /// The rule, with its article.
-        rule: &'static str,
+        rule: String,
     },
     /// A refusal without a reason (Art. 17).
     #[error(
-        "event `{event}` rejected: refusal of application `{application}` (state `{state}`) gives no reason (Art. 17: the provider must state why)"
+        "event `{event}` rejected: refusal of application `{application}` (state `{state}`) gives no reason ({rule})"
     )]
     MissingReason {
         /// The event id.
@@ -34,6 +34,8 @@ pub enum WorkflowError {
         application: String,
         /// The state the event met.
         state: &'static str,
+        /// The rule, with its article (from the pack).
+        rule: String,
     },
     /// The event names an application that was never opened.
     #[error("event `{event}` rejected: unknown application `{application}`")]
@@ -95,7 +97,7 @@ pub enum WorkflowError {
         /// The state the event met.
         state: &'static str,
         /// Who may act, with the article.
-        rule: &'static str,
+        rule: String,
     },
     /// An event id seen before (SPEC §4 Order: event ids are unique).
     #[error("event `{event}` rejected: duplicate event id")]
@@ -113,7 +115,7 @@ pub enum WorkflowError {
         /// The resource.
         resource: String,
         /// Why, with the article.
-        rule: &'static str,
+        rule: String,
     },
     /// A fulfilling event with nothing to fulfil.
     #[error("event `{event}` rejected: `{kind}` for `{subject}` meets no open obligation ({rule})")]
@@ -125,7 +127,7 @@ pub enum WorkflowError {
         /// The resource or department.
         subject: String,
         /// The rule, with its article.
-        rule: &'static str,
+        rule: String,
     },
     /// The grant an approval would create is not valid in the registry.
     #[error("event `{event}` rejected: grant `{grant}` cannot be added: {message}")]
@@ -148,7 +150,7 @@ pub enum WorkflowError {
     /// An `apply` or `escalate` whose purpose is not one of the department's duties
     /// at that moment (SPEC v2 §4, Art. 17: 因履行職責確需使用).
     #[error(
-        "event `{event}` rejected: purpose `{purpose}` is not a duty of department `{department}` (Art. 17: applications are made to perform duties)"
+        "event `{event}` rejected: purpose `{purpose}` is not a duty of department `{department}` ({rule})"
     )]
     PurposeNotDuty {
         /// The event id.
@@ -157,10 +159,12 @@ pub enum WorkflowError {
         department: String,
         /// The purpose.
         purpose: String,
+        /// The rule, with its article (from the pack).
+        rule: String,
     },
     /// An approval without a stated scope (SPEC v2 §4, Art. 17: 應當明確信息的共享範圍和使用用途).
     #[error(
-        "event `{event}` rejected: approval of application `{application}` does not state its scope: {detail} (Art. 17)"
+        "event `{event}` rejected: approval of application `{application}` does not state its scope: {detail} ({rule})"
     )]
     ScopeNotStated {
         /// The event id.
@@ -169,10 +173,12 @@ pub enum WorkflowError {
         application: String,
         /// What is missing.
         detail: String,
+        /// The rule, with its article (from the pack).
+        rule: String,
     },
     /// An approval naming a purpose, field or method the application did not ask for.
     #[error(
-        "event `{event}` rejected: approval of application `{application}` goes beyond the application: {detail} (Art. 17)"
+        "event `{event}` rejected: approval of application `{application}` goes beyond the application: {detail} ({rule})"
     )]
     ScopeExceedsApplication {
         /// The event id.
@@ -181,10 +187,12 @@ pub enum WorkflowError {
         application: String,
         /// What exceeds it.
         detail: String,
+        /// The rule, with its article (from the pack).
+        rule: String,
     },
     /// An act made without a valid certificate of the acting department (Art. 26).
     #[error(
-        "event `{event}` rejected: department `{department}` acted without a valid certificate{serial} (Art. 26)"
+        "event `{event}` rejected: department `{department}` acted without a valid certificate{serial} ({rule})"
     )]
     CertificateInvalid {
         /// The event id.
@@ -193,6 +201,8 @@ pub enum WorkflowError {
         department: String,
         /// ` \`SERIAL\`` when the event named a serial, else empty.
         serial: String,
+        /// The rule, with its article (from the pack).
+        rule: String,
     },
     /// A registry change that adds an error finding the registry did not have (SPEC v2 §4).
     #[error("event `{event}` rejected: the change would add an error finding: {finding}")]

@@ -75,6 +75,37 @@ pub use event::{
 };
 pub(crate) use ids::IdSet;
 pub use ledger::Ledger;
+
+/// The rules of the workflow whose texts (with their articles) a pack's
+/// `rule_texts` gives; rejections name them (SPEC §7: no article in Rust).
+pub const RULE_KEYS: [&str; 16] = [
+    "missing_reason",
+    "purpose_not_duty",
+    "scope_not_stated",
+    "scope_exceeds_application",
+    "certificate_invalid",
+    "unconditional_direct",
+    "reply_pending_only",
+    "reply_provider_and_center",
+    "reply_provider",
+    "coordinate_center_after",
+    "coordinate_office_after",
+    "coordinate_center_only",
+    "coordinate_office_only",
+    "coordinate_under_coordination_only",
+    "resolve_reported_only",
+    "restriction_by_center",
+];
+
+/// The irregularities the workflow reports with an article, which a pack's
+/// `irregularity_articles` gives.
+pub const IRREGULARITY_CODES: [&str; 5] = [
+    "certificate_not_used",
+    "purpose_not_duty",
+    "scope_not_stated",
+    "refusal_without_reason",
+    "service_refused",
+];
 pub(crate) use ledger::registry_changed;
 pub use state::{
     ApplicationState, ApplicationStatus, Applied, Drained, Irregularity, LedgerState,

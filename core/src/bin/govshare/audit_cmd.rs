@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use govshare::audit::{Auditor, Severity, Violation};
+use govshare::policy::SummaryColumn;
 use govshare::registry::Registry;
 
 use crate::out::Out;
@@ -39,6 +40,7 @@ fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
     let engine = load_engine(&args.registry)?;
     let as_of = parse_time("as-of", &args.as_of)?;
     let registry = engine.registry().clone();
+    let columns = engine.pack().manifest().audit.summary.clone();
     let mut auditor = Auditor::new(engine, as_of);
     let mut refused = 0;
     let unreadable = read_events(&args.events, |event| match event {
@@ -90,7 +92,7 @@ fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
     if args.summary {
         // Only counts per department and article: a small table.
         return Ok(crate::out::emit(
-            &summary_table(&registry, &violations),
+            &summary_table(&registry, &violations, &columns),
             status,
         ));
     }
@@ -111,20 +113,18 @@ fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
         .map_or_else(|stop| stop.exit(status), |()| status))
 }
 
-/// The articles in table order, with their Chinese and English labels.
-pub(crate) const ARTICLES: [(&str, &str, &str); 7] = [
-    ("30(1)", "目錄", "catalog"),
-    ("30(2)", "提供", "provision"),
-    ("30(3)", "質量", "quality"),
-    ("30(4)", "用途", "purpose"),
-    ("30(5)", "其他", "other"),
-    ("31", "泄密", "breach"),
-    ("28", "項目", "project"),
-];
-
-/// A table per department (rows) and article (columns): counts, with the serious
-/// ones in brackets.
-pub(crate) fn summary_table(registry: &Registry, violations: &[Violation]) -> String {
+/// A table per department (rows) and article (columns, the pack's
+/// `audit.summary`, with their Chinese and English labels): counts, with the
+/// serious ones in brackets.
+pub(crate) fn summary_table(
+    registry: &Registry,
+    violations: &[Violation],
+    columns: &[SummaryColumn],
+) -> String {
+    let articles: Vec<(&str, &str, &str)> = columns
+        .iter()
+        .map(|c| (c.article.as_str(), c.zh.as_str(), c.en.as_str()))
+        .collect();
     let mut rows: BTreeMap<&str, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
     for v in violations {
         let cell = rows
@@ -160,7 +160,7 @@ pub(crate) fn summary_table(registry: &Registry, violations: &[Violation]) -> St
     let mut header = pad("部門 department", width);
     let mut zh_row = pad("", width);
     let mut en_row = pad("", width);
-    for (art, zh, en) in ARTICLES {
+    for &(art, zh, en) in &articles {
         let _ = write!(header, " {}", right(&format!("Art.{art}"), 11));
         let _ = write!(zh_row, " {}", right(zh, 11));
         let _ = write!(en_row, " {}", right(en, 11));
@@ -174,7 +174,7 @@ pub(crate) fn summary_table(registry: &Registry, violations: &[Violation]) -> St
     for (dept, cells) in &rows {
         let mut line = pad(names.get(dept).map_or("", String::as_str), width);
         let mut sum = (0, 0);
-        for (art, _, _) in ARTICLES {
+        for &(art, _, _) in &articles {
             let (n, s) = cells.get(art).copied().unwrap_or_default();
             let t = totals.entry(art).or_default();
             t.0 += n;
@@ -188,7 +188,7 @@ pub(crate) fn summary_table(registry: &Registry, violations: &[Violation]) -> St
     }
     let mut line = pad("合計 total", width);
     let mut sum = (0, 0);
-    for (art, _, _) in ARTICLES {
+    for &(art, _, _) in &articles {
         let (n, s) = totals.get(art).copied().unwrap_or_default();
         sum.0 += n;
         sum.1 += s;

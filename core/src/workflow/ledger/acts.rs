@@ -1,7 +1,7 @@
 //! Art. 26 in the workflow (SPEC v2 §4): an `apply`, `reply`, `escalate` or
 //! `coordinate` is made with the acting department's unified digital certificate.
 
-use super::{Ledger, Time, irregularity};
+use super::{Ledger, Time};
 use crate::workflow::error::WorkflowError;
 use crate::workflow::state::Irregularity;
 
@@ -31,9 +31,10 @@ impl Ledger {
                 event: id.to_owned(),
                 department: department.to_owned(),
                 serial: serial.map(|s| format!(" `{s}`")).unwrap_or_default(),
+                rule: self.rule("certificate_invalid"),
             });
         }
-        let mut irr = irregularity("certificate_not_used", "26", id, department);
+        let mut irr = self.irregular("certificate_not_used", id, department);
         irr.reason = Some(match serial {
             Some(s) => format!(
                 "certificate `{s}` is not a valid certificate of the department at that moment"

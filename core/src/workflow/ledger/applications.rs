@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use super::{Ledger, Time, irregularity};
+use super::{Ledger, Time};
 use crate::calendar::china_date;
 use crate::registry::{Grant, GrantSource, Method, Role, Sensitivity, Sharing};
 use crate::workflow::error::WorkflowError;
@@ -291,7 +291,7 @@ impl Ledger {
                 kind,
                 application: application.to_owned(),
                 state: status.as_str(),
-                rule: "the application is final",
+                rule: "the application is final".to_owned(),
             });
         }
         Err(WorkflowError::UnknownApplication {
@@ -322,9 +322,10 @@ impl Ledger {
                 event: id.to_owned(),
                 department: department.to_owned(),
                 purpose: purpose.to_owned(),
+                rule: self.rule("purpose_not_duty"),
             });
         }
-        let mut irr = irregularity("purpose_not_duty", "17", id, department);
+        let mut irr = self.irregular("purpose_not_duty", id, department);
         irr.application = Some(application.to_owned());
         irr.reason = Some(format!("purpose `{purpose}` is not one of its duties"));
         Ok(Some(irr))
@@ -431,7 +432,7 @@ impl Ledger {
             return Err(WorkflowError::NotApplicable {
                 event: id.to_owned(),
                 resource: resource.to_owned(),
-                rule: "a provider has its own resources without applying",
+                rule: "a provider has its own resources without applying".to_owned(),
             });
         }
         let sharing = match r.sharing {
@@ -450,7 +451,7 @@ impl Ledger {
                 return Err(WorkflowError::NotApplicable {
                     event: id.to_owned(),
                     resource: resource.to_owned(),
-                    rule: "Art. 17: an unconditional resource is taken directly from the platform",
+                    rule: self.rule("unconditional_direct"),
                 });
             }
         };
@@ -573,16 +574,18 @@ impl Ledger {
                     event: id.to_owned(),
                     application: application.to_owned(),
                     detail,
+                    rule: self.rule("scope_not_stated"),
                 }
             } else {
                 WorkflowError::ScopeExceedsApplication {
                     event: id.to_owned(),
                     application: application.to_owned(),
                     detail,
+                    rule: self.rule("scope_exceeds_application"),
                 }
             });
         }
-        let mut irr = irregularity("scope_not_stated", "17", id, by);
+        let mut irr = self.irregular("scope_not_stated", id, by);
         irr.application = Some(application.to_owned());
         irr.reason = Some(detail);
         Ok(Some(irr))
@@ -621,7 +624,7 @@ impl Ledger {
                     kind: "reply",
                     application: application.to_owned(),
                     state,
-                    rule: "Art. 17: only a pending application gets a reply",
+                    rule: self.rule("reply_pending_only"),
                 });
             }
         };
@@ -633,11 +636,11 @@ impl Ledger {
                 actor: by.to_owned(),
                 application: application.to_owned(),
                 state,
-                rule: if a.derived {
-                    "reply: Art. 17, 21: the provider and the Big Data Center each reply once"
+                rule: self.rule(if a.derived {
+                    "reply_provider_and_center"
                 } else {
-                    "reply: Art. 17: the provider replies"
-                },
+                    "reply_provider"
+                }),
             });
         }
         let escalated = a.before_overdue_escalation.is_some();
@@ -669,9 +672,10 @@ impl Ledger {
                     event: id.to_owned(),
                     application: application.to_owned(),
                     state,
+                    rule: self.rule("missing_reason"),
                 });
             }
-            let mut irr = irregularity("refusal_without_reason", "17", id, by);
+            let mut irr = self.irregular("refusal_without_reason", id, by);
             irr.application = Some(application.to_owned());
             irr.reason = Some(if partial {
                 "a partial approval without a reason".to_owned()
@@ -829,14 +833,10 @@ impl Ledger {
                     kind: "escalate",
                     application: application.to_owned(),
                     state: status.as_str(),
-                    rule: match to {
-                        EscalateTo::BigDataCenter => {
-                            "Art. 17: the Big Data Center coordinates after a refusal, a partial refusal or an overdue reply (a not-shared resource is coordinated from its application)"
-                        }
-                        EscalateTo::CityGovernmentOffice => {
-                            "Art. 17: the City Government Office coordinates after the Big Data Center failed, or when the Big Data Center's own consent is overdue"
-                        }
-                    },
+                    rule: self.rule(match to {
+                        EscalateTo::BigDataCenter => "coordinate_center_after",
+                        EscalateTo::CityGovernmentOffice => "coordinate_office_after",
+                    }),
                 });
             }
         };
@@ -892,12 +892,12 @@ impl Ledger {
             ApplicationStatus::CoordinatingBigDataCenter => (
                 Role::BigDataCenter,
                 GrantSource::BigDataCenter,
-                "coordinate: Art. 17: only the Big Data Center coordinates at this stage",
+                "coordinate_center_only",
             ),
             ApplicationStatus::CoordinatingCityGovernmentOffice => (
                 Role::CityGovernmentOffice,
                 GrantSource::CityGovernmentOffice,
-                "coordinate: Art. 17: only the City Government Office coordinates at this stage",
+                "coordinate_office_only",
             ),
             _ => {
                 return Err(WorkflowError::WrongState {
@@ -905,7 +905,7 @@ impl Ledger {
                     kind: "coordinate",
                     application: application.to_owned(),
                     state,
-                    rule: "Art. 17: only an application under coordination gets a coordination outcome",
+                    rule: self.rule("coordinate_under_coordination_only"),
                 });
             }
         };
@@ -915,7 +915,7 @@ impl Ledger {
                 actor: by.to_owned(),
                 application: application.to_owned(),
                 state,
-                rule,
+                rule: self.rule(rule),
             });
         }
         let mut irregularities = Vec::new();

@@ -1,6 +1,7 @@
 //! The registry's history (SPEC v2 §4): the registry before the first event, and
 //! the registry changes applied since, each from its own `at`.
 
+use crate::policy::PolicyPack;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
@@ -45,11 +46,15 @@ impl History {
 
     /// The registry at `at`: the base with every change whose `at` is not later, in
     /// log order.
-    pub(super) fn registry_at(&self, at: Time) -> Result<Registry, crate::Error> {
+    pub(super) fn registry_at(
+        &self,
+        at: Time,
+        pack: &PolicyPack,
+    ) -> Result<Registry, crate::Error> {
         let mut registry = self.base.clone();
         for (when, id, change) in &self.changes {
             if *when <= at {
-                registry = changed(&registry, id, change).map_err(crate::Error::from)?;
+                registry = changed(&registry, id, change, pack).map_err(crate::Error::from)?;
             }
         }
         Ok(registry)
@@ -57,9 +62,8 @@ impl History {
 }
 
 /// The error findings of a registry, by code, kind, id and article.
-fn errors(registry: &Registry) -> HashSet<(String, String, String, String)> {
-    registry
-        .validate()
+fn errors(registry: &Registry, pack: &PolicyPack) -> HashSet<(String, String, String, String)> {
+    pack.validate(registry)
         .into_iter()
         .filter(|f| f.severity == FindingSeverity::Error)
         .map(|f| (f.code, f.kind, f.id, f.article))
@@ -90,7 +94,12 @@ fn unknown_resource(id: &str, resource: &str) -> WorkflowError {
 
 /// `registry` with the change `kind` (event `id`) applied: the entry shapes and
 /// references are checked as a loaded registry's are; no finding check here.
-fn changed(registry: &Registry, id: &str, kind: &EventKind) -> Result<Registry, WorkflowError> {
+fn changed(
+    registry: &Registry,
+    id: &str,
+    kind: &EventKind,
+    pack: &PolicyPack,
+) -> Result<Registry, WorkflowError> {
     let mut doc: RegistryDoc = registry.doc().clone();
     let department_mut = |doc: &mut RegistryDoc, d: &str| {
         doc.departments
@@ -180,11 +189,14 @@ fn changed(registry: &Registry, id: &str, kind: &EventKind) -> Result<Registry, 
                 .department(by)
                 .is_some_and(|d| d.has_role(Role::BigDataCenter))
             {
+                let rule = pack
+                    .manifest()
+                    .rule_texts
+                    .get("restriction_by_center")
+                    .map_or("", String::as_str);
                 return Err(invalid(
                     id,
-                    format!(
-                        "`{by}` is not the Big Data Center: only it restricts rights to derived information (Art. 21)"
-                    ),
+                    format!("`{by}` is not the Big Data Center: {rule}"),
                 ));
             }
             let i = department_mut(&mut doc, department)?;
@@ -216,10 +228,11 @@ pub(crate) fn registry_changed(
     registry: &Registry,
     id: &str,
     kind: &EventKind,
+    pack: &PolicyPack,
 ) -> Result<Registry, WorkflowError> {
-    let next = changed(registry, id, kind)?;
-    let before = errors(registry);
-    let mut added: Vec<_> = errors(&next).difference(&before).cloned().collect();
+    let next = changed(registry, id, kind, pack)?;
+    let before = errors(registry, pack);
+    let mut added: Vec<_> = errors(&next, pack).difference(&before).cloned().collect();
     added.sort();
     if let Some((code, kind, entry, article)) = added.into_iter().next() {
         return Err(WorkflowError::RegistryChangeRejected {
@@ -237,7 +250,12 @@ impl Ledger {
         id: &str,
         event: &Event,
     ) -> Result<Applied, WorkflowError> {
-        let next = registry_changed(self.snapshot.registry(), id, &event.kind)?;
+        let next = registry_changed(
+            self.snapshot.registry(),
+            id,
+            &event.kind,
+            self.snapshot.pack(),
+        )?;
         // Checked: from here on nothing fails.
         let mut applied = self.applied(id, event);
         let at = event.at;

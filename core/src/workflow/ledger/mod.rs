@@ -217,7 +217,7 @@ impl Ledger {
     /// in log order. Grants created by events are not in it (see
     /// [`Ledger::engine`]).
     pub fn registry_at(&self, at: DateTime<FixedOffset>) -> Result<Registry, crate::Error> {
-        self.history.registry_at(at)
+        self.history.registry_at(at, self.snapshot.pack())
     }
 
     /// Changes whenever a registry change is applied: an answer computed against
@@ -546,6 +546,30 @@ impl Ledger {
 }
 
 /// An irregularity with `code`, `article`, `event` and `department`; the rest empty.
+impl Ledger {
+    /// The text of workflow rule `key` in the ledger's pack (checked at load
+    /// when the pack models the workflow).
+    pub(super) fn rule(&self, key: &str) -> String {
+        self.snapshot
+            .pack()
+            .manifest()
+            .rule_texts
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| format!("rule `{key}`"))
+    }
+
+    /// The irregularity `code` at `event`, with the article the pack gives it.
+    pub(super) fn irregular(&self, code: &str, event: &str, department: &str) -> Irregularity {
+        let manifest = self.snapshot.pack().manifest();
+        let article = manifest
+            .irregularity_articles
+            .get(code)
+            .map_or("", String::as_str);
+        irregularity(code, article, event, department)
+    }
+}
+
 fn irregularity(code: &str, article: &str, event: &str, department: &str) -> Irregularity {
     Irregularity {
         code: code.to_owned(),

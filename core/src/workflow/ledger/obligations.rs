@@ -502,7 +502,7 @@ impl Ledger {
                             Some(s) => format!("{resource}` subject `{s}"),
                             None => resource.clone(),
                         },
-                        rule: "Art. 20: only a reported inconsistency can be resolved (a report naming a subject is resolved by naming it)",
+                        rule: self.rule("resolve_reported_only"),
                     });
                 }
                 applied.closed = self.close(id, &k, at);

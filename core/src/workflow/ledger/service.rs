@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, FixedOffset};
 
-use super::{Ledger, irregularity};
+use super::Ledger;
 use crate::workflow::event::ServiceManner;
 use crate::workflow::state::{Irregularity, ObligationKind, ServiceAnswer};
 
@@ -56,24 +56,37 @@ impl Ledger {
     ) -> ServiceAnswer {
         let reports = self.reports(resource, subject, at);
         let disputed = !reports.is_empty();
+        // The texts and the article are the pack's (Binzhou Art. 20); a pack
+        // without them answers with the pack's name and no citation.
+        let manifest = self.snapshot.pack().manifest();
+        let texts = manifest.serve_texts.as_ref();
+        let none = || {
+            format!(
+                "pack `{}` has no rule on serving a person while data is verified",
+                manifest.name
+            )
+        };
+        let text = |f: fn(&crate::policy::ServeTexts) -> &String| {
+            texts.map_or_else(none, |t| f(t).clone())
+        };
         let (must_serve, may_require_correction, zh, en) = match (disputed, proof_valid) {
             (true, true) => (
                 true,
                 false,
-                "信息校核期間，辦事人已提供合法有效證明材料，受理單位應當照常辦理，不得拒絕、推諉或要求辦事人辦理信息更正手續（第二十條）",
-                "the data is being verified and the person has shown valid proof: serve them as usual; do not refuse, delay or require them to get the information corrected (Art. 20)",
+                text(|t| &t.with_proof_zh),
+                text(|t| &t.with_proof_en),
             ),
             (true, false) => (
                 false,
                 false,
-                "信息校核期間，辦事人未提供合法有效證明材料，第二十條不要求照常辦理",
-                "the data is being verified but the person has shown no valid proof: Art. 20 does not require serving them as usual",
+                text(|t| &t.without_proof_zh),
+                text(|t| &t.without_proof_en),
             ),
             (false, _) => (
                 true,
                 false,
-                "該信息未處於校核期間，按共享信息照常辦理（第二十條）",
-                "the data is not being verified: serve on the shared data as usual (Art. 20)",
+                text(|t| &t.not_verified_zh),
+                text(|t| &t.not_verified_en),
             ),
         };
         ServiceAnswer {
@@ -84,9 +97,9 @@ impl Ledger {
             must_serve,
             may_require_correction,
             reports,
-            citations: vec!["20".to_owned()],
-            zh: zh.to_owned(),
-            en: en.to_owned(),
+            citations: manifest.answers.must_serve.iter().cloned().collect(),
+            zh,
+            en,
         }
     }
 
@@ -113,7 +126,7 @@ impl Ledger {
         if reports.is_empty() {
             return None;
         }
-        let mut irr = irregularity("service_refused", "20", id, department);
+        let mut irr = self.irregular("service_refused", id, department);
         irr.resource = Some(resource.to_owned());
         irr.reason = Some(format!(
             "{} `{subject}` while its record was being verified (reports {})",
