@@ -307,7 +307,7 @@ const runners = {
   },
   usage(name, doc, inp, want) {
     fields('input', inp, ['events', 'provider', 'resource', 'from', 'until'])
-    fields('expect', want, ['rows', 'total', 'citations', 'reported', 'error'])
+    fields('expect', want, ['rows', 'total', 'citations', 'pack', 'reported', 'error'])
     const report = expectError(want, () =>
       govshare.usageReport(engineOf(name, doc), inp.events, inp.provider, inp.resource ?? null, inp.from ?? null, inp.until ?? null),
     )
@@ -320,6 +320,7 @@ const runners = {
     }
     diff(diffs, 'total', want, report.total)
     diff(diffs, 'citations', want, report.citations)
+    diff(diffs, 'pack', want, report.pack)
     if ('reported' in want) {
       for (const w of want.reported) fields('reported[]', w, ['event', 'code'])
       diff(diffs, 'reported', want, report.reported.map((n) => ({ event: n.event, code: n.code })))

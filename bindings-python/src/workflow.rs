@@ -134,14 +134,13 @@ pub(crate) fn engine_of(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<govshare
         ));
     }
     let registry = load_registry(obj, "registry_or_engine")?;
-    govshare::policy::Engine::new(govshare::policy::PolicyPack::binzhou(), registry)
-        .map_err(|e| error::to_py(obj.py(), &e))
+    govshare::policy::Engine::builtin_timeline(registry).map_err(|e| error::to_py(obj.py(), &e))
 }
 
 /// Audits an event log (an iterable of SPEC §8 event dicts) as of `as_of`: every
 /// violation with its category, article, responsible department, severity,
 /// consequences, due date and events. `registry_or_engine` is an `Engine`, or a
-/// registry (dict, JSON string or path) used with the built-in pack. The events
+/// registry (dict, JSON string or path) used with the built-in timeline of packs. The events
 /// are read first; the audit itself runs without holding the GIL.
 #[pyfunction]
 #[pyo3(signature = (registry_or_engine, events, as_of))]

@@ -422,7 +422,7 @@ def _instant(t: str) -> datetime.datetime:
 
 def run_usage(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[str, Any]) -> None:
     _fields("input", inp, {"events", "provider", "resource", "from", "until"})
-    _fields("expect", want, {"rows", "total", "citations", "reported", "error"})
+    _fields("expect", want, {"rows", "total", "citations", "pack", "reported", "error"})
     report = _expect_error(
         want,
         lambda: govshare.usage_report(
@@ -450,6 +450,7 @@ def run_usage(name: str, doc: dict[str, Any], inp: dict[str, Any], want: dict[st
             diffs.append(f"rows: expected {want['rows']}")
     _diff(diffs, "total", want, report["total"])
     _diff(diffs, "citations", want, report["citations"])
+    _diff(diffs, "pack", want, report["pack"])
     if "reported" in want:
         for w in want["reported"]:
             _fields("reported[]", w, {"event", "code"})

@@ -467,7 +467,10 @@ fn a_workflow_pack_names_its_rules_and_irregularity_articles() {
             "missing_reason = \"Art. 17: the provider must state why\"\n",
             "rule_texts.missing_reason",
         ),
-        ("service_refused = \"20\"\n", "irregularity_articles.service_refused"),
+        (
+            "service_refused = \"20\"\n",
+            "irregularity_articles.service_refused",
+        ),
     ] {
         assert!(m.contains(line), "{line}");
         let err =
@@ -477,14 +480,13 @@ fn a_workflow_pack_names_its_rules_and_irregularity_articles() {
     }
     let bad = m.replace("service_refused = \"20\"", "service_refused = \"Art. 20\"");
     let err = PolicyPack::from_files(with_file("manifest.toml", &bad)).unwrap_err();
-    assert!(err.to_string().contains("irregularity_articles.service_refused"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("irregularity_articles.service_refused"),
+        "{err}"
+    );
     let at = m.find("[serve_texts]").unwrap();
     let err = PolicyPack::from_files(with_file("manifest.toml", &m[..at])).unwrap_err();
     assert!(err.to_string().contains("serve_texts"), "{err}");
-    assert!(
-        PolicyPack::national_2025()
-            .manifest()
-            .rule_texts
-            .is_empty()
-    );
+    assert!(PolicyPack::national_2025().manifest().rule_texts.is_empty());
 }

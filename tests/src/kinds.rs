@@ -1035,6 +1035,9 @@ struct UsageExpect {
     total: Option<u64>,
     #[serde(default)]
     citations: Option<Vec<String>>,
+    /// The pack the report names (v2 §7).
+    #[serde(default)]
+    pack: Option<String>,
     /// Every notice, in log order.
     #[serde(default)]
     reported: Option<Vec<Rejected>>,
@@ -1085,6 +1088,7 @@ pub(crate) fn usage(ctx: &Ctx, c: &Case) -> Checked {
     }
     d.eq("total", want.total.as_ref(), &report.total);
     d.eq("citations", want.citations.as_ref(), &report.citations);
+    d.eq("pack", want.pack.as_ref(), &report.pack);
     let reported: Vec<Rejected> = report
         .reported
         .iter()

@@ -227,8 +227,9 @@ pub struct UsageReporter {
     resource: Option<String>,
     from: Option<Time>,
     until: Option<Time>,
-    citations: Vec<String>,
-    pack: String,
+    /// The engine's packs, earliest first: the report cites those in force
+    /// over the period (SPEC v2 §7).
+    packs: Vec<crate::policy::PolicyPack>,
     /// The pack whose catalog findings judge registry changes (as the ledger's).
     rules: crate::policy::PolicyPack,
     /// The registry as of the last event (its resources: the registry changes of
@@ -282,14 +283,12 @@ impl UsageReporter {
                 .resource(r)
                 .is_some_and(|entry| entry.provider == provider)
         });
-        let manifest = engine.pack().manifest();
         Ok(Self {
             provider: provider.to_owned(),
             resource: resource.map(str::to_owned),
             from,
             until,
-            citations: manifest.usage_report_article.iter().cloned().collect(),
-            pack: manifest.name.clone(),
+            packs: engine.packs().into_iter().cloned().collect(),
             rules: engine.earliest().pack().clone(),
             registry: registry.clone(),
             withdrawn: HashMap::new(),
@@ -493,6 +492,34 @@ impl UsageReporter {
             })
             .collect();
         let total = rows.iter().map(|r| r.count).sum();
+        // The period the report covers: the one asked for, an open end closed by
+        // the usages counted. Its packs' report articles are cited; the report
+        // names the last of them (the earliest pack when none is in force then).
+        let lo = self.from.or_else(|| rows.iter().map(|r| r.first).min());
+        let hi = self.until.or_else(|| rows.iter().map(|r| r.last).max());
+        let overlapping: Vec<&crate::policy::PolicyPack> = self
+            .packs
+            .iter()
+            .filter(|p| {
+                let m = p.manifest();
+                lo.is_none_or(|f| crate::calendar::china_date(f) <= m.valid_until)
+                    && hi.is_none_or(|u| m.valid_from <= crate::calendar::china_date(u))
+            })
+            .collect();
+        let named = overlapping.last().copied().or(self.packs.first());
+        let mut citations: Vec<String> = Vec::new();
+        let citing = if overlapping.is_empty() {
+            named.into_iter().collect()
+        } else {
+            overlapping
+        };
+        for p in citing {
+            if let Some(a) = &p.manifest().usage_report_article
+                && !citations.contains(a)
+            {
+                citations.push(a.clone());
+            }
+        }
         Ok(UsageReport {
             provider: self.provider,
             resource: self.resource,
@@ -500,8 +527,8 @@ impl UsageReporter {
             until: self.until,
             rows,
             total,
-            citations: self.citations,
-            pack: self.pack,
+            citations,
+            pack: named.map_or_else(String::new, |p| p.name().to_owned()),
             reported: self.reported,
         })
     }

@@ -187,9 +187,11 @@ fn irregularity_category(code: &str) -> Option<Category> {
 
 impl Auditor {
     /// An auditor over `engine`'s pack and registry, as of `as_of`.
+    /// Of an engine over a timeline of packs, the audit runs on the earliest
+    /// pack; an event in force under another is refused (`policy.not_in_pack`),
+    /// as the ledger refuses it.
     pub fn new(engine: Engine, as_of: Time) -> Self {
-        let engine = engine.earliest();
-        let manifest = engine.pack().manifest().clone();
+        let manifest = engine.earliest().pack().manifest().clone();
         Self {
             ledger: Ledger::lenient(engine),
             as_of,

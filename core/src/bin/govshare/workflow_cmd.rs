@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, FixedOffset};
 use govshare::limits;
-use govshare::policy::{Engine, PolicyPack};
+use govshare::policy::Engine;
 use govshare::registry::Registry;
 use govshare::workflow::{Event, Ledger};
 
@@ -27,11 +27,13 @@ pub struct ApplicationsArgs {
     pub as_of: Option<String>,
 }
 
-/// Loads the registry and builds the engine over the built-in pack.
+/// Loads the registry and builds the engine over the built-in timeline of packs.
 pub(crate) fn load_engine(registry: &Path) -> Result<Engine, ExitCode> {
     let registry =
         Registry::from_path(registry).map_err(|e| crate::fail(&govshare::Error::from(e)))?;
-    Engine::new(PolicyPack::binzhou(), registry).map_err(|e| crate::fail(&e))
+    // The built-in timeline, as the bindings' default: events in force under a
+    // pack whose workflow is not modelled are refused, not judged by Binzhou.
+    Engine::builtin_timeline(registry).map_err(|e| crate::fail(&e))
 }
 
 /// Parses an RFC 3339 moment given on the command line.

@@ -83,6 +83,9 @@ pub struct Ledger {
     /// The engine over the registry as it stands after the events applied so far
     /// (without the grants events created).
     snapshot: Engine,
+    /// The other packs of the engine's timeline (SPEC v2 §7): an event in force
+    /// under one of them is not judged by this ledger's pack.
+    others: Vec<crate::policy::PolicyPack>,
     /// The registry before the first event, and the changes since.
     history: History,
     /// Grants created by events (the snapshot holds the registry's own).
@@ -119,12 +122,15 @@ impl Ledger {
     /// pack (events after it are out of its force); a pack whose manifest says
     /// `workflow = false` refuses every event (`policy.not_in_pack`).
     pub fn new(engine: Engine) -> Self {
+        let others: Vec<crate::policy::PolicyPack> =
+            engine.packs().into_iter().skip(1).cloned().collect();
         let engine = engine.earliest();
         let manifest = engine.pack().manifest();
         let calendar = WorkCalendar::china().with_rule(manifest.counting_rule);
         let history = History::new(engine.registry().clone());
         let mut ledger = Self {
             snapshot: engine,
+            others,
             history,
             book: GrantBook::default(),
             folded: None,
@@ -283,10 +289,19 @@ impl Ledger {
     /// (`workflow.out_of_order`) and applied and reported (`out_of_order` in
     /// [`Applied::irregularities`]) by a lenient one.
     pub fn apply(&mut self, event: &Event) -> Result<Applied, crate::Error> {
-        if !self.snapshot.pack().manifest().workflow {
-            // Fail closed: never judge an event by another regulation's rules.
+        // Fail closed: never judge an event by another regulation's rules. The
+        // ledger runs its pack's workflow; an event in force under a later pack
+        // of the timeline, or under a pack that does not model the workflow, is
+        // refused.
+        let day = china_date(event.at);
+        let under = self
+            .others
+            .iter()
+            .find(|p| p.in_force_on(day))
+            .unwrap_or(self.snapshot.pack());
+        if !under.manifest().workflow || under.name() != self.snapshot.pack().name() {
             return Err(crate::policy::PolicyError::NotInPack {
-                pack: self.snapshot.pack().name().to_owned(),
+                pack: under.name().to_owned(),
                 question: "the workflow and the audit",
             }
             .into());
