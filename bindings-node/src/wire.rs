@@ -109,14 +109,25 @@ enum Step {
 }
 
 /// A JavaScript string's text, as napi-rs's `String` conversion reads it
-/// (UTF-8, a lone surrogate as U+FFFD), in one N-API call when it takes fewer
-/// than [`SHORT`] - 5 bytes (ids, names, moments: most of a request) instead of
-/// two (issue 14: per-call overhead).
+/// (UTF-8, a lone surrogate as U+FFFD), in one N-API call when it is short
+/// (ids, names, moments: most of a request) instead of two (issue 14:
+/// per-call overhead).
+fn read_string(v: &Unknown<'_>) -> napi::Result<String> {
+    if let Some(text) = short_string(v) {
+        return Ok(text);
+    }
+    // Longer, or not a string: napi-rs's own reading, with its errors.
+    String::from_unknown(*v)
+}
+
+/// `v`'s text when `v` is a string of fewer than [`SHORT`] - 5 bytes in
+/// UTF-8, read in one N-API call; `None` otherwise (nothing is thrown: napi
+/// only reports that the value is not a string).
 #[expect(
     unsafe_code,
     reason = "one napi_get_value_string_utf8 call into a stack buffer; the handle comes from napi"
 )]
-fn read_string(v: &Unknown<'_>) -> napi::Result<String> {
+fn short_string(v: &Unknown<'_>) -> Option<String> {
     let raw = v.value();
     let mut buf = [0u8; SHORT];
     let mut len = 0usize;
@@ -133,17 +144,11 @@ fn read_string(v: &Unknown<'_>) -> napi::Result<String> {
     };
     // With 5 bytes or more to spare, nothing was cut: the next character
     // (at most 4 bytes) would have been written.
-    if status == napi::sys::Status::napi_ok
-        && len + 5 < SHORT
-        && let Some(bytes) = buf.get(..len)
-        && let Ok(text) = std::str::from_utf8(bytes)
-    {
-        return Ok(text.to_owned());
+    if status != napi::sys::Status::napi_ok || len + 5 >= SHORT {
+        return None;
     }
-    // Longer (it may have been cut), or not a string: napi-rs's own reading,
-    // with its errors.
-    // SAFETY: as above; napi-rs checks the value's type.
-    unsafe { String::from_napi_value(raw.env, raw.value) }
+    let text = std::str::from_utf8(buf.get(..len)?).ok()?;
+    Some(text.to_owned())
 }
 
 /// The buffer for [`read_string`]'s one-call reading.
@@ -199,6 +204,11 @@ impl Walk {
     /// The value of `v`, which sits at level `depth` (1 for the top-level
     /// value) if it is an object or an array.
     fn value(&mut self, v: Unknown<'_>, depth: usize) -> std::result::Result<Value, ReadError> {
+        // Most values of a request or an event are strings: try that first,
+        // in one call.
+        if let Some(text) = short_string(&v) {
+            return Ok(Value::String(text));
+        }
         let ty = v.get_type().map_err(|e| self.failed(&v, &e))?;
         match ty {
             ValueType::Null | ValueType::Undefined => Ok(Value::Null),
