@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import UserDict
 import time
+from collections import UserDict
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -380,12 +381,14 @@ def test_a_plain_request_dict_reads_as_any_other_mapping(engine: govshare.Engine
         pass
 
     plain = engine.with_cache_settings(pairs=0, decisions=0)
-    for same in (
+    text_keys: dict[str, Any] = {Text(k): v for k, v in base.items()}
+    variants: list[Mapping[str, Any]] = [
         UserDict(base),
         {**base, "fields": tuple(base["fields"])},
         {**base, "department": Text(base["department"])},
-        {Text(k): v for k, v in base.items()},
-    ):
+        text_keys,
+    ]
+    for same in variants:
         assert plain.decide(same) == want, same
     assert engine.decide_many([base, UserDict(base)]) == [want, want]
     no_fields = {k: v for k, v in base.items() if k != "fields"}
