@@ -469,6 +469,20 @@ export declare class Engine {
   /** The pack's manifest: name, title, validity, the limits it sets. */
   manifest(): Record<string, unknown>
   /**
+   * The same engine with other cache sizes and empty caches (the answers are
+   * the same with any sizes). `{ pairs: 0, decisions: 0 }` is Rust's
+   * `CacheSettings::OFF`; an absent size is the default. A size that is not
+   * a whole number from 0 throws `input.invalid_argument`.
+   */
+  withCacheSettings(settings?: CacheSettings): Engine
+  /** The cache sizes in use. */
+  cacheSettings(): CacheSizes
+  /**
+   * How many pairs are specialised and how many decisions are cached now
+   * (shared by every call on this engine, and by its async tasks).
+   */
+  cacheLen(): CacheSizes
+  /**
    * Decides many requests, in order. Throws on the first request that cannot
    * be decided, naming its index.
    */
@@ -550,6 +564,35 @@ export declare function audit(target: Engine | RegistryDoc | string, events: Eve
  * pool, and the promise resolves with the violations.
  */
 export declare function auditAsync(target: Engine | RegistryDoc | string, events: Event[], asOf: DateInput): Promise<Violation[]>
+
+/**
+ * The sizes of an engine's caches (issue 14), for `Engine.withCacheSettings`:
+ * an absent size is the default (`pairs` 4096, `decisions` 65536); `0` turns
+ * that cache off, and both `0` is plain Cedar evaluation of the whole pack.
+ */
+export interface CacheSettings {
+  /**
+   * The most (department, resource) pairs kept specialised: the pack's
+   * policies partially evaluated on the pair's entities.
+   */
+  pairs?: number
+  /**
+   * The most decisions kept, each valid over the interval of moments in
+   * which nothing time-dependent changes.
+   */
+  decisions?: number
+}
+
+/**
+ * Cache sizes or fill levels, as `Engine.cacheSettings()` and
+ * `Engine.cacheLen()` give them.
+ */
+export interface CacheSizes {
+  /** Specialised (department, resource) pairs. */
+  pairs: number
+  /** Cached decisions. */
+  decisions: number
+}
 
 /** The days a calendar covers. */
 export interface Covered {

@@ -192,3 +192,52 @@ test('every failing check carries its route and remedy (SPEC v2 §2)', () => {
   assert.equal(blank.route, 'none')
   assert.deepEqual(blank.remedy, { by: 'requester', action: 'change_request' })
 })
+
+test('cache settings (issue 14): sizes, fill levels, off, and the same answers with any of them', async () => {
+  const fresh = Engine.fromFile(samplePath)
+  assert.deepEqual(fresh.cacheSettings(), { pairs: 4096, decisions: 65536 })
+  assert.deepEqual(fresh.cacheLen(), { pairs: 0, decisions: 0 })
+  const off = fresh.withCacheSettings({ pairs: 0, decisions: 0 })
+  const noDecisions = fresh.withCacheSettings({ decisions: 0 })
+  const tiny = fresh.withCacheSettings({ pairs: 1, decisions: 1 })
+  assert.deepEqual(off.cacheSettings(), { pairs: 0, decisions: 0 })
+  assert.deepEqual(noDecisions.cacheSettings(), { pairs: 4096, decisions: 0 })
+  assert.deepEqual(fresh.withCacheSettings().cacheSettings(), { pairs: 4096, decisions: 65536 })
+  const reqs = [
+    request(),
+    request({ resource: 'hr.social-insurance', fields: ['id_number'], at: '2019-06-03T10:00:00+08:00' }),
+    request({ resource: 'gov-office.supervision' }),
+    request({ certificate: 'BZ-9999', network: 'intranet' }),
+  ]
+  const answers = reqs.map((r) => fresh.decide(r))
+  assert.equal(answers[1].route, 'granted')
+  // The same request a second later, in the same validity interval: a hit.
+  assert.deepEqual(fresh.decide({ ...reqs[0], at: '2019-03-01T10:00:01+08:00' }), answers[0])
+  // One department, three resources: three pairs; four distinct requests.
+  assert.deepEqual(fresh.cacheLen(), { pairs: 3, decisions: 4 })
+  for (const other of [off, noDecisions, tiny]) {
+    assert.deepEqual(reqs.map((r) => other.decide(r)), answers)
+  }
+  assert.deepEqual(await noDecisions.decideManyAsync(reqs), answers)
+  assert.deepEqual(off.cacheLen(), { pairs: 0, decisions: 0 })
+  assert.deepEqual(noDecisions.cacheLen(), { pairs: 3, decisions: 0 })
+  // A new engine from withCacheSettings starts empty; the original keeps its own.
+  assert.deepEqual(fresh.withCacheSettings({}).cacheLen(), { pairs: 0, decisions: 0 })
+  assert.deepEqual(fresh.cacheLen(), { pairs: 3, decisions: 4 })
+  for (const bad of [{ pairs: -1 }, { decisions: 1.5 }, { pairs: Number.NaN }, { decisions: 2 ** 64 }, { pairs: '5' }]) {
+    throwsCode(() => fresh.withCacheSettings(bad), 'input.invalid_argument', /settings/)
+  }
+  for (const bad of [5, 'pairs', [0, 0], true]) {
+    throwsCode(() => fresh.withCacheSettings(bad), 'input.invalid_argument', /settings/)
+  }
+  assert.deepEqual(fresh.withCacheSettings(null).cacheSettings(), { pairs: 4096, decisions: 65536 })
+  const getter = {
+    get pairs() {
+      throw new RangeError('no pairs')
+    },
+  }
+  assert.throws(
+    () => fresh.withCacheSettings(getter),
+    (e) => e.code === 'input.invalid_argument' && e.cause instanceof RangeError,
+  )
+})

@@ -360,3 +360,28 @@ test('fuzz: garbage into every entry point returns or throws an Error with a cod
 test('an async load of a bad registry rejects with a code', async () => {
   await rejectsCode(Engine.loadAsync('{"departments": 5}'), 'registry.invalid_json')
 })
+
+test('strings of every length around the one-call reading buffer are read whole (ASCII, Chinese, astral, lone surrogates)', () => {
+  // wire.rs reads a string of fewer than 123 UTF-8 bytes in one call and a
+  // longer one in two: a purpose cut short would no longer be the duty.
+  const purposes = []
+  for (let n = 110; n <= 135; n++) {
+    purposes.push('p'.repeat(n), `${'p'.repeat(n - 2)}社會救助`.slice(0, n), `${'x'.repeat(n - 4)}😀`, `${'救'.repeat(Math.floor(n / 3))}`)
+  }
+  const doc = registry()
+  const dept = doc.departments.find((d) => d.id === 'city.civil-affairs')
+  dept.duties.push(...purposes)
+  const e = new Engine(doc)
+  for (const purpose of purposes) {
+    const d = e.decide(request({ purpose }))
+    assert.equal(d.decision, 'permit', `${purpose.length} chars`)
+    // One character less is not a duty.
+    const shorter = [...purpose].slice(0, -1).join('')
+    if (!purposes.includes(shorter)) {
+      assert.equal(e.decide(request({ purpose: shorter })).decision, 'deny', `${shorter.length} chars`)
+    }
+  }
+  // A lone surrogate reads as U+FFFD, as napi's own string reading gives it.
+  dept.duties.push('a\uFFFDb')
+  assert.equal(new Engine(doc).decide(request({ purpose: 'a\uD800b' })).decision, 'permit')
+})

@@ -1,6 +1,9 @@
 // Benchmark (not a test): govshare's Node addon against
 //  - @cedar-policy/cedar-wasm `isAuthorized` (and `statefulIsAuthorized`) on the
-//    same Binzhou policies, the same entities and the same requests;
+//    same Binzhou policies, the same entities and the same requests: the four
+//    requests of the Rust bench's `sample` group repeated (govshare answers from
+//    its decision cache, and, with it off, evaluates every call), and 2,112
+//    distinct requests;
 //  - the `chinese-workday` npm package for working-day arithmetic, where it can
 //    do the same job (it has no addWorkdays: N calls to its nextWorkday).
 //
@@ -78,42 +81,79 @@ function row(name, ns) {
 
 // ---------------------------------------------------------------- decisions
 const registryPath = `${repo}policies/binzhou/sample/registry.json`
-const doc = JSON.parse(readFileSync(registryPath, 'utf8'))
 const engine = Engine.fromFile(registryPath)
-const at = '2019-06-03T10:00:00+08:00'
-const atSeconds = Math.floor(Date.parse(at) / 1000)
+// Decision cache off, pairs specialised: every call is evaluated (Rust's
+// `decide_specialised`).
+const evaluated = engine.withCacheSettings({ decisions: 0 })
+const doc = engine.registry() // the snapshot, certificates as lists
+const depts = new Map(doc.departments.map((d) => [d.id, d]))
+const ress = new Map(doc.resources.map((r) => [r.id, r]))
+const quarantined = new Set(
+  engine
+    .validate()
+    .filter((f) => f.kind === 'resource' && f.severity === 'error')
+    .map((f) => f.id),
+)
 
-// Every department asking for every resource, for one of its duties, on the
-// resource's network, with its own certificate: permits and denies mixed.
+// A request as the Rust bench builds it (core/benches/decide.rs `request`): the
+// resource's network, the department's first certificate, unless `over` says
+// otherwise.
+const SAMPLE_AT = '2019-09-27T10:00:00+08:00'
+const requestOf = (over, at = SAMPLE_AT, method = 'online_query') => ({
+  method,
+  network: ress.get(over.resource).network,
+  certificate: depts.get(over.department).certificates?.[0]?.serial ?? '',
+  at,
+  ...over,
+})
+// The four requests of the Rust bench's `sample` group, so that these figures
+// compare with its `decide_repeated` rows.
+const sampleCases = [
+  ['unconditional_direct', { department: 'city.civil-affairs', resource: 'population.basic', purpose: 'social-assistance' }],
+  [
+    'conditional_granted',
+    { department: 'city.civil-affairs', resource: 'hr.social-insurance', purpose: 'social-assistance', fields: ['name', 'id_number'] },
+  ],
+  ['not_shared_coordinate', { department: 'city.finance', resource: 'public-security.criminal-records', purpose: 'budget-management' }],
+  [
+    'deny_many_reasons',
+    {
+      department: 'city.market-regulation',
+      resource: 'civil-affairs.minimum-living',
+      purpose: 'public-order',
+      certificate: 'BZ-0001',
+      network: 'intranet',
+    },
+  ],
+].map(([name, over]) => [name, requestOf(over)])
+
+// Distinct requests: every department × resource × method, for the department's
+// first duty, at three moments (2,112 requests).
+const moments = ['2018-06-01T09:30:00+08:00', SAMPLE_AT, '2021-03-15T16:45:00+08:00']
+const methods = ['system_integration', 'front_processor', 'online_query', 'batch_download']
 const requests = []
-for (const d of doc.departments) {
-  for (const r of doc.resources) {
-    requests.push({
-      department: d.id,
-      resource: r.id,
-      method: 'online_query',
-      purpose: d.duties[0],
-      network: r.network,
-      certificate: d.certificate?.serial ?? '',
-      at,
-    })
-  }
-}
+for (const at of moments)
+  for (const d of doc.departments)
+    for (const r of doc.resources)
+      for (const m of methods) requests.push(requestOf({ department: d.id, resource: r.id, purpose: d.duties[0] }, at, m))
 
-// The same vocabulary the engine builds (policies/binzhou/schema.cedarschema).
+// The Cedar request and entities the engine evaluates first for a request (with
+// its first candidate grant): what Rust's `Engine::cedar_inputs` gives. It
+// mirrors core/src/policy/entities.rs and `Engine::entities` / `cedar_request`
+// (the vocabulary of policies/binzhou/schema.cedarschema); the bench checks
+// below that every answer agrees with govshare's.
+// Unix nanoseconds (the pack's unit) as a JS number: exact for whole seconds
+// (the odd part of s × 10^9 stays below 2^53), which cedar-wasm reads as a Long.
+const nanos = (t) => Date.parse(t) * 1e6
 const uid = (type, id) => ({ type: `Gov::${type}`, id })
-const secs = (t) => (t ? Math.floor(Date.parse(t) / 1000) : 0)
+const certUid = (dept, serial) => uid('Certificate', `${dept}\u001f${serial}`)
 const deptEntity = (d) => ({
   uid: uid('Department', d.id),
   attrs: {
     duties: d.duties ?? [],
     roles: d.roles ?? [],
     restricted: d.restricted ?? false,
-    has_certificate: Boolean(d.certificate),
-    certificate_serial: d.certificate?.serial ?? '',
-    certificate_not_before: secs(d.certificate?.not_before),
-    certificate_not_after: secs(d.certificate?.not_after),
-    certificate_revoked: d.certificate?.revoked ?? false,
+    certificates: (d.certificates ?? []).map((c) => ({ __entity: certUid(d.id, c.serial) })),
   },
   parents: [],
 })
@@ -130,30 +170,32 @@ const resEntity = (r) => ({
     sensitivity: r.sensitivity ?? [],
     state_secret: (r.sensitivity ?? []).includes('state_secret'),
     open_data: r.open_data ?? false,
+    quarantined: quarantined.has(r.id),
   },
   parents: [],
 })
-const grantEntity = (g) => ({
-  uid: uid('Grant', g.id),
-  attrs: {
-    department: { __entity: uid('Department', g.department) },
-    resource: { __entity: uid('Resource', g.resource) },
-    purposes: g.purposes ?? [],
-    all_fields: !(g.fields ?? []).length,
-    fields: g.fields ?? [],
-    all_methods: !(g.methods ?? []).length,
-    methods: g.methods ?? [],
-    from: secs(g.from),
-    has_until: Boolean(g.until),
-    until: secs(g.until),
-    coordinated: ['big_data_center', 'city_government_office'].includes(g.source),
-    provider_approved: g.source === 'provider_reply' || (g.approvals ?? []).includes('provider_reply'),
-    big_data_center_approved: g.source === 'big_data_center' || (g.approvals ?? []).includes('big_data_center'),
-  },
-  parents: [],
-})
-const depts = new Map(doc.departments.map((d) => [d.id, d]))
-const ress = new Map(doc.resources.map((r) => [r.id, r]))
+const grantEntity = (g) => {
+  const sources = [g.source, ...(g.approvals ?? [])]
+  return {
+    uid: uid('Grant', g.id),
+    attrs: {
+      department: { __entity: uid('Department', g.department) },
+      resource: { __entity: uid('Resource', g.resource) },
+      purposes: g.purposes ?? [],
+      all_fields: !(g.fields ?? []).length,
+      fields: g.fields ?? [],
+      all_methods: !(g.methods ?? []).length,
+      methods: g.methods ?? [],
+      from: nanos(g.from),
+      has_until: Boolean(g.until),
+      until: g.until ? nanos(g.until) : 0,
+      coordinated: ['big_data_center', 'city_government_office'].includes(g.source),
+      provider_approved: sources.includes('provider_reply'),
+      big_data_center_approved: sources.includes('big_data_center'),
+    },
+    parents: [],
+  }
+}
 const policyText = readdirSync(`${repo}policies/binzhou`)
   .filter((f) => f.endsWith('.cedar'))
   .sort()
@@ -161,17 +203,34 @@ const policyText = readdirSync(`${repo}policies/binzhou`)
   .join('\n')
 const schemaText = readFileSync(`${repo}policies/binzhou/schema.cedarschema`, 'utf8')
 
-// Per request, what the engine's first Cedar evaluation gets (Engine::cedar_inputs
-// in the core): the principal, the resource, its provider, the department's grants
-// on the resource and the first of them in the context. Built ahead, so that only
-// authorization is timed on the cedar-wasm side, while Engine.decide is timed
-// from the JS request object to the JS decision object.
-const cedarCalls = requests.map((q) => {
-  const r = ress.get(q.resource)
-  const entities = [deptEntity(depts.get(q.department)), resEntity(r)]
-  if (r.provider !== q.department) entities.push(deptEntity(depts.get(r.provider)))
+// Active grants in registry order, else the one nearest in time (the one that
+// ended last or starts first; ties: the first), as `Engine::candidates`.
+const candidates = (q) => {
+  const at = Date.parse(q.at)
   const grants = (doc.grants ?? []).filter((g) => g.department === q.department && g.resource === q.resource)
+  const active = grants.filter((g) => Date.parse(g.from) <= at && (!g.until || at < Date.parse(g.until)))
+  if (active.length || !grants.length) return active
+  const distance = (g) => (Date.parse(g.from) > at ? Date.parse(g.from) - at : g.until ? at - Date.parse(g.until) : 0)
+  return [grants.reduce((best, g) => (distance(g) < distance(best) ? g : best))]
+}
+
+const cedarCall = (q) => {
+  const d = depts.get(q.department)
+  const r = ress.get(q.resource)
+  const entities = [deptEntity(d), resEntity(r)]
+  if (r.provider !== q.department) entities.push(deptEntity(depts.get(r.provider)))
+  const serial = (q.certificate ?? '').trim() ? q.certificate : ''
+  const cert = (d.certificates ?? []).find((c) => c.serial === serial)
+  if (cert) {
+    entities.push({
+      uid: certUid(d.id, serial),
+      attrs: { serial, not_before: nanos(cert.not_before), not_after: nanos(cert.not_after), revoked: cert.revoked ?? false },
+      parents: [],
+    })
+  }
+  const grants = candidates(q)
   entities.push(...grants.map(grantEntity))
+  const fields = q.fields?.length ? q.fields : (r.fields ?? [])
   return {
     principal: uid('Department', q.department),
     action: { type: 'Gov::Action', id: 'access' },
@@ -179,47 +238,77 @@ const cedarCalls = requests.map((q) => {
     context: {
       method: q.method,
       purpose: q.purpose,
-      fields: r.fields ?? [],
+      fields,
+      closed_fields: fields.filter((f) => !(r.open_fields ?? []).includes(f)),
       network: q.network,
-      certificate: q.certificate,
-      at: atSeconds,
+      certificate_serial: serial,
+      certificate: { __entity: certUid(d.id, serial) },
+      at: nanos(q.at),
       ...(grants.length ? { grant: { __entity: uid('Grant', grants[0].id) } } : {}),
     },
     policies: { staticPolicies: policyText },
     entities,
   }
-})
-
-// Sanity: every Cedar call succeeds without errors, and every govshare call decides.
-let cedarPermits = 0
-for (const call of cedarCalls) {
-  const a = cedar.isAuthorized(call)
-  if (a.type !== 'success' || a.response.diagnostics.errors.length) {
-    throw new Error(`cedar-wasm failed: ${JSON.stringify(a).slice(0, 400)}`)
-  }
-  if (a.response.decision === 'allow') cedarPermits++
 }
-const decisions = engine.decideMany(requests)
-const permits = decisions.filter((d) => d.decision === 'permit').length
+
 const pset = cedar.preparsePolicySet('binzhou', { staticPolicies: policyText })
 if (pset.type !== 'success') throw new Error(`preparse failed: ${JSON.stringify(pset)}`)
 const schemaOk = cedar.preparseSchema('binzhou', schemaText)
 if (schemaOk.type !== 'success') throw new Error(`schema preparse failed: ${JSON.stringify(schemaOk)}`)
-const statefulCalls = cedarCalls.map(({ policies: _, ...c }) => ({ ...c, preparsedPolicySetId: 'binzhou' }))
+const stateful = ({ policies: _, ...c }) => ({ ...c, preparsedPolicySetId: 'binzhou' })
 
+// Every Cedar call succeeds without errors and says what govshare says.
+const check = (qs) => {
+  const calls = qs.map(cedarCall)
+  const ours = evaluated.decideMany(qs)
+  let allows = 0
+  calls.forEach((call, i) => {
+    for (const a of [cedar.isAuthorized(call), cedar.statefulIsAuthorized(stateful(call))]) {
+      if (a.type !== 'success' || a.response.diagnostics.errors.length) {
+        throw new Error(`cedar-wasm failed on request ${i}: ${JSON.stringify(a).slice(0, 400)}`)
+      }
+      if ((a.response.decision === 'allow') !== (ours[i].decision === 'permit')) {
+        throw new Error(`cedar-wasm and govshare disagree on ${JSON.stringify(qs[i])}`)
+      }
+    }
+    if (ours[i].decision === 'permit') allows++
+  })
+  return { calls, statefulCalls: calls.map(stateful), allows }
+}
+
+// Repeated: each sample request on its own, the same request every call.
+const repeatedRows = []
+for (const [name, q] of sampleCases) {
+  const { calls, statefulCalls } = check([q])
+  const d = engine.decide(q)
+  const [rep, ev, wasm, wasmStateful] = suite([
+    { name: `${name}: govshare Engine.decide, repeated (decision cache)`, fn: () => engine.decide(q) },
+    { name: `${name}: govshare Engine.decide, evaluated (decision cache off)`, fn: () => evaluated.decide(q) },
+    { name: `${name}: cedar-wasm isAuthorized`, fn: () => cedar.isAuthorized(calls[0]) },
+    { name: `${name}: cedar-wasm statefulIsAuthorized`, fn: () => cedar.statefulIsAuthorized(statefulCalls[0]) },
+  ])
+  repeatedRows.push({ name, rep, ev, wasm, wasmStateful, answer: `${d.decision}/${d.route}` })
+}
+
+// Distinct: every request once per pass, cycling.
 const N = requests.length
+const { calls: cedarCalls, statefulCalls, allows } = check(requests)
+const warm = engine.withCacheSettings({})
+warm.decideMany(requests) // every decision cached: each later pass is all hits
+evaluated.decideMany(requests) // every pair specialised
 // Batches of exactly 100 requests, cycling through the set.
 const batches = Array.from({ length: N }, (_, k) => Array.from({ length: 100 }, (_, j) => requests[(k + j) % N]))
-const [decide, batch, wasm, wasmStateful] = suite([
-  { name: 'govshare Engine.decide (full decision: checks, grants tried, reasons)', fn: (i) => engine.decide(requests[i % N]) },
+const [dEval, dWarm, dBatch, dWasm, dWasmStateful] = suite([
+  { name: 'distinct: govshare Engine.decide, evaluated (decision cache off)', fn: (i) => evaluated.decide(requests[i % N]) },
+  { name: 'distinct: govshare Engine.decide, all cached (each pass after the first)', fn: (i) => warm.decide(requests[i % N]) },
   {
-    name: 'govshare Engine.decideMany (per request, batches of 100)',
+    name: 'distinct: govshare Engine.decideMany, evaluated (per request, batches of 100)',
     fn: (i) => {
-      if (i % 100 === 0) engine.decideMany(batches[(i / 100) % N])
+      if (i % 100 === 0) evaluated.decideMany(batches[(i / 100) % N])
     },
   },
-  { name: 'cedar-wasm isAuthorized (policy text + entities per call)', fn: (i) => cedar.isAuthorized(cedarCalls[i % N]) },
-  { name: 'cedar-wasm statefulIsAuthorized (preparsed policies)', fn: (i) => cedar.statefulIsAuthorized(statefulCalls[i % N]) },
+  { name: 'distinct: cedar-wasm isAuthorized (policy text + entities per call)', fn: (i) => cedar.isAuthorized(cedarCalls[i % N]) },
+  { name: 'distinct: cedar-wasm statefulIsAuthorized (preparsed policies)', fn: (i) => cedar.statefulIsAuthorized(statefulCalls[i % N]) },
 ])
 
 // ---------------------------------------------------------------- calendar
@@ -258,12 +347,21 @@ const [workOurs, workTheirs, isOurs, isTheirs, betweenOurs, betweenTheirs] = sui
   { name: 'chinese-workday countWorkdays (≈1 year apart)', fn: (i) => cw.countWorkdays(starts[i % S], starts[(i + 120) % S]) },
 ])
 
-console.log(`node ${process.version}, ${N} distinct requests (${permits} permits from govshare; cedar-wasm single-pass allows ${cedarPermits}), best of ${ROUNDS} interleaved rounds, ${BENCH_MS} ms per case`)
+console.log(
+  `node ${process.version}; CPU time per call, best of ${ROUNDS} interleaved rounds, ${BENCH_MS} ms per case; ` +
+    `${N} distinct requests (${allows} permits; cedar-wasm agrees on every request)`,
+)
 console.table(rows)
 const x = (a, b) => (a >= b ? `${(a / b).toFixed(1)}× faster` : `${(b / a).toFixed(1)}× slower`)
-console.log(`Engine.decide vs cedar-wasm isAuthorized:          ${x(wasm, decide)}`)
-console.log(`Engine.decide vs cedar-wasm statefulIsAuthorized:  ${x(wasmStateful, decide)}`)
-console.log(`Engine.decideMany (per request) vs isAuthorized:   ${x(wasm, batch)}`)
+for (const r of repeatedRows) {
+  console.log(
+    `${r.name} (${r.answer}): repeated decide ${fmt(r.rep)} is ${x(r.wasm, r.rep)} than isAuthorized, ${x(r.wasmStateful, r.rep)} than statefulIsAuthorized; ` +
+      `evaluated ${fmt(r.ev)} is ${x(r.wasm, r.ev)} / ${x(r.wasmStateful, r.ev)}`,
+  )
+}
+console.log(`distinct: evaluated decide vs isAuthorized ${x(dWasm, dEval)}, vs statefulIsAuthorized ${x(dWasmStateful, dEval)}`)
+console.log(`distinct: decideMany (per request) vs isAuthorized ${x(dWasm, dBatch)}, vs statefulIsAuthorized ${x(dWasmStateful, dBatch)}`)
+console.log(`distinct, all cached: decide vs isAuthorized ${x(dWasm, dWarm)}, vs statefulIsAuthorized ${x(dWasmStateful, dWarm)}`)
 console.log(`addWorkdays vs chinese-workday (isWorkday steps): ${x(workTheirs, workOurs)}`)
 console.log(`isWorkday vs chinese-workday isWorkday:            ${x(isTheirs, isOurs)}`)
 console.log(`workdaysBetween vs chinese-workday countWorkdays:  ${x(betweenTheirs, betweenOurs)}`)

@@ -24,6 +24,11 @@ use crate::error::{self, INVALID_ARGUMENT, JsErr, Result};
 pub struct Arg<T>(std::result::Result<T, JsErr>);
 
 impl<T> Arg<T> {
+    /// A value already read (an object's property), checked like an argument.
+    pub const fn of(value: T) -> Self {
+        Self(Ok(value))
+    }
+
     /// The value, or an `input.invalid_argument` error naming `name`.
     pub fn get(self, name: &str) -> Result<T> {
         self.0.map_err(|mut e| {

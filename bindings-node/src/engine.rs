@@ -3,12 +3,14 @@
 use std::sync::Arc;
 
 use govshare::policy::{
-    AccessRequest, DecideOptions, Decision, Engine as CoreEngine, Question, QuestionAnswer,
+    AccessRequest, CacheSettings as CoreCacheSettings, DecideOptions, Decision,
+    Engine as CoreEngine, Question, QuestionAnswer,
 };
 use govshare::registry::{Registry, RegistryDoc, RegistryError};
 use napi::ScopedTask;
-use napi::Unknown;
+use napi::bindgen_prelude::FromNapiValue;
 use napi::bindgen_prelude::{AsyncTask, Either, Env};
+use napi::{JsValue, Unknown, ValueType};
 use napi_derive::napi;
 
 use crate::args::Arg;
@@ -108,6 +110,76 @@ pub struct Options {
     pub purpose: Option<String>,
     /// Art. 13 only: the fields asked about (default: the whole item).
     pub fields: Option<Vec<String>>,
+}
+
+/// The sizes of an engine's caches (issue 14), for `Engine.withCacheSettings`:
+/// an absent size is the default (`pairs` 4096, `decisions` 65536); `0` turns
+/// that cache off, and both `0` is plain Cedar evaluation of the whole pack.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct CacheSettings {
+    /// The most (department, resource) pairs kept specialised: the pack's
+    /// policies partially evaluated on the pair's entities.
+    pub pairs: Option<f64>,
+    /// The most decisions kept, each valid over the interval of moments in
+    /// which nothing time-dependent changes.
+    pub decisions: Option<f64>,
+}
+
+/// Cache sizes or fill levels, as `Engine.cacheSettings()` and
+/// `Engine.cacheLen()` give them.
+#[napi(object)]
+#[derive(Debug, Clone, Copy)]
+pub struct CacheSizes {
+    /// Specialised (department, resource) pairs.
+    pub pairs: i64,
+    /// Cached decisions.
+    pub decisions: i64,
+}
+
+impl CacheSizes {
+    fn of(pairs: usize, decisions: usize) -> Self {
+        Self {
+            pairs: i64::try_from(pairs).unwrap_or(i64::MAX),
+            decisions: i64::try_from(decisions).unwrap_or(i64::MAX),
+        }
+    }
+}
+
+/// The `settings` argument: absent, `null` or an object (napi would read the
+/// properties of a number or a string as absent).
+fn cache_settings_of(settings: Option<Unknown<'_>>) -> Result<CacheSettings> {
+    let Some(v) = settings else {
+        return Ok(CacheSettings::default());
+    };
+    let invalid = |detail: String| {
+        error::error(
+            error::INVALID_ARGUMENT,
+            format!("argument `settings`: {detail}"),
+        )
+    };
+    match v.get_type().map_err(|e| error::napi(&e))? {
+        ValueType::Undefined | ValueType::Null => Ok(CacheSettings::default()),
+        ValueType::Object if !v.is_array().map_err(|e| error::napi(&e))? => {
+            let env = v.value().env;
+            CacheSettings::from_unknown(v).map_err(|e| {
+                let mut err = invalid(e.reason);
+                if let Some(cause) = error::take_exception(env) {
+                    err.set_cause(cause);
+                }
+                err
+            })
+        }
+        other => Err(invalid(format!(
+            "expected an object {{ pairs?, decisions? }}, got {other}"
+        ))),
+    }
+}
+
+fn cache_size(value: Option<f64>, name: &str, default: usize) -> Result<usize> {
+    value.map_or(Ok(default), |n| {
+        Arg::of(n).integer(name, "a whole number from 0 (0 turns the cache off)")
+    })
 }
 
 fn options_of(options: Option<&Options>) -> DecideOptions {
@@ -219,7 +291,7 @@ impl Engine {
                 .decide_with(&request, options)
                 .map_err(error::core)
         })?;
-        wire::to_js(env, &decision)
+        wire::to_js_parsed(env, &decision)
     }
 
     /// Art. 13: may `department` require a person or company to submit
@@ -327,6 +399,36 @@ impl Engine {
         wire::to_js(env, self.inner.pack().manifest())
     }
 
+    /// The same engine with other cache sizes and empty caches (the answers are
+    /// the same with any sizes). `{ pairs: 0, decisions: 0 }` is Rust's
+    /// `CacheSettings::OFF`; an absent size is the default. A size that is not
+    /// a whole number from 0 throws `input.invalid_argument`.
+    #[napi(ts_args_type = "settings?: CacheSettings")]
+    pub fn with_cache_settings(&self, settings: Option<Unknown<'_>>) -> Result<Self> {
+        let given = cache_settings_of(settings)?;
+        let default = CoreCacheSettings::DEFAULT;
+        let settings = CoreCacheSettings {
+            pairs: cache_size(given.pairs, "settings.pairs", default.pairs)?,
+            decisions: cache_size(given.decisions, "settings.decisions", default.decisions)?,
+        };
+        Ok(Self::from_core(self.inner.with_cache_settings(settings)))
+    }
+
+    /// The cache sizes in use.
+    #[napi]
+    pub fn cache_settings(&self) -> CacheSizes {
+        let s = self.inner.cache_settings();
+        CacheSizes::of(s.pairs, s.decisions)
+    }
+
+    /// How many pairs are specialised and how many decisions are cached now
+    /// (shared by every call on this engine, and by its async tasks).
+    #[napi]
+    pub fn cache_len(&self) -> CacheSizes {
+        let (pairs, decisions) = self.inner.cache_len();
+        CacheSizes::of(pairs, decisions)
+    }
+
     /// Decides many requests, in order. Throws on the first request that cannot
     /// be decided, naming its index.
     #[napi(
@@ -342,7 +444,7 @@ impl Engine {
         let options = options_of(options.get("options")?.as_ref());
         let requests = requests_of(requests.get("requests")?)?;
         let decisions = decide_all(&self.inner, &requests, options)?;
-        wire::to_js(env, &decisions)
+        wire::to_js_parsed(env, &decisions)
     }
 
     /// `decideMany` off the event loop: the requests are read now, decided on
@@ -409,7 +511,7 @@ impl<'t> ScopedTask<'t> for DecideManyTask {
 
     fn resolve(&mut self, env: &'t Env, output: Self::Output) -> napi::Result<Unknown<'t>> {
         output
-            .and_then(|d| wire::to_js(env, &d))
+            .and_then(|d| wire::to_js_parsed(env, &d))
             .map_err(|e| error::reject(*env, e))
     }
 }

@@ -27,8 +27,8 @@
 
 use std::fmt;
 
-use napi::bindgen_prelude::{BigInt, Env, FromNapiValue, JsObjectValue, Object};
-use napi::{JsDate, JsValue, Unknown, ValueType};
+use napi::bindgen_prelude::{BigInt, Env, FromNapiValue, Function, JsObjectValue, Object};
+use napi::{JsDate, JsString, JsValue, Unknown, ValueType};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
@@ -108,6 +108,52 @@ enum Step {
     Index(u32),
 }
 
+/// A JavaScript string's text, as napi-rs's `String` conversion reads it
+/// (UTF-8, a lone surrogate as U+FFFD), in one N-API call when it is short
+/// (ids, names, moments: most of a request) instead of two (issue 14:
+/// per-call overhead).
+fn read_string(v: &Unknown<'_>) -> napi::Result<String> {
+    if let Some(text) = short_string(v) {
+        return Ok(text);
+    }
+    // Longer, or not a string: napi-rs's own reading, with its errors.
+    String::from_unknown(*v)
+}
+
+/// `v`'s text when `v` is a string of fewer than [`SHORT`] - 5 bytes in
+/// UTF-8, read in one N-API call; `None` otherwise (nothing is thrown: napi
+/// only reports that the value is not a string).
+#[expect(
+    unsafe_code,
+    reason = "one napi_get_value_string_utf8 call into a stack buffer; the handle comes from napi"
+)]
+fn short_string(v: &Unknown<'_>) -> Option<String> {
+    let raw = v.value();
+    let mut buf = [0u8; SHORT];
+    let mut len = 0usize;
+    // SAFETY: `raw` is a live handle of this call's env; napi writes at most
+    // `SHORT - 1` bytes and a NUL into `buf`, and the length written into `len`.
+    let status = unsafe {
+        napi::sys::napi_get_value_string_utf8(
+            raw.env,
+            raw.value,
+            buf.as_mut_ptr().cast(),
+            SHORT,
+            &raw mut len,
+        )
+    };
+    // With 5 bytes or more to spare, nothing was cut: the next character
+    // (at most 4 bytes) would have been written.
+    if status != napi::sys::Status::napi_ok || len + 5 >= SHORT {
+        return None;
+    }
+    let text = std::str::from_utf8(buf.get(..len)?).ok()?;
+    Some(text.to_owned())
+}
+
+/// The buffer for [`read_string`]'s one-call reading.
+const SHORT: usize = 128;
+
 /// Reads `v` as a JSON value, once (see the module documentation).
 pub fn read(v: Unknown<'_>) -> std::result::Result<Value, ReadError> {
     Walk { path: Vec::new() }.value(v, 1)
@@ -158,6 +204,11 @@ impl Walk {
     /// The value of `v`, which sits at level `depth` (1 for the top-level
     /// value) if it is an object or an array.
     fn value(&mut self, v: Unknown<'_>, depth: usize) -> std::result::Result<Value, ReadError> {
+        // Most values of a request or an event are strings: try that first,
+        // in one call.
+        if let Some(text) = short_string(&v) {
+            return Ok(Value::String(text));
+        }
         let ty = v.get_type().map_err(|e| self.failed(&v, &e))?;
         match ty {
             ValueType::Null | ValueType::Undefined => Ok(Value::Null),
@@ -169,7 +220,7 @@ impl Walk {
                 self.number(n)
             }
             ValueType::BigInt => self.bigint(v),
-            ValueType::String => String::from_unknown(v)
+            ValueType::String => read_string(&v)
                 .map(Value::String)
                 .map_err(|e| self.failed(&v, &e)),
             ValueType::Object => self.object(v, depth),
@@ -260,7 +311,7 @@ impl Walk {
         let mut map = Map::new();
         for i in 0..len {
             let key: Unknown<'_> = names.get_element(i).map_err(|e| self.failed(&v, &e))?;
-            let name = String::from_unknown(key).map_err(|e| self.failed(&v, &e))?;
+            let name = read_string(&key).map_err(|e| self.failed(&v, &e))?;
             self.path.push(Step::Key(name.clone()));
             let child: Unknown<'_> = obj.get_property(key).map_err(|e| self.failed(&v, &e))?;
             let child = self.value(child, depth + 1)?;
@@ -293,6 +344,59 @@ pub fn to_js<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
             format!("cannot convert result: {}", e.reason),
         )
     })
+}
+
+/// A wire value made only of strings, booleans, `null`, arrays and objects (a
+/// decision, a list of decisions) as a plain JavaScript object: the same object
+/// as [`to_js`] gives, built by `JSON.parse` from the value's JSON text. That is
+/// one crossing into JavaScript instead of two N-API calls per property and
+/// string, and V8 builds the objects itself. The text goes into V8 without
+/// UTF-8 decoding: as Latin-1 when it is ASCII, else as UTF-16. A decision with
+/// Chinese reasons converts about twice as fast (issue 14: per-call overhead).
+/// `JSON.parse` is the realm's, read when called.
+pub fn to_js_parsed<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
+    let fail = |reason: String| {
+        error::error(
+            error::INVALID_ARGUMENT,
+            format!("cannot convert result: {reason}"),
+        )
+    };
+    let text = serde_json::to_string(value).map_err(|e| fail(e.to_string()))?;
+    let failed = |e: napi::Error| fail(e.reason);
+    let text = if text.is_ascii() {
+        env.create_string_latin1(text.as_bytes())
+    } else {
+        env.create_string_utf16(utf16(&text))
+    }
+    .map_err(failed)?;
+    let json: Object<'_> = env
+        .get_global()
+        .and_then(|g| g.get_named_property("JSON"))
+        .map_err(failed)?;
+    let parse: Function<'_, JsString<'_>, Unknown<'e>> =
+        json.get_named_property("parse").map_err(failed)?;
+    parse.call(text).map_err(failed)
+}
+
+/// `text` as UTF-16 code units: ASCII runs widened in bulk, the other
+/// characters one by one (faster than collecting `encode_utf16`).
+fn utf16(mut text: &str) -> Vec<u16> {
+    let mut out = Vec::with_capacity(text.len());
+    while !text.is_empty() {
+        let ascii = text
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(text.len());
+        let (run, rest) = text.split_at(ascii);
+        out.extend(run.bytes().map(u16::from));
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            let mut units = [0u16; 2];
+            out.extend_from_slice(c.encode_utf16(&mut units));
+        }
+        text = chars.as_str();
+    }
+    out
 }
 
 /// A registry given as JSON text or as an object (read with [`read`]). A value

@@ -1,9 +1,10 @@
 //! Python <-> Rust conversions: `datetime` objects and SPEC §8 dicts.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use govshare::policy::AccessRequest;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+use pyo3::types::{PyDict, PyList, PyString, PyType};
 use pyo3::{Py, intern};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -147,6 +148,87 @@ pub fn input<T: DeserializeOwned>(
     index: Option<usize>,
 ) -> PyResult<T> {
     from_py(obj).map_err(|e| error::input(obj.py(), what, index, e))
+}
+
+/// An access request (SPEC §8); `index` names it in a list, for errors.
+///
+/// The common case — an exact `dict` with exact `str` keys and values, and
+/// `fields` absent, `None` or an exact `list` of exact `str` — is read straight
+/// into the request's fields, each through the same serde impl the general
+/// reading uses (so `"at"`, `"method"` and `"network"` parse exactly as they do
+/// there); it nests two levels, within [`govshare::limits::MAX_DEPTH`]. Anything
+/// else (a subclass, another mapping or sequence, a missing, unknown or
+/// malformed field) is read by [`input`], which gives the same request or the
+/// error naming the field.
+pub fn request(obj: &Bound<'_, PyAny>, index: Option<usize>) -> PyResult<AccessRequest> {
+    match plain_request(obj) {
+        Some(request) => Ok(request),
+        None => input(obj, Input::Request, index),
+    }
+}
+
+/// [`request`]'s common case, or `None`.
+fn plain_request(obj: &Bound<'_, PyAny>) -> Option<AccessRequest> {
+    let dict = obj.cast_exact::<PyDict>().ok()?;
+    let (mut department, mut resource, mut method, mut purpose) = (None, None, None, None);
+    let (mut fields, mut network, mut certificate, mut at) = (None, None, None, None);
+    // Nothing below runs Python code (exact `str` and `list` only), so the
+    // dict cannot change while it is read.
+    for (key, value) in dict.iter() {
+        let key = key.cast_exact::<PyString>().ok()?.to_cow().ok()?;
+        match &*key {
+            "department" => department = Some(plain_str(&value)?),
+            "resource" => resource = Some(plain_str(&value)?),
+            "method" => method = Some(wire_str(&plain_str(&value)?)?),
+            "purpose" => purpose = Some(plain_str(&value)?),
+            "fields" => fields = Some(plain_fields(&value)?),
+            "network" => network = Some(wire_str(&plain_str(&value)?)?),
+            "certificate" => certificate = Some(plain_str(&value)?),
+            "at" => at = Some(wire_str(&plain_str(&value)?)?),
+            _ => return None,
+        }
+    }
+    Some(AccessRequest {
+        department: department?,
+        resource: resource?,
+        method: method?,
+        purpose: purpose?,
+        fields: fields.flatten(),
+        network: network?,
+        certificate: certificate.unwrap_or_default(),
+        at: at?,
+    })
+}
+
+/// An exact `str`'s text.
+fn plain_str(value: &Bound<'_, PyAny>) -> Option<String> {
+    Some(
+        value
+            .cast_exact::<PyString>()
+            .ok()?
+            .to_cow()
+            .ok()?
+            .into_owned(),
+    )
+}
+
+/// `None`, or an exact `list` of exact `str`.
+fn plain_fields(value: &Bound<'_, PyAny>) -> Option<Option<Vec<String>>> {
+    if value.is_none() {
+        return Some(None);
+    }
+    let list = value.cast_exact::<PyList>().ok()?;
+    let mut out = Vec::with_capacity(list.len());
+    for item in list.iter() {
+        out.push(plain_str(&item)?);
+    }
+    Some(Some(out))
+}
+
+/// A wire value read from its string form by its own serde impl (what the
+/// general reading does with a JSON string).
+fn wire_str<T: DeserializeOwned>(s: &str) -> Option<T> {
+    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(s)).ok()
 }
 
 /// The items of an iterable argument (`requests`, `events`), each read with

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use govshare::policy::{AccessRequest, DecideOptions, Question, QuestionAnswer};
+use govshare::policy::{AccessRequest, CacheSettings, DecideOptions, Question, QuestionAnswer};
 use govshare::registry::{Registry, RegistryDoc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString};
@@ -91,9 +91,7 @@ pub struct Engine {
 
 impl Engine {
     fn requests(list: &Bound<'_, PyAny>) -> PyResult<Vec<AccessRequest>> {
-        convert::each(list, "requests", |item, i| {
-            convert::input(item, Input::Request, Some(i))
-        })
+        convert::each(list, "requests", |item, i| convert::request(item, Some(i)))
     }
 }
 
@@ -131,7 +129,7 @@ impl Engine {
     ) -> PyResult<Decision> {
         let py = request.py();
         let options = options(py, evaluate_out_of_force)?;
-        let request: AccessRequest = convert::input(request, Input::Request, None)?;
+        let request = convert::request(request, None)?;
         self.inner
             .decide_with(&request, options)
             .map(|inner| Decision { inner })
@@ -266,6 +264,50 @@ impl Engine {
         Ok(Self {
             inner: Arc::new(self.inner.with_registry(registry)),
         })
+    }
+
+    /// The same engine with other cache sizes (issue 14) and empty caches:
+    /// `pairs` (department, resource) pairs kept specialised, `decisions`
+    /// decisions kept; `0` turns a cache off, and both `0` is plain Cedar
+    /// evaluation of the whole pack (Rust `CacheSettings::OFF`). The defaults
+    /// are the engine's own (Rust `CacheSettings::DEFAULT`). The answers are the
+    /// same with any settings.
+    #[pyo3(
+        signature = (*, pairs = Arg::of(CacheSettings::DEFAULT.pairs), decisions = Arg::of(CacheSettings::DEFAULT.decisions)),
+        text_signature = "(self, *, pairs=4096, decisions=65536)"
+    )]
+    fn with_cache_settings(
+        &self,
+        py: Python<'_>,
+        pairs: Arg<usize>,
+        decisions: Arg<usize>,
+    ) -> PyResult<Self> {
+        let settings = CacheSettings {
+            pairs: pairs.get(py, "pairs")?,
+            decisions: decisions.get(py, "decisions")?,
+        };
+        Ok(Self {
+            inner: Arc::new(self.inner.with_cache_settings(settings)),
+        })
+    }
+
+    /// The cache sizes in use, `{"pairs": n, "decisions": n}`.
+    fn cache_settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.inner.cache_settings();
+        let d = PyDict::new(py);
+        d.set_item("pairs", s.pairs)?;
+        d.set_item("decisions", s.decisions)?;
+        Ok(d)
+    }
+
+    /// How many pairs are specialised and how many decisions are cached now,
+    /// `{"pairs": n, "decisions": n}` (shared by every thread using the engine).
+    fn cache_len<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let (pairs, decisions) = self.inner.cache_len();
+        let d = PyDict::new(py);
+        d.set_item("pairs", pairs)?;
+        d.set_item("decisions", decisions)?;
+        Ok(d)
     }
 
     /// Catalog validation (SPEC §6): the rules this registry breaks, each a

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import UserDict
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -367,6 +369,86 @@ def test_with_registry_swaps_the_snapshot(engine: govshare.Engine, sample: dict[
     assert engine.decide(req).route == "granted"
     assert fewer.decide(req).route == "apply"
     assert fewer.manifest() == engine.manifest()
+
+
+def test_cache_settings_size_the_caches_and_never_change_answers(sample_path: Path) -> None:
+    default = govshare.Engine(sample_path)
+    assert default.cache_settings() == {"pairs": 4096, "decisions": 65536}
+    assert default.cache_len() == {"pairs": 0, "decisions": 0}
+    off = default.with_cache_settings(pairs=0, decisions=0)
+    no_decisions = default.with_cache_settings(decisions=0)
+    tiny = default.with_cache_settings(pairs=1, decisions=1)
+    assert off.cache_settings() == {"pairs": 0, "decisions": 0}
+    assert no_decisions.cache_settings() == {"pairs": 4096, "decisions": 0}
+    reqs = [
+        request(),
+        request(resource="hr.social-insurance", fields=["id_number"], at="2019-06-03T10:00:00+08:00"),
+        request(resource="gov-office.supervision"),
+        request(certificate="BZ-9999", network="intranet"),
+    ]
+    answers = [default.decide(r) for r in reqs]
+    # The same request again, at another moment in the same interval: a hit.
+    assert default.decide(reqs[0]) == answers[0]
+    assert default.decide({**reqs[0], "at": "2019-03-01T10:00:01+08:00"}) == answers[0]
+    # Three pairs specialised (one department, three resources), four distinct
+    # requests cached.
+    assert default.cache_len() == {"pairs": 3, "decisions": 4}
+    for other in (off, no_decisions, tiny, default.with_registry(sample_path)):
+        assert [other.decide(r) for r in reqs] == answers
+    assert off.cache_len() == {"pairs": 0, "decisions": 0}
+    assert no_decisions.cache_len() == {"pairs": 3, "decisions": 0}
+    # A new registry snapshot keeps the settings.
+    assert no_decisions.with_registry(sample_path).cache_settings() == {"pairs": 4096, "decisions": 0}
+    # Clones made by with_cache_settings start empty; the original keeps its own.
+    assert default.with_cache_settings().cache_len() == {"pairs": 0, "decisions": 0}
+    assert default.cache_len() == {"pairs": 3, "decisions": 4}
+
+
+def test_a_plain_request_dict_reads_as_any_other_mapping(engine: govshare.Engine) -> None:
+    # An exact dict of str is read straight into the request; anything else
+    # goes through the general reading. Both give the same request, and the
+    # general reading's errors.
+    base = request(resource="hr.social-insurance", fields=["name", "id_number"], at="2019-06-03T10:00:00+08:00")
+    want = engine.decide(base)
+    assert (want.route, want.grant) == ("granted", "g-2018-0001")
+
+    class Text(str):
+        pass
+
+    plain = engine.with_cache_settings(pairs=0, decisions=0)
+    text_keys: dict[str, Any] = {Text(k): v for k, v in base.items()}
+    variants: list[Mapping[str, Any]] = [
+        UserDict(base),
+        {**base, "fields": tuple(base["fields"])},
+        {**base, "department": Text(base["department"])},
+        text_keys,
+    ]
+    for same in variants:
+        assert plain.decide(same) == want, same
+    assert engine.decide_many([base, UserDict(base)]) == [want, want]
+    no_fields = {k: v for k, v in base.items() if k != "fields"}
+    assert engine.decide({**base, "fields": None}) == engine.decide(no_fields)
+    # All the resource's fields: more than the grant's.
+    assert engine.decide({**base, "fields": None}).route == "apply"
+    no_certificate = {k: v for k, v in base.items() if k != "certificate"}
+    assert [r.code for r in engine.decide(no_certificate).reasons] == ["certificate_missing"]
+    for bad, name in (
+        ({**base, "extra": "x"}, "extra"),
+        ({**base, "method": "telepathy"}, "method"),
+        ({**base, "purpose": ["social-assistance"]}, "purpose"),
+        ({**base, "fields": ["name", 1]}, "fields"),
+        ({**base, "certificate": None}, "certificate"),
+        ({**base, "at": "2019-06-03"}, "at"),
+        (no_fields | {"department": None}, "department"),
+        ({k: v for k, v in base.items() if k != "network"}, "network"),
+    ):
+        with pytest.raises(govshare.GovShareError) as info:
+            engine.decide(bad)
+        assert info.value.code == "policy.invalid_request", (bad, info.value)
+        assert name in str(info.value), (bad, info.value)
+        with pytest.raises(govshare.GovShareError) as info:
+            engine.decide_many([base, bad])
+        assert info.value.code == "policy.invalid_request", (bad, info.value)
 
 
 def test_engine_exposes_registry_and_manifest(engine: govshare.Engine, sample: dict[str, Any]) -> None:

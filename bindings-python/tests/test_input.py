@@ -349,6 +349,8 @@ def test_arguments_of_the_wrong_type_or_range_are_input_invalid_argument(
         (lambda: engine.decide(request(), evaluate_out_of_force="yes"), "evaluate_out_of_force"),  # type: ignore[arg-type]
         (lambda: engine.decide_many(42), "requests"),  # type: ignore[arg-type]
         (lambda: engine.decide_many("abc"), "requests"),  # type: ignore[arg-type]
+        (lambda: engine.with_cache_settings(pairs=-1), "pairs"),
+        (lambda: engine.with_cache_settings(decisions=1.5), "decisions"),  # type: ignore[arg-type]
         (lambda: engine.may_require_submission(1, "population.basic", AT), "department"),  # type: ignore[arg-type]
         (lambda: engine.may_publish_open_data("city.civil-affairs", None, AT), "resource"),  # type: ignore[arg-type]
         (lambda: govshare.Ledger("engine"), "engine"),  # type: ignore[arg-type]
