@@ -4,30 +4,8 @@
     reason = "test helpers outside #[test] functions unwrap too"
 )]
 
-use std::process::Command;
-
-const REGISTRY: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../policies/binzhou/sample/registry.json"
-);
-
-fn govshare(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_govshare"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn log_file(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!("govshare-{}-{name}.jsonl", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
+mod common;
+use common::{REGISTRY, govshare, log_file};
 
 const LOG: &str = r#"{"id":"law","kind":"law_revised","at":"2019-09-20T10:00:00+08:00","department":"city.civil-affairs"}
 {"kind":"reply","at":"2019-09-21T10:00:00+08:00","application":"ghost","by":"city.civil-affairs","outcome":"approve"}

@@ -4,33 +4,8 @@
     reason = "test helpers outside #[test] functions unwrap too"
 )]
 
-use std::process::Command;
-
-const REGISTRY: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../policies/binzhou/sample/registry.json"
-);
-
-fn govshare(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_govshare"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn log_file(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!(
-        "govshare-usage-{}-{name}.jsonl",
-        std::process::id()
-    ));
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
+mod common;
+use common::{REGISTRY, govshare, log_file};
 
 /// The README's example log: two usages under a grant, one of another provider's
 /// resource, one before the period.

@@ -23,7 +23,7 @@
 //!     "/../policies/binzhou/sample/registry.json"
 //! )))?;
 //! let engine = Engine::new(PolicyPack::binzhou(), registry)?;
-//! let request: AccessRequest = serde_json::from_str(
+//! let request = AccessRequest::from_json_str(
 //!     r#"{"department": "city.civil-affairs", "resource": "hr.social-insurance",
 //!         "method": "online_query", "purpose": "social-assistance",
 //!         "fields": ["name", "id_number"], "network": "extranet",
