@@ -4,19 +4,8 @@
     reason = "test helpers outside #[test] functions unwrap too"
 )]
 
-use std::process::Command;
-
-fn govshare(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_govshare"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+mod common;
+use common::govshare;
 
 #[test]
 fn deadline_of_a_date_and_of_a_time() {

@@ -68,13 +68,7 @@ fn entity(
 }
 
 pub(crate) fn role_str(r: Role) -> &'static str {
-    match r {
-        Role::BigDataCenter => "big_data_center",
-        Role::CityGovernmentOffice => "city_government_office",
-        Role::Finance => "finance",
-        Role::SharingAuthority => "sharing_authority",
-        Role::PeopleGovernment => "people_government",
-    }
+    r.as_str()
 }
 
 pub(crate) fn sharing_str(v: Sharing) -> &'static str {

@@ -51,6 +51,19 @@ pub enum Role {
     PeopleGovernment,
 }
 
+impl Role {
+    /// The role's wire name (`big_data_center`, `sharing_authority`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::BigDataCenter => "big_data_center",
+            Role::CityGovernmentOffice => "city_government_office",
+            Role::Finance => "finance",
+            Role::SharingAuthority => "sharing_authority",
+            Role::PeopleGovernment => "people_government",
+        }
+    }
+}
+
 /// A department's unified digital certificate (Art. 26).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

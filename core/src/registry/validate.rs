@@ -132,16 +132,6 @@ const ROLES: [Role; 5] = [
     Role::PeopleGovernment,
 ];
 
-fn role_code(r: Role) -> &'static str {
-    match r {
-        Role::BigDataCenter => "big_data_center",
-        Role::CityGovernmentOffice => "city_government_office",
-        Role::Finance => "finance",
-        Role::SharingAuthority => "sharing_authority",
-        Role::PeopleGovernment => "people_government",
-    }
-}
-
 /// The kind and values of the check `code`, if the engine runs one by that name.
 fn check_of(code: &str) -> Option<(&'static str, Vec<&'static str>)> {
     if let Some(&(_, kind, extra)) = CHECKS.iter().find(|(c, _, _)| *c == code) {
@@ -153,7 +143,7 @@ fn check_of(code: &str) -> Option<(&'static str, Vec<&'static str>)> {
         return Some((kind, base.iter().chain(extra).copied().collect()));
     }
     for r in ROLES {
-        let role = role_code(r);
+        let role = r.as_str();
         match code.strip_prefix(role) {
             Some("_missing" | "_not_unique") => return Some(("registry", vec!["role"])),
             Some("_not_unique_in_region") => return Some(("registry", vec!["role", "region"])),
@@ -350,7 +340,7 @@ fn hits(registry: &Registry) -> Vec<Hit> {
     }
 
     for role in ROLES {
-        let code = role_code(role);
+        let code = role.as_str();
         let holders: Vec<_> = registry.with_role(role).collect();
         let registry_hit = |suffix: &str, extra: Vec<(&'static str, String)>| Hit {
             code: format!("{code}{suffix}"),

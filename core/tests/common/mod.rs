@@ -1,5 +1,9 @@
 //! What the command-line tests share: the sample registry, running the built
 //! `govshare` binary, and writing a log file for it.
+#![allow(
+    dead_code,
+    reason = "each CLI test binary uses the part it needs; `expect` would be unfulfilled in the others"
+)]
 
 use std::process::Command;
 
