@@ -7,8 +7,6 @@ pub mod calendar;
 mod error;
 pub mod limits;
 pub mod policy;
-#[cfg(feature = "props")]
-pub mod props;
 pub mod registry;
 pub mod workflow;
 

@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
             Some((base.checked_add_days(Days::new(u64::from(days) % 9000))?, n))
         })
         .collect();
-    if let Err(v) = govshare::props::calendar_overrides(text, flags & 1 == 1, &probes) {
+    if let Err(v) = govshare_vectors::props::calendar_overrides(text, flags & 1 == 1, &probes) {
         panic!("property broken: {v}");
     }
 });

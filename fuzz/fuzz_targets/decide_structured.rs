@@ -6,7 +6,7 @@
 
 use arbitrary::Arbitrary;
 use govshare::policy::AccessRequest;
-use govshare::props;
+use govshare_vectors::props;
 use govshare::registry::{Method, Network};
 use libfuzzer_sys::fuzz_target;
 

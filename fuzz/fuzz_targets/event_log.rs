@@ -6,7 +6,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use govshare::props;
+use govshare_vectors::props;
 use govshare::workflow::Event;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};

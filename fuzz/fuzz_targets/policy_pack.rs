@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(text) = std::str::from_utf8(rest)
-        && let Err(v) = govshare::props::policy_pack_text(which, text)
+        && let Err(v) = govshare_vectors::props::policy_pack_text(which, text)
     {
         panic!("property broken: {v}");
     }

@@ -16,7 +16,7 @@ struct Input {
 }
 
 fuzz_target!(|input: Input| {
-    if let Err(v) = govshare::props::policy_pack_nesting(input.which, &input.layers) {
+    if let Err(v) = govshare_vectors::props::policy_pack_nesting(input.which, &input.layers) {
         panic!("property broken: {v}");
     }
 });

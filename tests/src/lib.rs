@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 mod kinds;
+pub mod props;
 
 /// One vector file.
 #[derive(Debug, Deserialize)]

@@ -1,5 +1,5 @@
 //! Replays the committed fuzz seeds (`fuzz/corpus/`) and every shared decision
-//! request through core's property checks (`govshare::props`), so that the
+//! request through core's property checks (`govshare_vectors::props`), so that the
 //! properties the fuzz targets check run on every `cargo test`, without nightly.
 
 #![expect(
@@ -10,7 +10,7 @@
 
 use std::path::PathBuf;
 
-use govshare::props;
+use govshare_vectors::props;
 
 fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = govshare_vectors::workspace_root()

@@ -16,7 +16,7 @@ pub use model::{
     BasicCategory, Certificate, Database, Department, DepartmentKind, Grant, GrantSource,
     Interface, LegalBasisRank, Level, Method, Network, Resource, Role, Sensitivity, Sharing,
 };
-pub(crate) use validate::resource_findings;
+pub use validate::resource_findings;
 pub use validate::{
     CHECKS, Finding, FindingRule, FindingSeverity, FindingTable, validate, validate_with,
 };

@@ -374,9 +374,9 @@ fn hits(registry: &Registry) -> Vec<Hit> {
     out
 }
 
-/// The findings `table` reports on one catalog entry alone (those that can
-/// quarantine it).
-pub(crate) fn resource_findings(r: &Resource, table: &FindingTable) -> Vec<Finding> {
+/// The findings `table` (a pack's `findings.toml`) reports on one catalog entry
+/// alone: those that can quarantine it.
+pub fn resource_findings(r: &Resource, table: &FindingTable) -> Vec<Finding> {
     let mut out = Vec::new();
     resource_hits(r, &mut out);
     report(out, table)

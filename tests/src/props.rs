@@ -1,5 +1,6 @@
-//! Property checks over untrusted input, for the fuzz targets in `fuzz/` (feature
-//! `props`). Each function takes raw or structured input, runs it through the
+//! Property checks over untrusted input, for the fuzz targets in `fuzz/` and the
+//! property tests (the test oracle: it lives in the test crate, not in the
+//! published `govshare`). Each function takes raw or structured input, runs it through the
 //! public API and returns the first property it finds broken, as a
 //! [`PropertyViolation`]; the fuzz target turns that into a crash. None of them
 //! panics on bad input: bad input must be an error, and an error is fine.
@@ -18,9 +19,9 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 
-use crate::calendar::{CountingRule, WorkCalendar};
-use crate::policy::{AccessRequest, DecideOptions, Decision, Effect, Engine, PolicyPack, Route};
-use crate::registry::{GrantSource, Registry, RegistryDoc, Sharing};
+use govshare::calendar::{CountingRule, WorkCalendar};
+use govshare::policy::{AccessRequest, DecideOptions, Decision, Effect, Engine, PolicyPack, Route};
+use govshare::registry::{GrantSource, Registry, RegistryDoc, Sharing};
 
 /// A broken property: what was expected and what happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,14 +226,16 @@ fn permit(engine: &Engine, req: &AccessRequest, d: &Decision) -> Checked {
     if !requested.iter().all(|f| res.fields.contains(f)) {
         return violation("a permit for a field not in the catalog (Art. 12)");
     }
-    let secret = res.has_sensitivity(crate::registry::Sensitivity::StateSecret);
-    if secret && req.network != crate::registry::Network::Intranet {
+    let secret = res.has_sensitivity(govshare::registry::Sensitivity::StateSecret);
+    if secret && req.network != govshare::registry::Network::Intranet {
         return violation("a state secret permitted off the intranet (Art. 8, 4(1))");
     }
-    let quarantined =
-        crate::registry::resource_findings(res, crate::policy::PolicyPack::binzhou().findings())
-            .iter()
-            .any(|f| f.severity == crate::registry::FindingSeverity::Error);
+    let quarantined = govshare::registry::resource_findings(
+        res,
+        govshare::policy::PolicyPack::binzhou().findings(),
+    )
+    .iter()
+    .any(|f| f.severity == govshare::registry::FindingSeverity::Error);
     if !own && quarantined {
         return violation("a quarantined resource permitted to another department (Art. 12)");
     }
@@ -243,7 +246,7 @@ fn permit(engine: &Engine, req: &AccessRequest, d: &Decision) -> Checked {
             }
             let plain = res.sharing == Sharing::Unconditional
                 && !secret
-                && (!res.derived || res.database == crate::registry::Database::Basic);
+                && (!res.derived || res.database == govshare::registry::Database::Basic);
             // The open part fails closed: a non-empty request inside a non-empty
             // open part of a conditional resource (SPEC v2 §2).
             let open = res.sharing == Sharing::Conditional
@@ -470,13 +473,13 @@ pub fn policy_pack_text(which: u8, text: &str) -> Checked {
 /// core expression or type in `layers` (outermost first: kind, repeat count):
 /// brackets, `if`s, and operator chains that nest without brackets. Properties:
 /// loading never panics nor overflows the stack (the pack is also dropped here,
-/// on the caller's thread); the scan ([`crate::limits::scan_pack_text`]) counts
+/// on the caller's thread); the scan ([`govshare::limits::scan_pack_text`]) counts
 /// at least the brackets, `if`s and operators that were built; a file over
-/// [`crate::limits::MAX_PACK_FILE_BYTES`], [`crate::limits::MAX_PACK_NESTING`]
-/// or [`crate::limits::MAX_PACK_OPERATORS`] is refused as such, naming the file,
+/// [`govshare::limits::MAX_PACK_FILE_BYTES`], [`govshare::limits::MAX_PACK_NESTING`]
+/// or [`govshare::limits::MAX_PACK_OPERATORS`] is refused as such, naming the file,
 /// and a file within them never is.
 pub fn policy_pack_nesting(which: u8, layers: &[(u8, u16)]) -> Checked {
-    use crate::limits::{MAX_PACK_FILE_BYTES, MAX_PACK_NESTING, MAX_PACK_OPERATORS};
+    use govshare::limits::{MAX_PACK_FILE_BYTES, MAX_PACK_NESTING, MAX_PACK_OPERATORS};
     const MANIFEST: &str = include_str!("../../policies/binzhou/manifest.toml");
     const SCHEMA: &str = include_str!("../../policies/binzhou/schema.cedarschema");
     const CHECKS: &str = include_str!("../../policies/binzhou/checks.cedar");
@@ -537,7 +540,7 @@ pub fn policy_pack_nesting(which: u8, layers: &[(u8, u16)]) -> Checked {
             ),
         )
     };
-    let scan = crate::limits::scan_pack_text(&file, schema);
+    let scan = govshare::limits::scan_pack_text(&file, schema);
     // The policy's own `==` in its scope; the schema's operators are not counted.
     let operators = if schema { 0 } else { operators + 1 };
     if scan.depth < built || scan.operators < operators {
@@ -557,7 +560,10 @@ pub fn policy_pack_nesting(which: u8, layers: &[(u8, u16)]) -> Checked {
         files.push((name.to_owned(), file.clone()));
     }
     let result = PolicyPack::from_files(files);
-    let code = result.as_ref().err().map(crate::policy::PolicyError::code);
+    let code = result
+        .as_ref()
+        .err()
+        .map(govshare::policy::PolicyError::code);
     let named = result
         .as_ref()
         .err()
@@ -605,7 +611,7 @@ pub fn sample_requests() -> Vec<AccessRequest> {
             out.push(AccessRequest {
                 department: d.id.clone(),
                 resource: r.id.clone(),
-                method: crate::registry::Method::OnlineQuery,
+                method: govshare::registry::Method::OnlineQuery,
                 purpose: d.duties.first().cloned().unwrap_or_default(),
                 fields: None,
                 network: r.network,
@@ -622,7 +628,7 @@ pub fn sample_requests() -> Vec<AccessRequest> {
 
 /// `y-m-d h:00` China time; the Unix epoch if the date does not exist.
 pub fn at_china(y: i32, m: u32, d: u32, h: u32) -> DateTime<FixedOffset> {
-    let offset = crate::calendar::CHINA_OFFSET;
+    let offset = govshare::calendar::CHINA_OFFSET;
     NaiveDate::from_ymd_opt(y, m, d)
         .and_then(|day| day.and_hms_opt(h, 0, 0))
         .and_then(|t| t.and_local_timezone(offset).single())
@@ -644,10 +650,10 @@ pub fn moment_from_minutes(minutes: u32) -> DateTime<FixedOffset> {
 ///   at least one consequence and at least one event.
 pub fn event_log(
     engine: &Engine,
-    events: &[crate::workflow::Event],
+    events: &[govshare::workflow::Event],
     as_of: DateTime<FixedOffset>,
 ) -> Checked {
-    use crate::workflow::{Event, Ledger};
+    use govshare::workflow::{Event, Ledger};
     let mut ledger = Ledger::new(engine.clone());
     for (i, e) in events.iter().enumerate() {
         let json = serde_json::to_string(e)
@@ -697,7 +703,7 @@ pub fn event_log(
                 .methods
                 .first()
                 .copied()
-                .unwrap_or(crate::registry::Method::OnlineQuery),
+                .unwrap_or(govshare::registry::Method::OnlineQuery),
             purpose: g.purposes.first().cloned().unwrap_or_default(),
             fields: (!g.fields.is_empty()).then(|| g.fields.clone()),
             network: res.network,
@@ -714,7 +720,7 @@ pub fn event_log(
             decision(&granted, &request, &d)?;
         }
     }
-    let Ok(found) = crate::audit::audit(engine.clone(), events, as_of) else {
+    let Ok(found) = govshare::audit::audit(engine.clone(), events, as_of) else {
         return Ok(());
     };
     for v in &found {
@@ -753,9 +759,9 @@ pub fn event_log_json(text: &str) -> Checked {
     let Some(engine) = sample_engine() else {
         return violation("the sample registry does not load");
     };
-    let events: Vec<crate::workflow::Event> = text
+    let events: Vec<govshare::workflow::Event> = text
         .lines()
-        .filter_map(|l| crate::workflow::Event::from_json_str(l).ok())
+        .filter_map(|l| govshare::workflow::Event::from_json_str(l).ok())
         .collect();
     let as_of = events
         .iter()

@@ -1,4 +1,3 @@
-#![cfg(feature = "props")]
 //! SPEC v2 §2 properties over random requests on the `decide_v2.json` registry,
 //! which has what the sample lacks: a conditional resource without fields, state
 //! secrets (shared, not shared, on the wrong network), a quarantined entry, Art. 10
@@ -84,7 +83,7 @@ proptest! {
     #[test]
     fn the_oracle_holds(r in request()) {
         let d = engine().decide(&r).unwrap();
-        if let Err(e) = govshare::props::decision(engine(), &r, &d) {
+        if let Err(e) = govshare_vectors::props::decision(engine(), &r, &d) {
             return Err(TestCaseError::fail(format!("{e}: {r:?} -> {d:?}")));
         }
     }
