@@ -101,13 +101,7 @@ pub(super) fn usage_denied(
 ) -> Option<Decision> {
     let engine = ledger.base_engine();
     let reg = engine.registry();
-    let asker = Asker {
-        engine,
-        department: reg.department(department)?,
-        resource: reg.resource(resource)?,
-        purpose,
-        at,
-    };
+    let asker = Asker::of(engine, department, resource, purpose, at)?;
     let named = grant.and_then(|g| ledger.grant(g));
     let on_pair = named.filter(|g| g.department == department && g.resource == resource);
     let candidates = || {

@@ -49,13 +49,7 @@ pub(super) fn obtainable(
 ) -> Option<Answer> {
     let engine = ledger.base_engine();
     let reg = engine.registry();
-    let asker = Asker {
-        engine,
-        department: reg.department(department)?,
-        resource: reg.resource(resource)?,
-        purpose: "",
-        at,
-    };
+    let asker = Asker::of(engine, department, resource, "", at)?;
     let in_force: Vec<&Grant> = reg
         .grants_for(department, resource)
         .chain(ledger.event_grants(department, resource))

@@ -206,7 +206,26 @@ pub(super) struct Asker<'a> {
     pub(super) at: Time,
 }
 
-impl Asker<'_> {
+impl<'a> Asker<'a> {
+    /// The asker for `department` and `resource` of `engine`'s registry, if both
+    /// are in it.
+    pub(super) fn of(
+        engine: &'a Engine,
+        department: &str,
+        resource: &str,
+        purpose: &'a str,
+        at: Time,
+    ) -> Option<Self> {
+        let reg = engine.registry();
+        Some(Self {
+            engine,
+            department: reg.department(department)?,
+            resource: reg.resource(resource)?,
+            purpose,
+            at,
+        })
+    }
+
     /// A request in `shape`, with the department's registered certificate and the
     /// resource's network (so only purpose and grant matter).
     fn request(&self, shape: Shape<'_>) -> AccessRequest {

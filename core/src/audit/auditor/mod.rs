@@ -244,6 +244,28 @@ impl Auditor {
         &self.ledger
     }
 
+    /// A project without its catalog (Binzhou Art. 28) at `stage`: the funding is
+    /// withheld and that stage (approval or acceptance) refused.
+    fn project_without_catalog(
+        &mut self,
+        department: &str,
+        event: String,
+        day: NaiveDate,
+        detail: (String, String),
+        stage: Consequence,
+    ) {
+        let d = self.add(
+            Category::ProjectWithoutCatalog,
+            department,
+            vec![event],
+            &[],
+            day,
+            None,
+            detail,
+        );
+        d.extra.extend([stage, Consequence::FundingWithheld]);
+    }
+
     /// A new finding of `category`: its basis is the pack's article and basis for
     /// the category, then `extra_basis`.
     #[expect(
@@ -381,38 +403,24 @@ impl Auditor {
                 project,
                 department,
                 catalog: false,
-            } => {
-                let detail = texts::project_submitted(project);
-                let d = self.add(
-                    Category::ProjectWithoutCatalog,
-                    department,
-                    vec![id],
-                    &[],
-                    day,
-                    None,
-                    detail,
-                );
-                d.extra
-                    .extend([Consequence::ApprovalRefused, Consequence::FundingWithheld]);
-            }
+            } => self.project_without_catalog(
+                department,
+                id,
+                day,
+                texts::project_submitted(project),
+                Consequence::ApprovalRefused,
+            ),
             EventKind::ProjectAccepted {
                 project,
                 department,
                 catalog_in_platform: false,
-            } => {
-                let detail = texts::project_accepted(project);
-                let d = self.add(
-                    Category::ProjectWithoutCatalog,
-                    department,
-                    vec![id],
-                    &[],
-                    day,
-                    None,
-                    detail,
-                );
-                d.extra
-                    .extend([Consequence::AcceptanceRefused, Consequence::FundingWithheld]);
-            }
+            } => self.project_without_catalog(
+                department,
+                id,
+                day,
+                texts::project_accepted(project),
+                Consequence::AcceptanceRefused,
+            ),
             _ => {}
         }
         self.ledger.forget_closed();
