@@ -101,6 +101,10 @@ fn many_grants() -> Vec<Event> {
             at,
             kind: EventKind::Apply {
                 certificate: None,
+                basis: None,
+                scenario: None,
+                until: None,
+                approved_by_head: None,
                 application: application.clone(),
                 department: "city.market-regulation".to_owned(),
                 resource: "hr.social-insurance".to_owned(),
@@ -115,6 +119,7 @@ fn many_grants() -> Vec<Event> {
             kind: EventKind::Reply {
                 certificate: None,
                 reason_code: None,
+                approved_by_head: None,
                 application,
                 by: "city.human-resources".to_owned(),
                 outcome: ReplyOutcome::Approve,

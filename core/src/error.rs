@@ -107,6 +107,8 @@ const WORKFLOW_CODES: &[&str] = &[
     "workflow.registry_change_rejected",
     "workflow.invalid_change",
     "workflow.resource_withdrawn",
+    "workflow.act_not_allowed",
+    "workflow.event_not_in_pack",
 ];
 
 impl Error {
@@ -201,6 +203,8 @@ mod tests {
             WorkflowError::RegistryChangeRejected { .. } => 18,
             WorkflowError::InvalidChange { .. } => 19,
             WorkflowError::ResourceWithdrawn { .. } => 20,
+            WorkflowError::ActNotAllowed { .. } => 21,
+            WorkflowError::EventNotInPack { .. } => 22,
         }
     }
 
@@ -531,6 +535,17 @@ mod tests {
                 event: s(),
                 resource: s(),
                 withdrawn_by: s(),
+            },
+            WorkflowError::ActNotAllowed {
+                event: s(),
+                act: s(),
+                detail: s(),
+                rule: s(),
+            },
+            WorkflowError::EventNotInPack {
+                event: s(),
+                kind: s(),
+                pack: s(),
             },
         ];
         check(&all, WORKFLOW_CODES, workflow_index, WorkflowError::code);

@@ -42,10 +42,16 @@ fn manifest_has_the_binzhou_numbers() {
     assert_eq!(m.severity.serious_lateness, 10);
     assert_eq!(m.severity.serious_repeat, 3);
     assert_eq!(m.severity.serious_window_months, 12);
-    // SPEC v2 §5: every category has its article in the pack.
+    // SPEC v2 §5: every category has its article in the pack, but those only the
+    // national (`regional`) procedure reports.
     for c in govshare::audit::Category::ALL {
-        assert!(m.category(c).is_some(), "{c:?}");
+        let regional = govshare::audit::Category::REGIONAL.contains(&c);
+        assert_eq!(m.category(c).is_some(), !regional, "{c:?}");
     }
+    assert_eq!(
+        m.applications.procedure,
+        govshare::policy::Procedure::Central
+    );
     assert_eq!(
         m.category(govshare::audit::Category::UnauthorizedDisclosure)
             .map(|s| s.article.as_str()),
@@ -314,8 +320,23 @@ fn the_national_pack_on_disk_is_the_built_in_one() {
         built.manifest().valid_from,
         NaiveDate::from_ymd_opt(2025, 8, 1).unwrap()
     );
-    // It does not model the workflow yet: the ledger refuses rather than guess.
-    assert!(!built.manifest().workflow);
+    // It models its applications by the regional procedure (packs/national-2025.md),
+    // with both reply limits of Art. 21¶1 and the delivery limit of Art. 22¶1.
+    let m = built.manifest();
+    assert!(m.workflow);
+    assert_eq!(
+        m.applications.procedure,
+        govshare::policy::Procedure::Regional
+    );
+    assert_eq!(m.applications.reply_limit("unconditional"), Some(1));
+    assert_eq!(m.applications.reply_limit("conditional"), Some(10));
+    assert_eq!(m.applications.delivery_workdays, Some(20));
+    assert_eq!(m.applications.extension_max_workdays, Some(10));
+    // The catalog, verification and incident events are not read yet.
+    assert!(m.declares_event("materials_requested"));
+    assert!(!m.declares_event("law_revised"));
+    assert!(!m.declares_event("leak"));
+    assert!(!PolicyPack::binzhou().manifest().declares_event("decide"));
     assert!(PolicyPack::binzhou().manifest().workflow);
     for name in govshare::policy::BUILTIN_PACKS {
         assert_eq!(PolicyPack::builtin(name).unwrap().name(), name);
@@ -488,5 +509,8 @@ fn a_workflow_pack_names_its_rules_and_irregularity_articles() {
     let at = m.find("[serve_texts]").unwrap();
     let err = PolicyPack::from_files(with_file("manifest.toml", &m[..at])).unwrap_err();
     assert!(err.to_string().contains("serve_texts"), "{err}");
-    assert!(PolicyPack::national_2025().manifest().rule_texts.is_empty());
+    let national = PolicyPack::national_2025();
+    for key in govshare::workflow::REGIONAL_RULE_KEYS {
+        assert!(national.manifest().rule_texts.contains_key(key), "{key}");
+    }
 }

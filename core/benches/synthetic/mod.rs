@@ -385,6 +385,7 @@ impl Log {
                 };
                 EventKind::Escalate {
                     certificate: None,
+                    by: None,
                     application: format!("sq-{app}"),
                     to,
                 }
@@ -483,6 +484,7 @@ impl Log {
             return EventKind::Reply {
                 certificate: None,
                 reason_code: None,
+                approved_by_head: None,
                 application,
                 by: s(BIG_DATA_CENTER),
                 outcome: ReplyOutcome::Approve,
@@ -504,6 +506,7 @@ impl Log {
             EventKind::Reply {
                 certificate: None,
                 reason_code: None,
+                approved_by_head: None,
                 application,
                 by,
                 outcome: ReplyOutcome::Approve,
@@ -527,6 +530,7 @@ impl Log {
             EventKind::Reply {
                 certificate: None,
                 reason_code: None,
+                approved_by_head: None,
                 application,
                 by,
                 outcome: ReplyOutcome::Refuse,
@@ -559,6 +563,10 @@ impl Log {
         }
         EventKind::Apply {
             certificate: None,
+            basis: None,
+            scenario: None,
+            until: None,
+            approved_by_head: None,
             application: format!("sq-{app}"),
             department: s(department),
             resource: s(resource),

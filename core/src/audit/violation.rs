@@ -48,11 +48,20 @@ pub enum Category {
     ServiceRefused,
     /// 30(5) (v2): an incident not reported in time (Art. 24).
     IncidentNotReported,
+    /// National 39(2): unconditional data refused without a reason the pack
+    /// accepts (the `regional` procedure).
+    SharingObstructed,
+    /// National 39(4): approved data not delivered in time.
+    DeliveryOverdue,
+    /// National 39(9): materials asked for a second time, not at once.
+    MaterialsNotRequestedAtOnce,
+    /// National 39(9): a refusal for missing materials instead of asking for them.
+    RefusedForMissingMaterials,
 }
 
 impl Category {
     /// Every category, in table order.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 22] = [
         Self::CatalogNotUpdated,
         Self::CatalogNotFiled,
         Self::DataNotProvided,
@@ -71,6 +80,19 @@ impl Category {
         Self::ScopeNotStated,
         Self::ServiceRefused,
         Self::IncidentNotReported,
+        Self::SharingObstructed,
+        Self::DeliveryOverdue,
+        Self::MaterialsNotRequestedAtOnce,
+        Self::RefusedForMissingMaterials,
+    ];
+
+    /// The categories only the `regional` application procedure reports: a pack
+    /// with another procedure need not declare them.
+    pub const REGIONAL: [Self; 4] = [
+        Self::SharingObstructed,
+        Self::DeliveryOverdue,
+        Self::MaterialsNotRequestedAtOnce,
+        Self::RefusedForMissingMaterials,
     ];
 
     /// The snake_case name.
@@ -94,6 +116,10 @@ impl Category {
             Self::ScopeNotStated => "scope_not_stated",
             Self::ServiceRefused => "service_refused",
             Self::IncidentNotReported => "incident_not_reported",
+            Self::SharingObstructed => "sharing_obstructed",
+            Self::DeliveryOverdue => "delivery_overdue",
+            Self::MaterialsNotRequestedAtOnce => "materials_not_requested_at_once",
+            Self::RefusedForMissingMaterials => "refused_for_missing_materials",
         }
     }
 
@@ -118,6 +144,10 @@ impl Category {
             Self::ScopeNotStated => "未明確共享範圍和使用用途",
             Self::ServiceRefused => "校核期間拒絕、推諉或要求更正",
             Self::IncidentNotReported => "安全問題未及時報告",
+            Self::SharingObstructed => "拒絕共享無條件共享數據",
+            Self::DeliveryOverdue => "同意共享後未按時完成共享",
+            Self::MaterialsNotRequestedAtOnce => "未一次性告知需補充的材料",
+            Self::RefusedForMissingMaterials => "以材料不全為由不予共享",
         }
     }
 
@@ -142,6 +172,10 @@ impl Category {
             Self::ScopeNotStated => "sharing scope not stated",
             Self::ServiceRefused => "service refused during verification",
             Self::IncidentNotReported => "incident not reported in time",
+            Self::SharingObstructed => "unconditional data refused",
+            Self::DeliveryOverdue => "approved data not delivered in time",
+            Self::MaterialsNotRequestedAtOnce => "materials not asked for at once",
+            Self::RefusedForMissingMaterials => "refused for missing materials",
         }
     }
 }

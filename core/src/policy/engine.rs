@@ -272,6 +272,12 @@ impl Engine {
         })
     }
 
+    /// A single-pack engine over `pack` with this engine's registry and cache
+    /// settings (the ledger moving along a timeline).
+    pub(crate) fn with_pack(&self, pack: PolicyPack) -> Self {
+        Self::single(pack, Arc::clone(&self.registry), self.speed.settings)
+    }
+
     /// The same pack over a new registry snapshot (policies are not re-parsed
     /// or re-validated), with the same cache settings and empty caches: nothing
     /// cached for the old snapshot is used.

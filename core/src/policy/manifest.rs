@@ -80,6 +80,87 @@ pub struct Manifest {
     /// Art. 20); required when `workflow` and `answers.must_serve`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serve_texts: Option<ServeTexts>,
+    /// How applications run (SPEC v2 §7: the coordination ladder and the limits
+    /// per sharing class). Absent: the `central` procedure with
+    /// `reply_limit_workdays`.
+    #[serde(default)]
+    pub applications: ApplicationSettings,
+    /// The event kinds the pack reads (SPEC v2 §7: an event kind the pack in
+    /// force does not declare is rejected by a strict ledger and ignored and
+    /// reported by a lenient one). Absent: every kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<EventSettings>,
+}
+
+/// The procedure an application follows when the provider refuses (SPEC v2 §7
+/// "the coordination ladder").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Procedure {
+    /// One coordinating body for the whole platform, then its superior (the
+    /// `big_data_center`, then the `city_government_office`); a derived resource
+    /// needs the coordinating body's consent too; a not-shared resource is
+    /// coordinated from its application; unconditional data is taken directly.
+    #[default]
+    Central,
+    /// Every share by application, answered within the limit of its class; after
+    /// a refusal the parties negotiate, then the `coordinator` of their region
+    /// (or of their longest common region) coordinates, refers a failure to the
+    /// `decider` of its region, whose decision is final; materials, extensions,
+    /// justified delays and delivery within `delivery_workdays`; not-shared data
+    /// is never opened.
+    Regional,
+}
+
+/// How applications run under a pack.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationSettings {
+    /// The procedure.
+    #[serde(default)]
+    pub procedure: Procedure,
+    /// Working days for the reply, per sharing class (`unconditional`,
+    /// `conditional`); `regional` needs both. `central` reads
+    /// `reply_limit_workdays`.
+    #[serde(default)]
+    pub reply_workdays: BTreeMap<String, u32>,
+    /// Working days to deliver the data after an approval (`regional`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_workdays: Option<u32>,
+    /// The most working days the extensions of one reply may add in total
+    /// (`regional`; absent: no extension is valid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_max_workdays: Option<u32>,
+    /// The body that coordinates a dispute, grants extensions and records a
+    /// justified delay (`regional`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coordinator: Option<Role>,
+    /// The body that decides a dispute the coordinator could not settle
+    /// (`regional`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decider: Option<Role>,
+    /// The `reason_code`s for which a refusal of unconditional data is no
+    /// obstruction (`regional`).
+    #[serde(default)]
+    pub refusal_codes_allowed: Vec<String>,
+    /// The `reason_code` of a refusal for incomplete materials (`regional`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub materials_incomplete_code: Option<String>,
+}
+
+impl ApplicationSettings {
+    /// The reply limit for a sharing class under this procedure.
+    pub fn reply_limit(&self, class: &str) -> Option<u32> {
+        self.reply_workdays.get(class).copied()
+    }
+}
+
+/// The event kinds a pack reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSettings {
+    /// The SPEC §8 kind names, e.g. `apply`.
+    pub declared: Vec<String>,
 }
 
 /// The ledger's three answers to "must the department serve the person?"
@@ -176,11 +257,14 @@ pub struct DutyBases {
     pub inconsistency_correction: Vec<String>,
     /// Reporting an incident.
     pub incident_report: Vec<String>,
+    /// Delivering approved data (the `regional` procedure; required there).
+    #[serde(default)]
+    pub data_delivery: Vec<String>,
 }
 
 impl DutyBases {
     /// Every basis with its manifest key.
-    pub fn all(&self) -> [(&'static str, &[String]); 7] {
+    pub fn all(&self) -> [(&'static str, &[String]); 8] {
         [
             (
                 "catalog_update_after_change",
@@ -195,6 +279,7 @@ impl DutyBases {
             ("first_provision", &self.first_provision),
             ("inconsistency_correction", &self.inconsistency_correction),
             ("incident_report", &self.incident_report),
+            ("data_delivery", &self.data_delivery),
         ]
     }
 }
@@ -239,6 +324,11 @@ pub struct AuditSettings {
     pub sensitive_article: String,
     /// The category of a failing check the `usage_checks` table does not name.
     pub unknown_check: Category,
+    /// Whether a use against the rules of a sensitive resource also cites
+    /// `sensitive_article` and is referred to the law (Binzhou Art. 31: yes;
+    /// the national Art. 42 names disclosures and leaks only). Default `true`.
+    #[serde(default = "yes")]
+    pub sensitive_on_use: bool,
     /// The columns of the audit summary table (`govshare audit --summary`), in
     /// order.
     #[serde(default)]
@@ -286,6 +376,9 @@ impl Manifest {
     pub(crate) fn check(&self) -> Result<(), String> {
         for c in Category::ALL {
             let Some(s) = self.categories.get(c.as_str()) else {
+                if Category::REGIONAL.contains(&c) {
+                    continue;
+                }
                 return Err(format!("`categories.{}` is missing", c.as_str()));
             };
             if !RESPONSIBLE.contains(&s.responsible.as_str()) {
@@ -330,7 +423,22 @@ impl Manifest {
                 ));
             }
         }
-        if self.workflow {
+        let regional = self.applications.procedure == Procedure::Regional;
+        if self.workflow && regional {
+            for key in crate::workflow::REGIONAL_RULE_KEYS {
+                if self.rule_texts.get(key).is_none_or(|t| t.trim().is_empty()) {
+                    return Err(format!(
+                        "`rule_texts.{key}` is missing (a pack with the `regional` procedure names every rule of it)"
+                    ));
+                }
+            }
+            for code in crate::workflow::REGIONAL_IRREGULARITY_CODES {
+                if !self.irregularity_articles.contains_key(code) {
+                    return Err(format!("`irregularity_articles.{code}` is missing"));
+                }
+            }
+        }
+        if self.workflow && !regional {
             for key in crate::workflow::RULE_KEYS {
                 if self.rule_texts.get(key).is_none_or(|t| t.trim().is_empty()) {
                     return Err(format!(
@@ -350,6 +458,7 @@ impl Manifest {
                 );
             }
         }
+        self.check_applications()?;
         let s = &self.severity;
         if s.serious_repeat == 0 || s.serious_window_months == 0 {
             return Err(
@@ -358,6 +467,66 @@ impl Manifest {
             );
         }
         Ok(())
+    }
+
+    /// The `[applications]` and `[events]` tables: a `regional` procedure names
+    /// both reply limits, its delivery limit, its coordinator and decider, and
+    /// the categories it reports; declared event kinds are known kinds.
+    fn check_applications(&self) -> Result<(), String> {
+        let a = &self.applications;
+        if a.procedure == Procedure::Regional && self.workflow {
+            for class in ["unconditional", "conditional"] {
+                if a.reply_limit(class).is_none() {
+                    return Err(format!(
+                        "`applications.reply_workdays.{class}` is missing (the `regional` procedure answers every class by application)"
+                    ));
+                }
+            }
+            if a.delivery_workdays.is_none() || self.duties.data_delivery.is_empty() {
+                return Err(
+                    "`applications.delivery_workdays` and `duties.data_delivery` are required by the `regional` procedure"
+                        .to_owned(),
+                );
+            }
+            if a.coordinator.is_none() || a.decider.is_none() {
+                return Err(
+                    "`applications.coordinator` and `applications.decider` are required by the `regional` procedure"
+                        .to_owned(),
+                );
+            }
+            for c in Category::REGIONAL {
+                if !self.categories.contains_key(c.as_str()) {
+                    return Err(format!(
+                        "`categories.{}` is missing (the `regional` procedure reports it)",
+                        c.as_str()
+                    ));
+                }
+            }
+        }
+        for class in a.reply_workdays.keys() {
+            if class != "unconditional" && class != "conditional" {
+                return Err(format!(
+                    "`applications.reply_workdays.{class}` is not a sharing class with a reply (`unconditional`, `conditional`)"
+                ));
+            }
+        }
+        if let Some(events) = &self.events {
+            for kind in &events.declared {
+                if !crate::workflow::EVENT_KINDS.contains(&kind.as_str()) {
+                    return Err(format!(
+                        "`events.declared` names `{kind}`, not an event kind"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the pack reads events of `kind` (SPEC v2 §7).
+    pub fn declares_event(&self, kind: &str) -> bool {
+        self.events
+            .as_ref()
+            .is_none_or(|e| e.declared.iter().any(|k| k == kind))
     }
 
     /// The category's settings (always there once the manifest is loaded).

@@ -47,8 +47,8 @@ mod wire;
 pub use cache::CacheSettings;
 pub use engine::{Answer, DecideOptions, Engine};
 pub use manifest::{
-    AnswerArticles, DutyBases, IncidentReportLimits, Manifest, MethodSettings, ServeTexts,
-    SeveritySettings, SummaryColumn,
+    AnswerArticles, ApplicationSettings, DutyBases, EventSettings, IncidentReportLimits, Manifest,
+    MethodSettings, Procedure, ServeTexts, SeveritySettings, SummaryColumn,
 };
 pub use pack::{BUILTIN_PACKS, PolicyPack};
 pub use wire::{

@@ -233,6 +233,32 @@ pub enum WorkflowError {
         /// The withdrawing event.
         withdrawn_by: String,
     },
+    /// An act the pack in force forbids (national: refusing unconditional data,
+    /// asking for materials twice, an invalid extension): rejected by a strict
+    /// ledger, reported by a lenient one.
+    #[error("event `{event}` rejected: `{act}` is not allowed: {detail} ({rule})")]
+    ActNotAllowed {
+        /// The event id.
+        event: String,
+        /// The irregularity the act would be, e.g. `sharing_obstructed`.
+        act: String,
+        /// What is wrong.
+        detail: String,
+        /// The rule, with its article (from the pack).
+        rule: String,
+    },
+    /// An event kind the pack in force does not declare (SPEC v2 §7).
+    #[error(
+        "event `{event}` rejected: pack `{pack}` in force at its moment does not read `{kind}` events"
+    )]
+    EventNotInPack {
+        /// The event id.
+        event: String,
+        /// The event kind.
+        kind: String,
+        /// The pack in force.
+        pack: String,
+    },
     /// An event dated earlier than the event applied before it (SPEC §4 Order: the
     /// log is in non-decreasing order of `at`).
     #[error(
@@ -273,6 +299,8 @@ impl WorkflowError {
             Self::RegistryChangeRejected { .. } => "workflow.registry_change_rejected",
             Self::InvalidChange { .. } => "workflow.invalid_change",
             Self::ResourceWithdrawn { .. } => "workflow.resource_withdrawn",
+            Self::ActNotAllowed { .. } => "workflow.act_not_allowed",
+            Self::EventNotInPack { .. } => "workflow.event_not_in_pack",
         }
     }
 
@@ -299,7 +327,9 @@ impl WorkflowError {
             | Self::CertificateInvalid { event, .. }
             | Self::RegistryChangeRejected { event, .. }
             | Self::InvalidChange { event, .. }
-            | Self::ResourceWithdrawn { event, .. } => event,
+            | Self::ResourceWithdrawn { event, .. }
+            | Self::ActNotAllowed { event, .. }
+            | Self::EventNotInPack { event, .. } => event,
         }
     }
 }

@@ -65,6 +65,20 @@ pub enum EscalateTo {
     BigDataCenter,
     /// 市政府辦公室.
     CityGovernmentOffice,
+    /// 政務數據共享主管部門 (national pack).
+    SharingAuthority,
+    /// 本級人民政府 (national pack).
+    PeopleGovernment,
+}
+
+/// The people's government's decision on a dispute (national pack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeOutcome {
+    /// The data is shared, with a scope: a grant follows.
+    Share,
+    /// The data is not shared (final).
+    NotShare,
 }
 
 /// The kind of an event and the fields it needs (SPEC §8).
@@ -92,6 +106,18 @@ pub enum EventKind {
         /// the department's registered certificates must hold a valid one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         certificate: Option<String>,
+        /// The legal basis of the need (national pack: 依據).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        basis: Option<String>,
+        /// The scenario of use (national pack: 使用場景).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scenario: Option<String>,
+        /// How long the data is needed (national pack: 使用時限).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<DateTime<FixedOffset>>,
+        /// Whether the department's head approved the application (national pack).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        approved_by_head: Option<bool>,
     },
     /// The provider (or, for a derived resource, the Big Data Center) replies.
     Reply {
@@ -113,13 +139,21 @@ pub enum EventKind {
         /// The certificate serial the act was made with (Art. 26).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         certificate: Option<String>,
+        /// Whether the provider's head approved the reply (national pack).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        approved_by_head: Option<bool>,
     },
-    /// The user asks for coordination.
+    /// The user asks for coordination; under the national pack, also the
+    /// sharing authority referring a dispute to its people's government.
     Escalate {
         /// The application id.
         application: String,
-        /// Who coordinates.
+        /// Who coordinates (or decides).
         to: EscalateTo,
+        /// Who escalates: absent, the applying department; the sharing authority
+        /// when it refers a dispute (national pack).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
         /// The certificate serial the act was made with (Art. 26).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         certificate: Option<String>,
@@ -138,6 +172,80 @@ pub enum EventKind {
         /// The certificate serial the act was made with (Art. 26).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         certificate: Option<String>,
+    },
+    /// The parties' negotiation after a refusal failed (national pack).
+    NegotiationFailed {
+        /// The application id.
+        application: String,
+        /// The party recording it (the applying department or the provider).
+        by: String,
+    },
+    /// The people's government decides a dispute referred to it (national pack).
+    Decide {
+        /// The application id.
+        application: String,
+        /// The deciding government.
+        by: String,
+        /// Share or not.
+        outcome: DisputeOutcome,
+        /// What a decision to share allows.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scope: Option<Scope>,
+        /// The certificate serial the act was made with.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        certificate: Option<String>,
+    },
+    /// The provider asks for missing materials (national pack).
+    MaterialsRequested {
+        /// The application id.
+        application: String,
+        /// The provider.
+        by: String,
+        /// What is missing.
+        materials: Vec<String>,
+    },
+    /// The applying department supplies the materials asked for (national pack).
+    MaterialsSupplied {
+        /// The application id.
+        application: String,
+        /// The applying department (absent: the application's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
+        /// What it supplies.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        materials: Option<Vec<String>>,
+    },
+    /// The sharing authority extends the time to reply (national pack).
+    ExtensionGranted {
+        /// The application whose reply is extended.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        application: Option<String>,
+        /// The department whose catalog update is extended.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        department: Option<String>,
+        /// The authority granting it.
+        by: String,
+        /// Working days added.
+        workdays: u32,
+        /// Whether the requester was told.
+        #[serde(default)]
+        requester_informed: bool,
+    },
+    /// The sharing authority records a justified delay (national pack).
+    DelayJustified {
+        /// The application.
+        application: String,
+        /// The authority.
+        by: String,
+        /// Why.
+        reason: String,
+    },
+    /// The provider delivered the approved data (national pack).
+    DataShared {
+        /// The application.
+        application: String,
+        /// The provider.
+        by: String,
     },
     /// A law behind a department's catalog was revised (Art. 11).
     LawRevised {
@@ -446,6 +554,13 @@ impl EventKind {
             Self::RestrictionLifted { .. } => "restriction_lifted",
             Self::IncidentReported { .. } => "incident_reported",
             Self::ServiceRefused { .. } => "service_refused",
+            Self::NegotiationFailed { .. } => "negotiation_failed",
+            Self::Decide { .. } => "decide",
+            Self::MaterialsRequested { .. } => "materials_requested",
+            Self::MaterialsSupplied { .. } => "materials_supplied",
+            Self::ExtensionGranted { .. } => "extension_granted",
+            Self::DelayJustified { .. } => "delay_justified",
+            Self::DataShared { .. } => "data_shared",
         }
     }
 }

@@ -71,7 +71,8 @@ mod state;
 
 pub use error::WorkflowError;
 pub use event::{
-    CoordinationOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope, ServiceManner,
+    CoordinationOutcome, DisputeOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope,
+    ServiceManner,
 };
 pub(crate) use ids::IdSet;
 pub use ledger::Ledger;
@@ -105,6 +106,87 @@ pub const IRREGULARITY_CODES: [&str; 5] = [
     "scope_not_stated",
     "refusal_without_reason",
     "service_refused",
+];
+/// The rules of the `regional` application procedure whose texts a pack with
+/// that procedure gives in `rule_texts` (besides the shared ones it uses).
+pub const REGIONAL_RULE_KEYS: [&str; 22] = [
+    "missing_reason",
+    "purpose_not_duty",
+    "scope_not_stated",
+    "scope_exceeds_application",
+    "certificate_invalid",
+    "reply_pending_only",
+    "reply_provider",
+    "outside_regulation",
+    "not_shared_closed",
+    "obstruction",
+    "materials_refusal",
+    "materials_once",
+    "materials_before_due",
+    "materials_supplied_after_request",
+    "extension_rule",
+    "delay_justified_by",
+    "delivery_after_approval",
+    "negotiation_after",
+    "escalate_authority_after",
+    "coordinate_authority_only",
+    "refer_government_after",
+    "decide_government_only",
+];
+
+/// The irregularities the `regional` procedure reports with an article.
+pub const REGIONAL_IRREGULARITY_CODES: [&str; 7] = [
+    "certificate_not_used",
+    "purpose_not_duty",
+    "scope_not_stated",
+    "refusal_without_reason",
+    "sharing_obstructed",
+    "materials_not_requested_at_once",
+    "refused_for_missing_materials",
+];
+
+/// Every event kind (SPEC §8 and the national pack's), by its wire name.
+pub const EVENT_KINDS: [&str; 40] = [
+    "apply",
+    "reply",
+    "escalate",
+    "coordinate",
+    "law_revised",
+    "function_changed",
+    "collection_scope_changed",
+    "catalog_updated",
+    "catalog_filed",
+    "data_provided",
+    "inconsistency_reported",
+    "inconsistency_resolved",
+    "data_rejected",
+    "usage",
+    "disclosure",
+    "leak",
+    "submission_required",
+    "project_submitted",
+    "project_accepted",
+    "tampering",
+    "destruction",
+    "intrusion",
+    "outage",
+    "resource_catalogued",
+    "resource_changed",
+    "resource_withdrawn",
+    "department_changed",
+    "certificate_issued",
+    "certificate_revoked",
+    "restriction_imposed",
+    "restriction_lifted",
+    "incident_reported",
+    "service_refused",
+    "negotiation_failed",
+    "decide",
+    "materials_requested",
+    "materials_supplied",
+    "extension_granted",
+    "delay_justified",
+    "data_shared",
 ];
 pub(crate) use ledger::registry_changed;
 pub use state::{

@@ -34,6 +34,19 @@ pub enum ApplicationStatus {
     Failed,
     /// The resource left the catalog while the application was open (final).
     Withdrawn,
+    /// The provider asked for materials; no reply is due until they are
+    /// supplied (`regional` procedure).
+    AwaitingMaterials,
+    /// The parties' negotiation failed; the requester may turn to the sharing
+    /// authority (`regional`).
+    NegotiationFailed,
+    /// The sharing authority is coordinating (`regional`).
+    CoordinatingSharingAuthority,
+    /// The sharing authority's coordination failed; it may refer the dispute to
+    /// its people's government (`regional`).
+    SharingAuthorityFailed,
+    /// The people's government is deciding (`regional`); its decision is final.
+    DecidingPeopleGovernment,
 }
 
 impl ApplicationStatus {
@@ -51,6 +64,11 @@ impl ApplicationStatus {
             Self::Approved => "approved",
             Self::Failed => "failed",
             Self::Withdrawn => "withdrawn",
+            Self::AwaitingMaterials => "awaiting_materials",
+            Self::NegotiationFailed => "negotiation_failed",
+            Self::CoordinatingSharingAuthority => "coordinating_sharing_authority",
+            Self::SharingAuthorityFailed => "sharing_authority_failed",
+            Self::DecidingPeopleGovernment => "deciding_people_government",
         }
     }
 
@@ -116,6 +134,20 @@ pub struct ApplicationState {
     pub pack: String,
     /// Whether a pack was in force when it was opened; `false` opens no duty.
     pub in_force: bool,
+    /// Working days added to the reply limit by valid extensions (`regional`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub extension_workdays: u32,
+    /// The event that recorded a justified delay (`regional`): a late reply or
+    /// delivery is then no violation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_justified: Option<String>,
+    /// The sharing authority handling its dispute (`regional`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coordinator: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The kind of an obligation.
@@ -134,6 +166,8 @@ pub enum ObligationKind {
     FirstProvision,
     /// Report an incident (SPEC v2 §4, Binzhou Art. 24).
     IncidentReport,
+    /// Deliver approved data to the applying department (`regional` procedure).
+    DataDelivery,
 }
 
 impl ObligationKind {
@@ -146,6 +180,7 @@ impl ObligationKind {
             Self::InconsistencyCorrection => "inconsistency_correction",
             Self::FirstProvision => "first_provision",
             Self::IncidentReport => "incident_report",
+            Self::DataDelivery => "data_delivery",
         }
     }
 }
@@ -208,6 +243,13 @@ pub struct ObligationState {
     pub late_workdays: Option<i64>,
     /// The opening event, then the fulfilling one.
     pub events: Vec<String>,
+    /// For a delivery: the application.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    /// The event that recorded a justified delay (`regional`): lateness is then
+    /// no violation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_justified: Option<String>,
 }
 
 /// Something the live workflow rejects that a lenient ledger (the audit's) applied

@@ -51,10 +51,13 @@ impl Auditor {
         let sensitive = self.sensitive(resource);
         let secret = self.secret(resource);
         for (category, reasons) in by_category {
-            let sensitive_kind = matches!(
-                category,
-                Category::PurposeViolation | Category::UnauthorizedUse | Category::NetworkViolation
-            );
+            let sensitive_kind = manifest.audit.sensitive_on_use
+                && matches!(
+                    category,
+                    Category::PurposeViolation
+                        | Category::UnauthorizedUse
+                        | Category::NetworkViolation
+                );
             let detail = texts::usage(category, resource, purpose, &reasons);
             let extra_basis: Vec<&str> = if sensitive && sensitive_kind {
                 vec![manifest.audit.sensitive_article.as_str()]

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::texts::{self, days, zh_article};
+use super::texts::{self, days, zh_citation};
 use super::{Auditor, Time, dept_name};
 use crate::audit::{Category, Consequence};
 use crate::calendar::china_date;
@@ -69,7 +69,17 @@ impl Auditor {
                 "向主管部門報告安全問題",
                 "report the incident",
             ),
+            ObligationKind::DataDelivery => (
+                Category::DeliveryOverdue,
+                "向需求部門完成共享",
+                "share the approved data with the requester",
+            ),
         };
+        // A delay the sharing authority found justified is no violation
+        // (`regional`: 無正當理由).
+        if o.delay_justified.is_some() {
+            return;
+        }
         let Some(due) = o.due.or(o.due_at.map(china_date)) else {
             return;
         };
@@ -96,8 +106,8 @@ impl Auditor {
         let detail = if still_open {
             (
                 format!(
-                    "：應於{due}前{zh_what}{res}（第{}條），截至{}仍未完成，逾期{n}個工作日",
-                    zh_article(&o.article),
+                    "：應於{due}前{zh_what}{res}（{}），截至{}仍未完成，逾期{n}個工作日",
+                    zh_citation(&o.article),
                     self.as_of_day
                 ),
                 format!(
@@ -115,8 +125,8 @@ impl Auditor {
                 .unwrap_or_default();
             (
                 format!(
-                    "：應於{due}前{zh_what}{res}（第{}條），{done}方完成，逾期{n}個工作日",
-                    zh_article(&o.article)
+                    "：應於{due}前{zh_what}{res}（{}），{done}方完成，逾期{n}個工作日",
+                    zh_citation(&o.article)
                 ),
                 format!(
                     ": had to {en_what}{res_en} by {due} (Art. {}); done on {done}, {}",
@@ -177,11 +187,13 @@ impl Auditor {
     }
 
     fn is_consent_body(&self, department: &str) -> bool {
-        self.ledger
-            .base_engine()
-            .registry()
-            .department(department)
-            .is_some_and(|d| d.has_role(self.manifest.audit.consent_by))
+        self.manifest.applications.procedure == crate::policy::Procedure::Central
+            && self
+                .ledger
+                .base_engine()
+                .registry()
+                .department(department)
+                .is_some_and(|d| d.has_role(self.manifest.audit.consent_by))
     }
 
     /// A reply event: late when given after the reply limit. The provider answers
@@ -189,6 +201,9 @@ impl Auditor {
     /// (a reading: Art. 21 sets no limit, the pack applies the reply limit).
     pub(super) fn late_reply_event(&mut self, a: &ApplicationState, by: &str, id: &str, at: Time) {
         let Some(due) = a.reply_due else { return };
+        if a.delay_justified.is_some() {
+            return;
+        }
         let day = china_date(at);
         if day <= due || at < a.opened {
             return;
@@ -209,6 +224,9 @@ impl Auditor {
     /// for its consent (a reading).
     pub(super) fn late_reply_open(&mut self, a: &ApplicationState) {
         let Some(due) = a.reply_due else { return };
+        if a.delay_justified.is_some() {
+            return;
+        }
         if self.as_of_day <= due {
             return;
         }
@@ -223,11 +241,13 @@ impl Auditor {
             };
             self.reply_overdue(a, &provider, false, None, due, None, given);
         }
-        let waiting_consent = match a.status {
-            ApplicationStatus::AwaitingBigDataCenter => true,
-            ApplicationStatus::Pending => self.resource(&a.resource).is_some_and(|r| r.derived),
-            _ => false,
-        };
+        let central = self.manifest.applications.procedure == crate::policy::Procedure::Central;
+        let waiting_consent = central
+            && match a.status {
+                ApplicationStatus::AwaitingBigDataCenter => true,
+                ApplicationStatus::Pending => self.resource(&a.resource).is_some_and(|r| r.derived),
+                _ => false,
+            };
         if waiting_consent && let Some(body) = self.holder(self.manifest.audit.consent_by) {
             self.reply_overdue(a, &body, true, None, due, None, n);
         }

@@ -115,6 +115,9 @@ pub struct Auditor {
     horizon: Horizon,
     /// The ledger's registry generation the cached answers were computed under.
     registry_generation: u64,
+    /// The violations of the earlier packs of the timeline, judged when the log
+    /// moved past them.
+    done: Vec<Violation>,
 }
 
 /// Events per block of the forgetting horizon.
@@ -181,6 +184,9 @@ fn irregularity_category(code: &str) -> Option<Category> {
         "scope_not_stated" => Some(Category::ScopeNotStated),
         "certificate_not_used" => Some(Category::CertificateNotUsed),
         "service_refused" => Some(Category::ServiceRefused),
+        "sharing_obstructed" => Some(Category::SharingObstructed),
+        "materials_not_requested_at_once" => Some(Category::MaterialsNotRequestedAtOnce),
+        "refused_for_missing_materials" => Some(Category::RefusedForMissingMaterials),
         _ => None,
     }
 }
@@ -205,7 +211,26 @@ impl Auditor {
             doubtful: HashSet::new(),
             horizon: Horizon::default(),
             registry_generation: 0,
+            done: Vec::new(),
         }
+    }
+
+    /// The log moved on to a later pack of the timeline (SPEC v2 §7): what is
+    /// still open under the current pack is judged now, by it (its duties and
+    /// replies end with it), and the audit goes on under `next`.
+    fn close_segment(&mut self, next: Manifest) {
+        let (apps, obligations) = self.ledger.open_items(self.as_of);
+        let pack = self.manifest.name.clone();
+        for a in apps.iter().filter(|a| a.pack == pack) {
+            self.late_reply_open(a);
+        }
+        for o in obligations.iter().filter(|o| o.pack == pack) {
+            self.late_obligation(o, true);
+        }
+        let judged = self.judge();
+        self.done.extend(judged);
+        self.manifest = next;
+        self.evals = Evals::default();
     }
 
     /// What the ledger applied and reported that is not a violation, in log order:
@@ -325,6 +350,12 @@ impl Auditor {
             self.ledger.skip_entry();
             return Ok(());
         }
+        if let Some(next) = self.ledger.next_pack_at(event.at)
+            && next.manifest().workflow
+        {
+            let next = next.manifest().clone();
+            self.close_segment(next);
+        }
         let applied = self.ledger.apply(event)?;
         // A registry change (SPEC v2 §4): answers cached under the old registry
         // no longer hold.
@@ -337,6 +368,16 @@ impl Auditor {
         let day = china_date(event.at);
         for irr in &applied.irregularities {
             self.on_irregularity(irr, applied.application.as_ref(), &id, day);
+        }
+        // SPEC v2 §7: an event kind the pack in force does not read is reported
+        // and ignored: nothing is judged of it.
+        if applied
+            .irregularities
+            .iter()
+            .any(|i| i.code == "event_not_in_pack")
+        {
+            self.ledger.forget_closed();
+            return Ok(());
         }
         if let EventKind::Reply { by, .. } = &event.kind
             && let Some(a) = &applied.application
@@ -492,13 +533,16 @@ impl Auditor {
     /// severity and consequences of every finding, ordered by when it happened.
     pub fn finish(mut self) -> Vec<Violation> {
         let (apps, obligations) = self.ledger.open_items(self.as_of);
-        for a in &apps {
+        let pack = self.manifest.name.clone();
+        for a in apps.iter().filter(|a| a.pack == pack) {
             self.late_reply_open(a);
         }
-        for o in &obligations {
+        for o in obligations.iter().filter(|o| o.pack == pack) {
             self.late_obligation(o, true);
         }
-        self.judge()
+        let mut out = std::mem::take(&mut self.done);
+        out.extend(self.judge());
+        out
     }
 
     /// Whether an obligation is no violation whatever its dates: ended (its pack
@@ -574,6 +618,8 @@ mod tests {
             late: true,
             late_workdays: Some(as_of_late),
             events: vec!["e1".to_owned()],
+            application: None,
+            delay_justified: None,
         }
     }
 

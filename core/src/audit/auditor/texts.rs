@@ -185,6 +185,18 @@ pub(super) fn irregularity(
             ": refused, delayed or demanded a correction from a person with valid proof during verification"
                 .to_owned(),
         ),
+        Category::SharingObstructed => (
+            format!("：不予共享無條件共享類數據（申請{app}）"),
+            format!(": refused unconditional data (application {app})"),
+        ),
+        Category::MaterialsNotRequestedAtOnce => (
+            format!("：未一次性告知申請{app}需要補充的材料"),
+            format!(": did not ask at once for every material application {app} lacked"),
+        ),
+        Category::RefusedForMissingMaterials => (
+            format!("：以申請材料不全為由直接拒絕申請{app}，未一次性告知需補充的材料"),
+            format!(": refused application {app} for incomplete materials instead of asking for them"),
+        ),
         other => (format!("：{}", other.zh()), format!(": {}", other.en())),
     };
     match reason {

@@ -40,7 +40,13 @@ fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
     let engine = load_engine(&args.registry)?;
     let as_of = parse_time("as-of", &args.as_of)?;
     let registry = engine.registry().clone();
-    let columns = engine.pack().manifest().audit.summary.clone();
+    // The columns of every pack of the timeline, in order (SPEC v2 §7: a log
+    // over both regulations is counted by the articles of each).
+    let pack_columns: Vec<(String, Vec<SummaryColumn>)> = engine
+        .packs()
+        .into_iter()
+        .map(|p| (p.name().to_owned(), p.manifest().audit.summary.clone()))
+        .collect();
     let mut auditor = Auditor::new(engine, as_of);
     let mut refused = 0;
     let unreadable = read_events(&args.events, |event| match event {
@@ -90,6 +96,19 @@ fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
     let status = status(unreadable + refused);
     let violations = auditor.finish();
     if args.summary {
+        let judged: std::collections::BTreeSet<&str> =
+            violations.iter().map(|v| v.pack.as_str()).collect();
+        let mut columns: Vec<SummaryColumn> = pack_columns
+            .iter()
+            .filter(|(name, _)| judged.contains(name.as_str()))
+            .flat_map(|(_, c)| c.iter().cloned())
+            .collect();
+        if columns.is_empty() {
+            columns = pack_columns
+                .first()
+                .map(|(_, c)| c.clone())
+                .unwrap_or_default();
+        }
         // Only counts per department and article: a small table.
         return Ok(crate::out::emit(
             &summary_table(&registry, &violations, &columns),

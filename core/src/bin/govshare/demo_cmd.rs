@@ -357,6 +357,7 @@ fn run() -> Result<String, govshare::Error> {
             ObligationKind::InconsistencyCorrection => "校核更正 correction",
             ObligationKind::FirstProvision => "首次提供數據 first provision",
             ObligationKind::IncidentReport => "報告安全問題 incident report",
+            ObligationKind::DataDelivery => "完成共享 delivery",
         };
         let mut line = format!(
             "  第{}條 Art. {} {what}: {}（{}）{}，起 from {opened}",

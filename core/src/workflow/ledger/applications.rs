@@ -53,6 +53,22 @@ pub(super) struct App {
     pub(super) pack_until: NaiveDate,
     pub(super) in_force: bool,
     pub(super) events: Vec<String>,
+    /// When the reply limit runs from: the application, or the last supply of
+    /// materials asked for (`regional`, a reading).
+    pub(super) reply_from: Time,
+    /// Working days added by valid extensions (`regional`).
+    pub(super) extension: u32,
+    /// How many times materials were asked for, and the items asked.
+    pub(super) materials_asked: u32,
+    pub(super) materials_items: Vec<String>,
+    /// Whether materials were supplied since the first request.
+    pub(super) materials_supplied: bool,
+    /// The event that recorded a justified delay.
+    pub(super) justified: Option<String>,
+    /// The sharing authority handling its dispute.
+    pub(super) coordinator: Option<String>,
+    /// The data is unconditional (a refusal needs an accepted reason code).
+    pub(super) unconditional: bool,
 }
 
 fn valid_grant_id(id: &str) -> bool {
@@ -93,21 +109,21 @@ fn grant_base(application: &str) -> String {
 }
 
 /// What a grant allows.
-struct Extent {
-    purposes: Vec<String>,
-    fields: Vec<String>,
-    methods: Vec<Method>,
-    until: Option<Time>,
+pub(super) struct Extent {
+    pub(super) purposes: Vec<String>,
+    pub(super) fields: Vec<String>,
+    pub(super) methods: Vec<Method>,
+    pub(super) until: Option<Time>,
 }
 
 /// A scope checked against what was asked: the extent to grant, what of the ask it
 /// leaves out, and what is wrong with it.
-struct Checked {
-    extent: Extent,
-    refused_fields: Vec<String>,
-    refused_methods: Vec<Method>,
+pub(super) struct Checked {
+    pub(super) extent: Extent,
+    pub(super) refused_fields: Vec<String>,
+    pub(super) refused_methods: Vec<Method>,
     /// `scope_not_stated` (with what is missing) or `scope_exceeds_application`.
-    fault: Option<(bool, String)>,
+    pub(super) fault: Option<(bool, String)>,
 }
 
 /// Checks `scope` against the ask: `purpose`, the fields asked (`asked_fields`, the
@@ -115,7 +131,7 @@ struct Checked {
 /// asked (`asked_methods`, none named: any). `required`: an approval by the
 /// provider must state its scope (Art. 17); a coordination need not (its default is
 /// the ask).
-fn check_scope(
+pub(super) fn check_scope(
     scope: Option<&Scope>,
     required: bool,
     purpose: &str,
@@ -224,14 +240,17 @@ fn method_name(m: Method) -> String {
         .unwrap_or_default()
 }
 
-fn set<T: Ord + Clone>(v: &[T]) -> BTreeSet<T> {
+pub(super) fn set<T: Ord + Clone>(v: &[T]) -> BTreeSet<T> {
     v.iter().cloned().collect()
 }
 
 impl Ledger {
     pub(super) fn app_state(&self, a: &App, as_of: Time) -> ApplicationState {
-        let (reply_due, reply_late, reply_late_workdays) = match a.reply_limit {
-            Some(n) => match self.calendar.due_date(a.opened, n) {
+        let limit = a
+            .reply_limit
+            .filter(|_| a.status != ApplicationStatus::AwaitingMaterials);
+        let (reply_due, reply_late, reply_late_workdays) = match limit {
+            Some(n) => match self.calendar.due_date(a.reply_from, n + a.extension) {
                 Ok(due) => {
                     // A withdrawn resource ends the reply duty at the withdrawal.
                     let reference = match a.status {
@@ -271,17 +290,33 @@ impl Ledger {
             grants: a.grants.clone(),
             pack: a.pack.clone(),
             in_force: a.in_force,
+            extension_workdays: a.extension,
+            delay_justified: a.justified.clone(),
+            coordinator: a.coordinator.clone(),
         }
     }
 
-    /// Whether the reply to `a` is overdue at `at` (its due day has passed).
-    fn reply_overdue(&self, a: &App, at: Time) -> bool {
+    /// The reply's due day, if one is due.
+    pub(super) fn reply_due(&self, a: &App) -> Option<NaiveDate> {
+        if a.status == ApplicationStatus::AwaitingMaterials {
+            return None;
+        }
         a.reply_limit
-            .and_then(|n| self.calendar.due_date(a.opened, n).ok())
+            .and_then(|n| self.calendar.due_date(a.reply_from, n + a.extension).ok())
+    }
+
+    /// Whether the reply to `a` is overdue at `at` (its due day has passed).
+    pub(super) fn reply_overdue(&self, a: &App, at: Time) -> bool {
+        self.reply_due(a)
             .is_some_and(|due| china_date(at) > due && due <= a.pack_until)
     }
 
-    fn app(&self, id: &str, kind: &'static str, application: &str) -> Result<&App, WorkflowError> {
+    pub(super) fn app(
+        &self,
+        id: &str,
+        kind: &'static str,
+        application: &str,
+    ) -> Result<&App, WorkflowError> {
         if let Some(a) = self.apps.get(application) {
             return Ok(a);
         }
@@ -302,7 +337,7 @@ impl Ledger {
 
     /// Art. 17 因履行職責確需使用: the purpose must be one of the department's duties
     /// at `at` (SPEC v2 §4). Strict: an error; lenient: an irregularity.
-    fn check_purpose(
+    pub(super) fn check_purpose(
         &self,
         id: &str,
         department: &str,
@@ -345,6 +380,7 @@ impl Ledger {
                 fields,
                 methods,
                 certificate,
+                ..
             } => self.on_apply(
                 id,
                 event,
@@ -378,6 +414,7 @@ impl Ledger {
                 application,
                 to,
                 certificate,
+                ..
             } => self.on_escalate(id, event, application, *to, certificate.as_deref()),
             EventKind::Coordinate {
                 application,
@@ -488,6 +525,14 @@ impl Ledger {
             pack_until: manifest.valid_until,
             in_force,
             events: vec![id.to_owned()],
+            reply_from: event.at,
+            extension: 0,
+            materials_asked: 0,
+            materials_items: Vec::new(),
+            materials_supplied: false,
+            justified: None,
+            coordinator: None,
+            unconditional: sharing == Sharing::Unconditional,
         };
         for irr in &mut irregularities {
             irr.application = Some(application.to_owned());
@@ -501,7 +546,7 @@ impl Ledger {
     }
 
     /// The fields an application asked for: its own list, or every catalog field.
-    fn asked_fields(&self, a: &App) -> (Vec<String>, Vec<String>) {
+    pub(super) fn asked_fields(&self, a: &App) -> (Vec<String>, Vec<String>) {
         let catalog = self
             .snapshot
             .registry()
@@ -516,7 +561,7 @@ impl Ledger {
         clippy::too_many_arguments,
         reason = "one argument per field of the grant"
     )]
-    fn make_grant(
+    pub(super) fn make_grant(
         &self,
         id: &str,
         app: &App,
@@ -558,7 +603,7 @@ impl Ledger {
 
     /// A fault of a scope: strict, the error; lenient, a `scope_not_stated`
     /// irregularity.
-    fn scope_fault(
+    pub(super) fn scope_fault(
         &self,
         id: &str,
         application: &str,
@@ -775,7 +820,7 @@ impl Ledger {
         Ok(self.commit(id, event, next, grant, irregularities))
     }
 
-    fn commit(
+    pub(super) fn commit(
         &mut self,
         id: &str,
         event: &Event,
@@ -834,8 +879,8 @@ impl Ledger {
                     application: application.to_owned(),
                     state: status.as_str(),
                     rule: self.rule(match to {
-                        EscalateTo::BigDataCenter => "coordinate_center_after",
                         EscalateTo::CityGovernmentOffice => "coordinate_office_after",
+                        _ => "coordinate_center_after",
                     }),
                 });
             }

@@ -10,6 +10,7 @@ mod acts;
 mod applications;
 mod history;
 mod obligations;
+mod regional;
 mod service;
 
 pub(crate) use history::registry_changed;
@@ -83,9 +84,11 @@ pub struct Ledger {
     /// The engine over the registry as it stands after the events applied so far
     /// (without the grants events created).
     snapshot: Engine,
-    /// The other packs of the engine's timeline (SPEC v2 §7): an event in force
-    /// under one of them is not judged by this ledger's pack.
-    others: Vec<crate::policy::PolicyPack>,
+    /// Every pack of the engine's timeline, earliest first (SPEC v2 §7), and the
+    /// one the ledger runs on now: an event in force under a later pack moves
+    /// the ledger to it; one under an earlier pack is refused.
+    packs: Vec<crate::policy::PolicyPack>,
+    current: usize,
     /// The registry before the first event, and the changes since.
     history: History,
     /// Grants created by events (the snapshot holds the registry's own).
@@ -122,15 +125,15 @@ impl Ledger {
     /// pack (events after it are out of its force); a pack whose manifest says
     /// `workflow = false` refuses every event (`policy.not_in_pack`).
     pub fn new(engine: Engine) -> Self {
-        let others: Vec<crate::policy::PolicyPack> =
-            engine.packs().into_iter().skip(1).cloned().collect();
+        let packs: Vec<crate::policy::PolicyPack> = engine.packs().into_iter().cloned().collect();
         let engine = engine.earliest();
         let manifest = engine.pack().manifest();
         let calendar = WorkCalendar::china().with_rule(manifest.counting_rule);
         let history = History::new(engine.registry().clone());
         let mut ledger = Self {
             snapshot: engine,
-            others,
+            packs,
+            current: 0,
             history,
             book: GrantBook::default(),
             folded: None,
@@ -147,7 +150,14 @@ impl Ledger {
             closed: Vec::new(),
             finished: Vec::new(),
         };
-        ledger.open_catalogued_duties();
+        if ledger
+            .snapshot
+            .pack()
+            .manifest()
+            .declares_event("data_provided")
+        {
+            ledger.open_catalogued_duties();
+        }
         ledger
     }
 
@@ -294,17 +304,72 @@ impl Ledger {
         // of the timeline, or under a pack that does not model the workflow, is
         // refused.
         let day = china_date(event.at);
-        let under = self
-            .others
-            .iter()
-            .find(|p| p.in_force_on(day))
-            .unwrap_or(self.snapshot.pack());
-        if !under.manifest().workflow || under.name() != self.snapshot.pack().name() {
-            return Err(crate::policy::PolicyError::NotInPack {
-                pack: under.name().to_owned(),
+        let under = self.packs.iter().position(|p| p.in_force_on(day));
+        let refuse = |pack: &crate::policy::PolicyPack| -> crate::Error {
+            crate::policy::PolicyError::NotInPack {
+                pack: pack.name().to_owned(),
                 question: "the workflow and the audit",
             }
-            .into());
+            .into()
+        };
+        match under {
+            Some(i) if i != self.current => {
+                let Some(pack) = self.packs.get(i) else {
+                    return Err(refuse(self.snapshot.pack()));
+                };
+                // An earlier pack: the ledger has moved past it.
+                if i < self.current || !pack.manifest().workflow {
+                    return Err(refuse(pack));
+                }
+            }
+            _ if !self.snapshot.pack().manifest().workflow => {
+                return Err(refuse(self.snapshot.pack()));
+            }
+            _ => {}
+        }
+        let kind = event.kind.name();
+        let declared = match under.and_then(|i| self.packs.get(i)) {
+            Some(p) => p.manifest().declares_event(kind),
+            None => self.snapshot.pack().manifest().declares_event(kind),
+        };
+        if !declared {
+            let pack = under
+                .and_then(|i| self.packs.get(i))
+                .unwrap_or(self.snapshot.pack())
+                .name()
+                .to_owned();
+            let position = self.position + 1;
+            let id = event.id_or(position);
+            if self.ids.seen(&id) {
+                self.position += 1;
+                return wf(Err(WorkflowError::DuplicateEvent { event: id }));
+            }
+            if !self.lenient {
+                self.position += 1;
+                return wf(Err(WorkflowError::EventNotInPack {
+                    event: id,
+                    kind: kind.to_owned(),
+                    pack,
+                }));
+            }
+        }
+        if let Some(i) = under.filter(|&i| i > self.current) {
+            self.move_to(i);
+        }
+        if !declared {
+            // Lenient: ignored and reported (SPEC v2 §7).
+            self.position += 1;
+            let id = event.id_or(self.position);
+            let mut applied = self.applied(&id, event);
+            let mut irr = irregularity("event_not_in_pack", "", &id, "");
+            irr.reason = Some(format!(
+                "pack `{}` does not read `{kind}` events",
+                self.snapshot.pack().name()
+            ));
+            applied.irregularities.push(irr);
+            self.ids.insert(&id);
+            self.last_at = Some(self.last_at.map_or(event.at, |p| p.max(event.at)));
+            return Ok(applied);
         }
         self.position += 1;
         let id = event.id_or(self.position);
@@ -332,6 +397,37 @@ impl Ledger {
         self.ids.insert(&id);
         self.last_at = Some(event.at);
         Ok(applied)
+    }
+
+    /// Moves the ledger to the timeline's pack `i` (later than the current one):
+    /// the registry as it stands and the grants events created carry over; the
+    /// duties and applications of the earlier pack stay under it (SPEC v2 §4
+    /// Validity: it judges them, and they end with it).
+    fn move_to(&mut self, i: usize) {
+        let Some(pack) = self.packs.get(i).cloned() else {
+            return;
+        };
+        self.snapshot = self.snapshot.with_pack(pack);
+        self.calendar = self
+            .calendar
+            .with_rule(self.snapshot.pack().manifest().counting_rule);
+        self.folded = None;
+        self.current = i;
+        if self
+            .snapshot
+            .pack()
+            .manifest()
+            .declares_event("data_provided")
+        {
+            self.open_catalogued_duties();
+        }
+    }
+
+    /// The later pack of the timeline an event at `at` would move the ledger to.
+    pub(crate) fn next_pack_at(&self, at: Time) -> Option<&crate::policy::PolicyPack> {
+        let day = china_date(at);
+        let i = self.packs.iter().position(|p| p.in_force_on(day))?;
+        (i > self.current).then(|| self.packs.get(i)).flatten()
     }
 
     fn applied(&self, id: &str, event: &Event) -> Applied {
@@ -394,6 +490,52 @@ impl Ledger {
     }
 
     fn dispatch(&mut self, id: &str, event: &Event) -> Result<Applied, WorkflowError> {
+        if self.snapshot.pack().manifest().applications.procedure
+            == crate::policy::Procedure::Regional
+            && matches!(
+                event.kind,
+                EventKind::Apply { .. }
+                    | EventKind::Reply { .. }
+                    | EventKind::Escalate { .. }
+                    | EventKind::Coordinate { .. }
+                    | EventKind::Decide { .. }
+                    | EventKind::NegotiationFailed { .. }
+                    | EventKind::MaterialsRequested { .. }
+                    | EventKind::MaterialsSupplied { .. }
+                    | EventKind::ExtensionGranted { .. }
+                    | EventKind::DelayJustified { .. }
+                    | EventKind::DataShared { .. }
+            )
+        {
+            // An application opened under an earlier pack is judged by it, and
+            // that pack has lapsed.
+            let app = match &event.kind {
+                EventKind::Reply { application, .. }
+                | EventKind::Escalate { application, .. }
+                | EventKind::Coordinate { application, .. }
+                | EventKind::Decide { application, .. }
+                | EventKind::NegotiationFailed { application, .. }
+                | EventKind::MaterialsRequested { application, .. }
+                | EventKind::MaterialsSupplied { application, .. }
+                | EventKind::DelayJustified { application, .. } => self.apps.get(application),
+                _ => None,
+            };
+            if let Some(a) = app
+                && a.pack != self.snapshot.pack().name()
+            {
+                return Err(WorkflowError::WrongState {
+                    event: id.to_owned(),
+                    kind: event.kind.name(),
+                    application: a.id.clone(),
+                    state: a.status.as_str(),
+                    rule: format!(
+                        "the application was made under pack `{}`, which judges it and is no longer in force",
+                        a.pack
+                    ),
+                });
+            }
+            return self.on_regional_event(id, event);
+        }
         match &event.kind {
             EventKind::Apply { .. }
             | EventKind::Reply { .. }

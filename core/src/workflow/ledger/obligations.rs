@@ -48,6 +48,7 @@ fn basis(
         ObligationKind::FirstProvision => d.first_provision.clone(),
         ObligationKind::InconsistencyCorrection => d.inconsistency_correction.clone(),
         ObligationKind::IncidentReport => d.incident_report.clone(),
+        ObligationKind::DataDelivery => d.data_delivery.clone(),
     }
 }
 
@@ -72,6 +73,10 @@ pub(super) struct Obligation {
     pub(super) pack: String,
     pub(super) pack_until: NaiveDate,
     pub(super) events: Vec<String>,
+    /// For a delivery: the application (its key).
+    pub(super) application: Option<String>,
+    /// The event that recorded a justified delay.
+    pub(super) justified: Option<String>,
 }
 
 impl Obligation {
@@ -81,12 +86,15 @@ impl Obligation {
     }
 
     fn key(&self) -> ObligationKey {
-        key(
-            self.kind,
-            &self.department,
-            self.resource.as_deref(),
-            self.subject.as_deref(),
-        )
+        match (self.kind, &self.application) {
+            (ObligationKind::DataDelivery, Some(app)) => delivery_key(app),
+            _ => key(
+                self.kind,
+                &self.department,
+                self.resource.as_deref(),
+                self.subject.as_deref(),
+            ),
+        }
     }
 }
 
@@ -110,6 +118,11 @@ fn key(
         _ => department.to_owned(),
     };
     (kind, k)
+}
+
+/// The key of the delivery duty of `application`.
+pub(super) fn delivery_key(application: &str) -> ObligationKey {
+    (ObligationKind::DataDelivery, application.to_owned())
 }
 
 /// A due date (or moment), or why it is unknown.
@@ -227,6 +240,8 @@ impl Ledger {
             late,
             late_workdays,
             events: o.events.clone(),
+            application: o.application.clone(),
+            delay_justified: o.justified.clone(),
         }
     }
 
@@ -234,7 +249,7 @@ impl Ledger {
         clippy::too_many_arguments,
         reason = "one argument per field of the obligation"
     )]
-    fn open_obligation(
+    pub(super) fn open_obligation(
         &mut self,
         id: &str,
         kind: ObligationKind,
@@ -264,6 +279,8 @@ impl Ledger {
             pack: manifest.name.clone(),
             pack_until: manifest.valid_until,
             events: vec![id.to_owned()],
+            application: None,
+            justified: None,
         };
         let state = self.obligation_state(&o, opened);
         self.index.entry(o.key()).or_default().push(o.seq);
@@ -283,7 +300,12 @@ impl Ledger {
     }
 
     /// Closes every open obligation under `key`. Infallible once called.
-    fn close(&mut self, id: &str, key: &ObligationKey, at: Time) -> Vec<ObligationState> {
+    pub(super) fn close(
+        &mut self,
+        id: &str,
+        key: &ObligationKey,
+        at: Time,
+    ) -> Vec<ObligationState> {
         let seqs = self.index.remove(key).unwrap_or_default();
         let mut out = Vec::with_capacity(seqs.len());
         for seq in seqs {
