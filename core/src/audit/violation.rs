@@ -57,11 +57,18 @@ pub enum Category {
     MaterialsNotRequestedAtOnce,
     /// National 39(9): a refusal for missing materials instead of asking for them.
     RefusedForMissingMaterials,
+    /// National 41(3): the sharing authority did not review and publish a
+    /// submitted catalog in time (Art. 17¶3).
+    CatalogReviewOverdue,
+    /// National 39(6): a verification request not verified and corrected in time.
+    VerificationOverdue,
+    /// National 39(9): a verification completed without reporting back.
+    VerificationNotFedBack,
 }
 
 impl Category {
     /// Every category, in table order.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 25] = [
         Self::CatalogNotUpdated,
         Self::CatalogNotFiled,
         Self::DataNotProvided,
@@ -84,6 +91,9 @@ impl Category {
         Self::DeliveryOverdue,
         Self::MaterialsNotRequestedAtOnce,
         Self::RefusedForMissingMaterials,
+        Self::CatalogReviewOverdue,
+        Self::VerificationOverdue,
+        Self::VerificationNotFedBack,
     ];
 
     /// The categories only the `regional` application procedure reports: a pack
@@ -94,6 +104,20 @@ impl Category {
         Self::MaterialsNotRequestedAtOnce,
         Self::RefusedForMissingMaterials,
     ];
+
+    /// The categories of a catalog review by the sharing authority (a pack with
+    /// `[catalog] review_workdays`).
+    pub const CATALOG_REVIEW: [Self; 1] = [Self::CatalogReviewOverdue];
+
+    /// The categories of verification requests (a pack with `[verification]`).
+    pub const VERIFICATION: [Self; 2] = [Self::VerificationOverdue, Self::VerificationNotFedBack];
+
+    /// Whether a pack need not declare this category unless it produces it.
+    pub fn is_optional(self) -> bool {
+        Self::REGIONAL.contains(&self)
+            || Self::CATALOG_REVIEW.contains(&self)
+            || Self::VERIFICATION.contains(&self)
+    }
 
     /// The snake_case name.
     pub fn as_str(self) -> &'static str {
@@ -120,6 +144,9 @@ impl Category {
             Self::DeliveryOverdue => "delivery_overdue",
             Self::MaterialsNotRequestedAtOnce => "materials_not_requested_at_once",
             Self::RefusedForMissingMaterials => "refused_for_missing_materials",
+            Self::CatalogReviewOverdue => "catalog_review_overdue",
+            Self::VerificationOverdue => "verification_overdue",
+            Self::VerificationNotFedBack => "verification_not_fed_back",
         }
     }
 
@@ -148,6 +175,9 @@ impl Category {
             Self::DeliveryOverdue => "同意共享後未按時完成共享",
             Self::MaterialsNotRequestedAtOnce => "未一次性告知需補充的材料",
             Self::RefusedForMissingMaterials => "以材料不全為由不予共享",
+            Self::CatalogReviewOverdue => "未按時審核發布政務數據目錄",
+            Self::VerificationOverdue => "收到校核申請後未按時核實、更正",
+            Self::VerificationNotFedBack => "未反饋校核處理結果",
         }
     }
 
@@ -176,6 +206,9 @@ impl Category {
             Self::DeliveryOverdue => "approved data not delivered in time",
             Self::MaterialsNotRequestedAtOnce => "materials not asked for at once",
             Self::RefusedForMissingMaterials => "refused for missing materials",
+            Self::CatalogReviewOverdue => "catalog not reviewed in time",
+            Self::VerificationOverdue => "verification not done in time",
+            Self::VerificationNotFedBack => "verification result not reported back",
         }
     }
 }

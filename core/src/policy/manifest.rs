@@ -90,6 +90,46 @@ pub struct Manifest {
     /// reported by a lenient one). Absent: every kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<EventSettings>,
+    /// How catalog updates run (absent: closed by `catalog_updated`, no
+    /// extension, no review).
+    #[serde(default)]
+    pub catalog: CatalogSettings,
+    /// Verification requests (`verification_requested`), when the pack has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationSettings>,
+}
+
+/// How a catalog update after a change of law or functions runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogSettings {
+    /// The ranks of a revised law that open the update duty; empty: any
+    /// `law_revised` (a revision without a rank opens none when this is set).
+    #[serde(default)]
+    pub update_ranks: Vec<crate::registry::LegalBasisRank>,
+    /// The event that completes the update: `catalog_updated` (default) or
+    /// `catalog_submitted` (updated, then submitted for review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_by: Option<String>,
+    /// The working days one extension may add (granted once by the department's
+    /// same-level `[applications] coordinator`); absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_max_workdays: Option<u32>,
+    /// Working days the reviewer has to publish a submitted catalog; absent: no
+    /// review duty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_workdays: Option<u32>,
+    /// Who reviews (the department's same-level body with this role).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<Role>,
+}
+
+/// Verification requests (national Art. 26¶2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationSettings {
+    /// Working days the provider has to verify, correct and report back.
+    pub workdays: u32,
 }
 
 /// The procedure an application follows when the provider refuses (SPEC v2 §7
@@ -161,6 +201,11 @@ impl ApplicationSettings {
 pub struct EventSettings {
     /// The SPEC §8 kind names, e.g. `apply`.
     pub declared: Vec<String>,
+    /// Kinds of another pack a lenient ledger reads as one of the declared
+    /// ones, reporting it (`inconsistency_reported` → `verification_requested`).
+    /// A strict ledger rejects them.
+    #[serde(default)]
+    pub read_as: BTreeMap<String, String>,
 }
 
 /// The ledger's three answers to "must the department serve the person?"
@@ -260,11 +305,18 @@ pub struct DutyBases {
     /// Delivering approved data (the `regional` procedure; required there).
     #[serde(default)]
     pub data_delivery: Vec<String>,
+    /// Reviewing and publishing a submitted catalog (with `[catalog]
+    /// review_workdays`).
+    #[serde(default)]
+    pub catalog_review: Vec<String>,
+    /// Verifying data on request (with `[verification]`).
+    #[serde(default)]
+    pub verification: Vec<String>,
 }
 
 impl DutyBases {
     /// Every basis with its manifest key.
-    pub fn all(&self) -> [(&'static str, &[String]); 8] {
+    pub fn all(&self) -> [(&'static str, &[String]); 10] {
         [
             (
                 "catalog_update_after_change",
@@ -280,6 +332,8 @@ impl DutyBases {
             ("inconsistency_correction", &self.inconsistency_correction),
             ("incident_report", &self.incident_report),
             ("data_delivery", &self.data_delivery),
+            ("catalog_review", &self.catalog_review),
+            ("verification", &self.verification),
         ]
     }
 }
@@ -357,7 +411,7 @@ pub struct CategorySettings {
 }
 
 /// The words `responsible` may take.
-const RESPONSIBLE: [&str; 9] = [
+const RESPONSIBLE: [&str; 10] = [
     "department",
     "provider",
     "user",
@@ -367,6 +421,7 @@ const RESPONSIBLE: [&str; 9] = [
     "incident_department",
     "leaking_department",
     "project_department",
+    "authority",
 ];
 
 impl Manifest {
@@ -376,7 +431,7 @@ impl Manifest {
     pub(crate) fn check(&self) -> Result<(), String> {
         for c in Category::ALL {
             let Some(s) = self.categories.get(c.as_str()) else {
-                if Category::REGIONAL.contains(&c) {
+                if c.is_optional() {
                     continue;
                 }
                 return Err(format!("`categories.{}` is missing", c.as_str()));
@@ -503,6 +558,44 @@ impl Manifest {
                 }
             }
         }
+        let c = &self.catalog;
+        if let Some(closed_by) = &c.closed_by
+            && closed_by != "catalog_updated"
+            && closed_by != "catalog_submitted"
+        {
+            return Err(format!(
+                "`catalog.closed_by` `{closed_by}` is neither `catalog_updated` nor `catalog_submitted`"
+            ));
+        }
+        if c.review_workdays.is_some() {
+            if c.reviewer.is_none() || self.duties.catalog_review.is_empty() {
+                return Err(
+                    "`catalog.review_workdays` needs `catalog.reviewer` and `duties.catalog_review`"
+                        .to_owned(),
+                );
+            }
+            for cat in Category::CATALOG_REVIEW {
+                if !self.categories.contains_key(cat.as_str()) {
+                    return Err(format!(
+                        "`categories.{}` is missing (the pack reviews catalogs)",
+                        cat.as_str()
+                    ));
+                }
+            }
+        }
+        if self.verification.is_some() {
+            if self.duties.verification.is_empty() {
+                return Err("`[verification]` needs `duties.verification`".to_owned());
+            }
+            for cat in Category::VERIFICATION {
+                if !self.categories.contains_key(cat.as_str()) {
+                    return Err(format!(
+                        "`categories.{}` is missing (the pack has verification requests)",
+                        cat.as_str()
+                    ));
+                }
+            }
+        }
         for class in a.reply_workdays.keys() {
             if class != "unconditional" && class != "conditional" {
                 return Err(format!(
@@ -515,6 +608,23 @@ impl Manifest {
                 if !crate::workflow::EVENT_KINDS.contains(&kind.as_str()) {
                     return Err(format!(
                         "`events.declared` names `{kind}`, not an event kind"
+                    ));
+                }
+            }
+            for (from, to) in &events.read_as {
+                if !crate::workflow::READ_AS.contains(&(from.as_str(), to.as_str())) {
+                    return Err(format!(
+                        "`events.read_as.{from}` `{to}`: the engine reads no such pair (it knows {})",
+                        crate::workflow::READ_AS
+                            .iter()
+                            .map(|(a, b)| format!("`{a}` as `{b}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+                if !events.declared.contains(to) || events.declared.contains(from) {
+                    return Err(format!(
+                        "`events.read_as.{from}`: `{to}` must be declared and `{from}` not"
                     ));
                 }
             }

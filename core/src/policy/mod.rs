@@ -47,8 +47,9 @@ mod wire;
 pub use cache::CacheSettings;
 pub use engine::{Answer, DecideOptions, Engine};
 pub use manifest::{
-    AnswerArticles, ApplicationSettings, DutyBases, EventSettings, IncidentReportLimits, Manifest,
-    MethodSettings, Procedure, ServeTexts, SeveritySettings, SummaryColumn,
+    AnswerArticles, ApplicationSettings, CatalogSettings, DutyBases, EventSettings,
+    IncidentReportLimits, Manifest, MethodSettings, Procedure, ServeTexts, SeveritySettings,
+    SummaryColumn, VerificationSettings,
 };
 pub use pack::{BUILTIN_PACKS, PolicyPack};
 pub use wire::{

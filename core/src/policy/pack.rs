@@ -383,9 +383,11 @@ impl PolicyPack {
             .check()
             .map_err(|message| PolicyError::Manifest { message })?;
         for (key, basis) in manifest.duties.all() {
-            // The delivery duty belongs to the `regional` procedure only
-            // (checked there).
-            if key == "data_delivery" && basis.is_empty() {
+            // The delivery, review and verification duties belong to the packs
+            // that have them (checked with their tables).
+            if matches!(key, "data_delivery" | "catalog_review" | "verification")
+                && basis.is_empty()
+            {
                 continue;
             }
             if basis.is_empty() || basis.iter().any(|a| !valid_article(a)) {

@@ -247,6 +247,47 @@ pub enum EventKind {
         /// The provider.
         by: String,
     },
+    /// A department submits its updated catalog to its sharing authority for
+    /// review (national pack: 報送).
+    CatalogSubmitted {
+        /// The department.
+        department: String,
+        /// A reference.
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
+    /// The sharing authority publishes a department's reviewed catalog (national
+    /// pack: 審核並發布).
+    CatalogPublished {
+        /// The department whose catalog it is.
+        department: String,
+        /// The authority.
+        by: String,
+    },
+    /// A requester asks the provider to verify data (national pack: 校核申請).
+    VerificationRequested {
+        /// The resource.
+        resource: String,
+        /// The requesting department.
+        by: String,
+        /// The record in doubt; absent: the whole resource.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
+        /// What is wrong.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+    },
+    /// The provider verified and corrected the data (national pack).
+    VerificationCompleted {
+        /// The resource.
+        resource: String,
+        /// The record; absent: the whole resource.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
+        /// Whether the result was reported back to the requester (反饋).
+        #[serde(default)]
+        fed_back: bool,
+    },
     /// A law behind a department's catalog was revised (Art. 11).
     LawRevised {
         /// The department.
@@ -561,11 +602,49 @@ impl EventKind {
             Self::ExtensionGranted { .. } => "extension_granted",
             Self::DelayJustified { .. } => "delay_justified",
             Self::DataShared { .. } => "data_shared",
+            Self::CatalogSubmitted { .. } => "catalog_submitted",
+            Self::CatalogPublished { .. } => "catalog_published",
+            Self::VerificationRequested { .. } => "verification_requested",
+            Self::VerificationCompleted { .. } => "verification_completed",
         }
     }
 }
 
 impl Event {
+    /// This event read as `kind` (see [`crate::workflow::READ_AS`]), if the
+    /// engine knows the pair.
+    pub(crate) fn read_as(&self, kind: &str) -> Option<Event> {
+        let kind = match (&self.kind, kind) {
+            (
+                EventKind::InconsistencyReported {
+                    resource,
+                    by,
+                    detail,
+                    subject,
+                },
+                "verification_requested",
+            ) => EventKind::VerificationRequested {
+                resource: resource.clone(),
+                by: by.clone(),
+                subject: subject.clone(),
+                detail: detail.clone(),
+            },
+            (EventKind::InconsistencyResolved { resource, subject }, "verification_completed") => {
+                EventKind::VerificationCompleted {
+                    resource: resource.clone(),
+                    subject: subject.clone(),
+                    fed_back: true,
+                }
+            }
+            _ => return None,
+        };
+        Some(Event {
+            id: self.id.clone(),
+            at: self.at,
+            kind,
+        })
+    }
+
     /// Parses one event from SPEC §8 JSON. Errors name the unknown or missing field;
     /// an event over [`crate::limits::MAX_EVENT_BYTES`] or
     /// [`crate::limits::MAX_DEPTH`] is a [`crate::limits::JsonError::Limit`].

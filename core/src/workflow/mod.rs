@@ -109,7 +109,7 @@ pub const IRREGULARITY_CODES: [&str; 5] = [
 ];
 /// The rules of the `regional` application procedure whose texts a pack with
 /// that procedure gives in `rule_texts` (besides the shared ones it uses).
-pub const REGIONAL_RULE_KEYS: [&str; 22] = [
+pub const REGIONAL_RULE_KEYS: [&str; 26] = [
     "missing_reason",
     "purpose_not_duty",
     "scope_not_stated",
@@ -132,10 +132,14 @@ pub const REGIONAL_RULE_KEYS: [&str; 22] = [
     "coordinate_authority_only",
     "refer_government_after",
     "decide_government_only",
+    "catalog_review",
+    "catalog_extension",
+    "verification_requested_only",
+    "verification_fed_back",
 ];
 
 /// The irregularities the `regional` procedure reports with an article.
-pub const REGIONAL_IRREGULARITY_CODES: [&str; 7] = [
+pub const REGIONAL_IRREGULARITY_CODES: [&str; 8] = [
     "certificate_not_used",
     "purpose_not_duty",
     "scope_not_stated",
@@ -143,10 +147,11 @@ pub const REGIONAL_IRREGULARITY_CODES: [&str; 7] = [
     "sharing_obstructed",
     "materials_not_requested_at_once",
     "refused_for_missing_materials",
+    "verification_not_fed_back",
 ];
 
 /// Every event kind (SPEC §8 and the national pack's), by its wire name.
-pub const EVENT_KINDS: [&str; 40] = [
+pub const EVENT_KINDS: [&str; 44] = [
     "apply",
     "reply",
     "escalate",
@@ -187,6 +192,18 @@ pub const EVENT_KINDS: [&str; 40] = [
     "extension_granted",
     "delay_justified",
     "data_shared",
+    "catalog_submitted",
+    "catalog_published",
+    "verification_requested",
+    "verification_completed",
+];
+/// The pairs of kinds the engine can read one as the other (a pack's `[events]
+/// read_as`): Binzhou's inconsistency report and its resolution as the national
+/// verification request and its completion (reported back: the Binzhou event
+/// cannot say).
+pub const READ_AS: [(&str, &str); 2] = [
+    ("inconsistency_reported", "verification_requested"),
+    ("inconsistency_resolved", "verification_completed"),
 ];
 pub(crate) use ledger::registry_changed;
 pub use state::{

@@ -168,6 +168,11 @@ pub enum ObligationKind {
     IncidentReport,
     /// Deliver approved data to the applying department (`regional` procedure).
     DataDelivery,
+    /// Review and publish a department's submitted catalog (the sharing
+    /// authority; national pack).
+    CatalogReview,
+    /// Verify, correct and report back on a verification request (national pack).
+    Verification,
 }
 
 impl ObligationKind {
@@ -181,6 +186,8 @@ impl ObligationKind {
             Self::FirstProvision => "first_provision",
             Self::IncidentReport => "incident_report",
             Self::DataDelivery => "data_delivery",
+            Self::CatalogReview => "catalog_review",
+            Self::Verification => "verification",
         }
     }
 }

@@ -74,6 +74,16 @@ impl Auditor {
                 "向需求部門完成共享",
                 "share the approved data with the requester",
             ),
+            ObligationKind::CatalogReview => (
+                Category::CatalogReviewOverdue,
+                "審核並發布報送的政務數據目錄",
+                "review and publish the submitted catalog",
+            ),
+            ObligationKind::Verification => (
+                Category::VerificationOverdue,
+                "核實、更正並反饋校核處理結果",
+                "verify, correct and report back",
+            ),
         };
         // A delay the sharing authority found justified is no violation
         // (`regional`: 無正當理由).

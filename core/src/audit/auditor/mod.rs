@@ -187,6 +187,7 @@ fn irregularity_category(code: &str) -> Option<Category> {
         "sharing_obstructed" => Some(Category::SharingObstructed),
         "materials_not_requested_at_once" => Some(Category::MaterialsNotRequestedAtOnce),
         "refused_for_missing_materials" => Some(Category::RefusedForMissingMaterials),
+        "verification_not_fed_back" => Some(Category::VerificationNotFedBack),
         _ => None,
     }
 }

@@ -358,6 +358,8 @@ fn run() -> Result<String, govshare::Error> {
             ObligationKind::FirstProvision => "首次提供數據 first provision",
             ObligationKind::IncidentReport => "報告安全問題 incident report",
             ObligationKind::DataDelivery => "完成共享 delivery",
+            ObligationKind::CatalogReview => "審核目錄 catalog review",
+            ObligationKind::Verification => "校核 verification",
         };
         let mut line = format!(
             "  第{}條 Art. {} {what}: {}（{}）{}，起 from {opened}",

@@ -332,6 +332,24 @@ impl Ledger {
             Some(p) => p.manifest().declares_event(kind),
             None => self.snapshot.pack().manifest().declares_event(kind),
         };
+        // A lenient ledger reads a kind the pack maps to one of its own (SPEC
+        // v2 §7, the pack's `[events] read_as`) as that kind, and reports it.
+        let moment_manifest = under
+            .and_then(|i| self.packs.get(i))
+            .unwrap_or(self.snapshot.pack())
+            .manifest();
+        let read_as: Option<Event> = if !declared && self.lenient {
+            moment_manifest
+                .events
+                .as_ref()
+                .and_then(|e| e.read_as.get(kind))
+                .and_then(|target| event.read_as(target))
+        } else {
+            None
+        };
+        let original_kind = kind;
+        let event: &Event = read_as.as_ref().unwrap_or(event);
+        let declared = declared || read_as.is_some();
         if !declared {
             let pack = under
                 .and_then(|i| self.packs.get(i))
@@ -387,6 +405,15 @@ impl Ledger {
             }));
         }
         let mut applied = wf(self.dispatch(&id, event))?;
+        if read_as.is_some() {
+            let mut irr = irregularity("event_read_as", "", &id, "");
+            irr.reason = Some(format!(
+                "pack `{}` reads `{original_kind}` as `{}`",
+                self.snapshot.pack().name(),
+                event.kind.name()
+            ));
+            applied.irregularities.push(irr);
+        }
         if let Some(previous) = previous {
             let mut irr = irregularity("out_of_order", "", &id, "");
             irr.application = applied.application.as_ref().map(|a| a.id.clone());

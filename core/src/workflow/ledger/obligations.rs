@@ -49,6 +49,8 @@ fn basis(
         ObligationKind::InconsistencyCorrection => d.inconsistency_correction.clone(),
         ObligationKind::IncidentReport => d.incident_report.clone(),
         ObligationKind::DataDelivery => d.data_delivery.clone(),
+        ObligationKind::CatalogReview => d.catalog_review.clone(),
+        ObligationKind::Verification => d.verification.clone(),
     }
 }
 
@@ -77,6 +79,10 @@ pub(super) struct Obligation {
     pub(super) application: Option<String>,
     /// The event that recorded a justified delay.
     pub(super) justified: Option<String>,
+    /// A first step done (a catalog updated, to be submitted).
+    pub(super) progress: Option<Time>,
+    /// Whether an extension was granted.
+    pub(super) extended: bool,
 }
 
 impl Obligation {
@@ -108,10 +114,13 @@ fn key(
     let k = match (kind, resource, subject) {
         (ObligationKind::IncidentReport, Some(r), _) => format!("{department}\u{1f}{r}"),
         (ObligationKind::InconsistencyCorrection, Some(r), Some(s)) => format!("{r}\u{1f}{s}"),
+        (ObligationKind::Verification, Some(r), Some(s)) => format!("{r}\u{1f}{s}"),
+        (ObligationKind::CatalogReview, _, Some(s)) => format!("{department}\u{1f}{s}"),
         (
             ObligationKind::DataProvision
             | ObligationKind::FirstProvision
-            | ObligationKind::InconsistencyCorrection,
+            | ObligationKind::InconsistencyCorrection
+            | ObligationKind::Verification,
             Some(r),
             _,
         ) => r.to_owned(),
@@ -140,6 +149,101 @@ fn on_day(date: NaiveDate) -> Option<Time> {
 }
 
 impl Ledger {
+    /// Whether a catalog update is complete only once submitted (the pack's
+    /// `[catalog] closed_by`).
+    fn catalog_closed_by_submission(&self) -> bool {
+        self.snapshot.pack().manifest().catalog.closed_by.as_deref() == Some("catalog_submitted")
+    }
+
+    /// The body that reviews `department`'s catalog: the one with the pack's
+    /// reviewer role in its region.
+    pub(super) fn catalog_reviewer(&self, department: &str) -> Option<String> {
+        let role = self.snapshot.pack().manifest().catalog.reviewer?;
+        let region = self
+            .snapshot
+            .registry()
+            .department(department)?
+            .region
+            .clone()?;
+        self.snapshot
+            .registry()
+            .with_role(role)
+            .find(|d| d.region.as_deref() == Some(region.as_str()))
+            .map(|d| d.id.clone())
+    }
+
+    /// An extension of `department`'s catalog update by `by` (once, within the
+    /// pack's limit, before the due day, by its same-level reviewer): strict,
+    /// an error when invalid; lenient, reported, and the due day does not move.
+    pub(super) fn catalog_extension(
+        &mut self,
+        id: &str,
+        department: &str,
+        by: &str,
+        workdays: u32,
+        at: Time,
+    ) -> Result<Vec<crate::workflow::Irregularity>, WorkflowError> {
+        self.check_department(id, "department", department)?;
+        let k = key(ObligationKind::CatalogUpdate, department, None, None);
+        let Some(seq) = self.index.get(&k).and_then(|v| v.last().copied()) else {
+            return Err(WorkflowError::NothingOpen {
+                event: id.to_owned(),
+                kind: "extension_granted",
+                subject: department.to_owned(),
+                rule: self.rule("catalog_extension"),
+            });
+        };
+        let max = self
+            .snapshot
+            .pack()
+            .manifest()
+            .catalog
+            .extension_max_workdays
+            .unwrap_or(0);
+        let reviewer = self.catalog_reviewer(department);
+        let Some(o) = self.open.get(&seq) else {
+            return Ok(Vec::new());
+        };
+        let due = self.due_of(o.start, o.limit).day;
+        let problem = if reviewer.as_deref() != Some(by) {
+            Some(match &reviewer {
+                Some(right) => format!(
+                    "granted by `{by}`, not `{department}`'s same-level authority `{right}`"
+                ),
+                None => format!("`{department}` has no same-level authority"),
+            })
+        } else if o.extended {
+            Some("the update was extended before; it may be extended once".to_owned())
+        } else if due.is_none_or(|d| china_date(at) > d) {
+            Some("granted after the due date it extends".to_owned())
+        } else if workdays == 0 || workdays > max {
+            Some(format!("{workdays} working days, more than {max}"))
+        } else {
+            None
+        };
+        if let Some(detail) = problem {
+            if !self.lenient {
+                return Err(WorkflowError::ActNotAllowed {
+                    event: id.to_owned(),
+                    act: "extension_invalid".to_owned(),
+                    detail,
+                    rule: self.rule("catalog_extension"),
+                });
+            }
+            let mut irr = self.irregular("extension_invalid", id, by);
+            irr.reason = Some(detail);
+            return Ok(vec![irr]);
+        }
+        if let Some(o) = self.open.get_mut(&seq) {
+            o.extended = true;
+            if let Limit::Workdays(n) = o.limit {
+                o.limit = Limit::Workdays(n + workdays);
+            }
+            o.events.push(id.to_owned());
+        }
+        Ok(Vec::new())
+    }
+
     fn due_of(&self, start: Time, limit: Limit) -> Due {
         let day = match limit {
             Limit::Workdays(n) => self.calendar.due_date(start, n),
@@ -281,6 +385,8 @@ impl Ledger {
             events: vec![id.to_owned()],
             application: None,
             justified: None,
+            progress: None,
+            extended: false,
         };
         let state = self.obligation_state(&o, opened);
         self.index.entry(o.key()).or_default().push(o.seq);
@@ -403,7 +509,15 @@ impl Ledger {
             EventKind::LawRevised { department, .. }
             | EventKind::FunctionChanged { department, .. } => {
                 self.check_department(id, "department", department)?;
-                if in_force {
+                // Only a change of the ranks the pack names opens the duty.
+                let ranks = &self.snapshot.pack().manifest().catalog.update_ranks;
+                let opens = match &event.kind {
+                    EventKind::LawRevised { rank, .. } => {
+                        ranks.is_empty() || rank.is_some_and(|r| ranks.contains(&r))
+                    }
+                    _ => true,
+                };
+                if in_force && opens {
                     let limit =
                         Limit::Workdays(self.snapshot.pack().manifest().catalog_update_workdays);
                     let o = self.open_obligation(
@@ -441,11 +555,155 @@ impl Ledger {
             }
             EventKind::CatalogUpdated { department, .. } => {
                 self.check_department(id, "department", department)?;
-                applied.closed = self.close(
-                    id,
-                    &key(ObligationKind::CatalogUpdate, department, None, None),
-                    at,
+                let k = key(ObligationKind::CatalogUpdate, department, None, None);
+                if self.catalog_closed_by_submission() {
+                    // Updated, to be submitted: the duty stays open.
+                    for seq in self.index.get(&k).cloned().unwrap_or_default() {
+                        if let Some(o) = self.open.get_mut(&seq) {
+                            o.progress.get_or_insert(at);
+                            o.events.push(id.to_owned());
+                        }
+                    }
+                } else {
+                    applied.closed = self.close(id, &k, at);
+                }
+            }
+            EventKind::CatalogSubmitted { department, .. } => {
+                self.check_department(id, "department", department)?;
+                let k = key(ObligationKind::CatalogUpdate, department, None, None);
+                let ready: Vec<u64> = self
+                    .index
+                    .get(&k)
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|seq| self.open.get(seq).is_some_and(|o| o.progress.is_some()))
+                    .collect();
+                for seq in ready {
+                    if let Some(mut o) = self.open.remove(&seq) {
+                        self.unindex(&o);
+                        o.fulfilled = Some(at);
+                        o.events.push(id.to_owned());
+                        applied.closed.push(self.obligation_state(&o, at));
+                        self.closed.push(o);
+                    }
+                }
+                let review = self.snapshot.pack().manifest().catalog.review_workdays;
+                if in_force && let Some(n) = review {
+                    let Some(reviewer) = self.catalog_reviewer(department) else {
+                        return Err(WorkflowError::NotApplicable {
+                            event: id.to_owned(),
+                            resource: department.clone(),
+                            rule: format!(
+                                "{}; department `{department}` has no same-level reviewer",
+                                self.rule("catalog_review")
+                            ),
+                        });
+                    };
+                    let o = self.open_obligation(
+                        id,
+                        ObligationKind::CatalogReview,
+                        false,
+                        &reviewer,
+                        None,
+                        Some(department),
+                        at,
+                        at,
+                        Limit::Workdays(n),
+                    );
+                    applied.opened.push(o);
+                }
+            }
+            EventKind::CatalogPublished { department, by } => {
+                self.check_department(id, "department", department)?;
+                self.check_department(id, "by", by)?;
+                let k = key(ObligationKind::CatalogReview, by, None, Some(department));
+                if !self.is_open(&k) {
+                    let mut rule = self.rule("catalog_review");
+                    if let Some(right) = self.catalog_reviewer(department)
+                        && right != *by
+                    {
+                        rule.push_str(&format!("; here `{right}`"));
+                    }
+                    return Err(WorkflowError::NothingOpen {
+                        event: id.to_owned(),
+                        kind: "catalog_published",
+                        subject: department.clone(),
+                        rule,
+                    });
+                }
+                applied.closed = self.close(id, &k, at);
+            }
+            EventKind::VerificationRequested {
+                resource,
+                by,
+                subject,
+                ..
+            } => {
+                let r = self.resource(id, resource)?.clone();
+                self.check_department(id, "by", by)?;
+                let limit = self
+                    .snapshot
+                    .pack()
+                    .manifest()
+                    .verification
+                    .as_ref()
+                    .map(|v| v.workdays);
+                if in_force && let Some(n) = limit {
+                    let o = self.open_obligation(
+                        id,
+                        ObligationKind::Verification,
+                        false,
+                        &r.provider,
+                        Some(resource),
+                        subject.as_deref(),
+                        at,
+                        at,
+                        Limit::Workdays(n),
+                    );
+                    applied.opened.push(o);
+                }
+            }
+            EventKind::VerificationCompleted {
+                resource,
+                subject,
+                fed_back,
+            } => {
+                let r = self.resource(id, resource)?.clone();
+                let k = key(
+                    ObligationKind::Verification,
+                    "",
+                    Some(resource),
+                    subject.as_deref(),
                 );
+                if !self.is_open(&k) {
+                    return Err(WorkflowError::NothingOpen {
+                        event: id.to_owned(),
+                        kind: "verification_completed",
+                        subject: match subject {
+                            Some(s) => format!("{resource}` subject `{s}"),
+                            None => resource.clone(),
+                        },
+                        rule: self.rule("verification_requested_only"),
+                    });
+                }
+                if !fed_back {
+                    if !self.lenient {
+                        return Err(WorkflowError::ActNotAllowed {
+                            event: id.to_owned(),
+                            act: "verification_not_fed_back".to_owned(),
+                            detail: format!(
+                                "the verification of `{resource}` was not reported back"
+                            ),
+                            rule: self.rule("verification_fed_back"),
+                        });
+                    }
+                    let mut irr = self.irregular("verification_not_fed_back", id, &r.provider);
+                    irr.resource = Some(resource.clone());
+                    irr.reason = Some("completed without reporting the result back".to_owned());
+                    applied.irregularities.push(irr);
+                }
+                applied.closed = self.close(id, &k, at);
             }
             EventKind::CatalogFiled { department, .. } => {
                 self.check_department(id, "department", department)?;

@@ -697,15 +697,18 @@ impl Ledger {
     ) -> Result<Applied, WorkflowError> {
         self.check_department(id, "by", by)?;
         let Some(application) = application else {
-            if let Some(d) = department {
-                self.check_department(id, "department", d)?;
-            }
-            return Err(WorkflowError::NothingOpen {
-                event: id.to_owned(),
-                kind: "extension_granted",
-                subject: department.unwrap_or_default().to_owned(),
-                rule: self.rule("extension_rule"),
-            });
+            let Some(department) = department else {
+                return Err(WorkflowError::NothingOpen {
+                    event: id.to_owned(),
+                    kind: "extension_granted",
+                    subject: String::new(),
+                    rule: self.rule("extension_rule"),
+                });
+            };
+            let irregularities = self.catalog_extension(id, department, by, workdays, event.at)?;
+            let mut applied = self.applied(id, event);
+            applied.irregularities = irregularities;
+            return Ok(applied);
         };
         let a = self.app(id, "extension_granted", application)?;
         let authority = self.provider_authority(&a.provider);
