@@ -371,10 +371,33 @@ proptest! {
         // Those events are left out of the comparison when the moved event is an
         // `apply` or its own verdict changed; every other event must keep its verdict.
         let moved_app = application_of(&log[k]);
+        // A reply or coordination moved earlier moves the start and end of the
+        // grant it creates (its `until` is counted from its moment here), and a
+        // step whose own verdict changed may create a grant or not (an escalation
+        // now premature leaves the coordination that follows it without effect):
+        // every use by the application's department of its resource depends on
+        // it, whichever grant the use names.
+        let grant_step = matches!(
+            log[k].kind,
+            EventKind::Reply { .. } | EventKind::Coordinate { .. }
+        ) || p1[k] != p2[k];
+        let pair = moved_app.as_ref().and_then(|app| {
+            log.iter().find_map(|e| match &e.kind {
+                EventKind::Apply { application, department, resource, .. }
+                    if application == app => Some((department.clone(), resource.clone())),
+                _ => None,
+            })
+        });
+        let uses_pair = |e: &Event| {
+            grant_step
+                && matches!(&e.kind, EventKind::Usage { department, resource, .. }
+                    if pair.as_ref().is_some_and(|(d, r)| d == department && r == resource))
+        };
         let follows = |e: &Event| {
-            moved_app.is_some()
-                && application_of(e) == moved_app
-                && (matches!(log[k].kind, EventKind::Apply { .. }) || p1[k] != p2[k])
+            uses_pair(e)
+                || (moved_app.is_some()
+                    && application_of(e) == moved_app
+                    && (matches!(log[k].kind, EventKind::Apply { .. }) || p1[k] != p2[k]))
         };
         let mut excluded: Vec<String> = vec![id.clone()];
         for (i, (a, b)) in p1.iter().zip(&p2).enumerate() {

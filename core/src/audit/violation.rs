@@ -64,11 +64,14 @@ pub enum Category {
     VerificationOverdue,
     /// National 39(9): a verification completed without reporting back.
     VerificationNotFedBack,
+    /// National 40(6): an incident during a requester's use of shared data
+    /// (Art. 34¶2: it answers for the data's security; a reading).
+    SecurityIncident,
 }
 
 impl Category {
     /// Every category, in table order.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 26] = [
         Self::CatalogNotUpdated,
         Self::CatalogNotFiled,
         Self::DataNotProvided,
@@ -94,6 +97,7 @@ impl Category {
         Self::CatalogReviewOverdue,
         Self::VerificationOverdue,
         Self::VerificationNotFedBack,
+        Self::SecurityIncident,
     ];
 
     /// The categories only the `regional` application procedure reports: a pack
@@ -112,9 +116,13 @@ impl Category {
     /// The categories of verification requests (a pack with `[verification]`).
     pub const VERIFICATION: [Self; 2] = [Self::VerificationOverdue, Self::VerificationNotFedBack];
 
+    /// The categories of the `requester_duty` reading of incidents.
+    pub const REQUESTER_DUTY: [Self; 1] = [Self::SecurityIncident];
+
     /// Whether a pack need not declare this category unless it produces it.
     pub fn is_optional(self) -> bool {
         Self::REGIONAL.contains(&self)
+            || Self::REQUESTER_DUTY.contains(&self)
             || Self::CATALOG_REVIEW.contains(&self)
             || Self::VERIFICATION.contains(&self)
     }
@@ -147,6 +155,7 @@ impl Category {
             Self::CatalogReviewOverdue => "catalog_review_overdue",
             Self::VerificationOverdue => "verification_overdue",
             Self::VerificationNotFedBack => "verification_not_fed_back",
+            Self::SecurityIncident => "security_incident",
         }
     }
 
@@ -178,6 +187,7 @@ impl Category {
             Self::CatalogReviewOverdue => "未按時審核發布政務數據目錄",
             Self::VerificationOverdue => "收到校核申請後未按時核實、更正",
             Self::VerificationNotFedBack => "未反饋校核處理結果",
+            Self::SecurityIncident => "未履行共享數據安全管理責任",
         }
     }
 
@@ -209,6 +219,7 @@ impl Category {
             Self::CatalogReviewOverdue => "catalog not reviewed in time",
             Self::VerificationOverdue => "verification not done in time",
             Self::VerificationNotFedBack => "verification result not reported back",
+            Self::SecurityIncident => "security of shared data not kept",
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::Category;
+use crate::audit::{Category, Consequence};
 use crate::calendar::CountingRule;
 use crate::registry::{Method, Role};
 
@@ -30,6 +30,11 @@ pub struct Manifest {
     pub default_update_workdays: u32,
     /// The limits to report an incident (SPEC v2 §4).
     pub incident_report: IncidentReportLimits,
+    /// The marks that put a resource outside the regulation (national Art. 3:
+    /// `state_secret`, `work_secret`): no application, duty or violation is
+    /// made of an event on it; the audit reports it (`outside_regulation`).
+    #[serde(default)]
+    pub outside_marks: Vec<crate::registry::Sensitivity>,
     /// The articles behind each duty the workflow opens, the article first (SPEC
     /// §7: no article number of a regulation lives in Rust).
     pub duties: DutyBases,
@@ -346,6 +351,10 @@ pub struct IncidentReportLimits {
     pub state_secret_hours: u32,
     /// Working days from the incident, otherwise.
     pub workdays: u32,
+    /// Hours from the incident for every incident (national 立即, a reading);
+    /// when set, the two limits above are not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<u32>,
 }
 
 /// The thresholds that make a violation serious; the text leaves them open
@@ -383,10 +392,42 @@ pub struct AuditSettings {
     /// the national Art. 42 names disclosures and leaks only). Default `true`.
     #[serde(default = "yes")]
     pub sensitive_on_use: bool,
+    /// The marks that make a disclosure or leak sensitive (cite
+    /// `sensitive_article`); empty: any mark (Binzhou Art. 31).
+    #[serde(default)]
+    pub sensitive_marks: Vec<crate::registry::Sensitivity>,
+    /// What a sensitive disclosure or leak brings besides correction (Binzhou
+    /// Art. 31: `legal_referral`; national Art. 42: `disciplinary_referral`,
+    /// 依法給予處分).
+    #[serde(default = "legal_referral")]
+    pub sensitive_consequence: Consequence,
+    /// How an incident (leak, tampering, destruction, unlawful use) is judged.
+    #[serde(default)]
+    pub incidents: IncidentReading,
     /// The columns of the audit summary table (`govshare audit --summary`), in
     /// order.
     #[serde(default)]
     pub summary: Vec<SummaryColumn>,
+}
+
+fn legal_referral() -> Consequence {
+    Consequence::LegalReferral
+}
+
+/// How a pack judges incidents besides their report duty.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentReading {
+    /// A leak discloses data: `sensitive_data_breach` of a sensitive resource,
+    /// `unauthorized_disclosure` of another; other incidents only open the
+    /// report duty (Binzhou Art. 23, 24, 31).
+    #[default]
+    Breach,
+    /// An incident during a requester's use is its failure of the security
+    /// duty (`security_incident`, a reading of national Art. 34¶2); a leak of
+    /// a sensitive resource also cites `sensitive_article`. The provider's own
+    /// incident only opens the report duty.
+    RequesterDuty,
 }
 
 /// One violation category of the pack (SPEC v2 §5 table).
@@ -408,6 +449,11 @@ pub struct CategorySettings {
     /// restriction of derived rights (Binzhou Art. 21).
     #[serde(default)]
     pub may_restrict: bool,
+    /// The article instead of `article` when the responsible department is the
+    /// resource's provider (national: an incident not reported is 40(7) for the
+    /// requester, 39(9) for the provider).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_when_provider: Option<String>,
 }
 
 /// The words `responsible` may take.
@@ -578,6 +624,28 @@ impl Manifest {
                 if !self.categories.contains_key(cat.as_str()) {
                     return Err(format!(
                         "`categories.{}` is missing (the pack reviews catalogs)",
+                        cat.as_str()
+                    ));
+                }
+            }
+        }
+        if self.workflow
+            && !self.outside_marks.is_empty()
+            && self
+                .rule_texts
+                .get("outside_regulation")
+                .is_none_or(|t| t.trim().is_empty())
+        {
+            return Err(
+                "`rule_texts.outside_regulation` is missing (the pack has `outside_marks`)"
+                    .to_owned(),
+            );
+        }
+        if self.audit.incidents == IncidentReading::RequesterDuty {
+            for cat in Category::REQUESTER_DUTY {
+                if !self.categories.contains_key(cat.as_str()) {
+                    return Err(format!(
+                        "`categories.{}` is missing (`audit.incidents = \"requester_duty\"`)",
                         cat.as_str()
                     ));
                 }

@@ -48,8 +48,8 @@ pub use cache::CacheSettings;
 pub use engine::{Answer, DecideOptions, Engine};
 pub use manifest::{
     AnswerArticles, ApplicationSettings, CatalogSettings, DutyBases, EventSettings,
-    IncidentReportLimits, Manifest, MethodSettings, Procedure, ServeTexts, SeveritySettings,
-    SummaryColumn, VerificationSettings,
+    IncidentReading, IncidentReportLimits, Manifest, MethodSettings, Procedure, ServeTexts,
+    SeveritySettings, SummaryColumn, VerificationSettings,
 };
 pub use pack::{BUILTIN_PACKS, PolicyPack};
 pub use wire::{

@@ -408,6 +408,16 @@ pub enum EventKind {
         #[serde(default)]
         criminal: bool,
     },
+    /// Shared data was used unlawfully (national Art. 34¶2: 非法利用; an incident).
+    IllegalUse {
+        /// The department of the incident.
+        department: String,
+        /// The resource.
+        resource: String,
+        /// Marked as a crime.
+        #[serde(default)]
+        criminal: bool,
+    },
     /// Shared data was destroyed (Art. 24: an incident).
     Destruction {
         /// The department of the incident.
@@ -582,6 +592,7 @@ impl EventKind {
             Self::ProjectSubmitted { .. } => "project_submitted",
             Self::ProjectAccepted { .. } => "project_accepted",
             Self::Tampering { .. } => "tampering",
+            Self::IllegalUse { .. } => "illegal_use",
             Self::Destruction { .. } => "destruction",
             Self::Intrusion { .. } => "intrusion",
             Self::Outage { .. } => "outage",

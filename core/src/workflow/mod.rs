@@ -151,7 +151,7 @@ pub const REGIONAL_IRREGULARITY_CODES: [&str; 8] = [
 ];
 
 /// Every event kind (SPEC §8 and the national pack's), by its wire name.
-pub const EVENT_KINDS: [&str; 44] = [
+pub const EVENT_KINDS: [&str; 45] = [
     "apply",
     "reply",
     "escalate",
@@ -196,6 +196,7 @@ pub const EVENT_KINDS: [&str; 44] = [
     "catalog_published",
     "verification_requested",
     "verification_completed",
+    "illegal_use",
 ];
 /// The pairs of kinds the engine can read one as the other (a pack's `[events]
 /// read_as`): Binzhou's inconsistency report and its resolution as the national

@@ -168,6 +168,16 @@ impl Auditor {
             .manifest
             .category(category)
             .is_some_and(|s| s.may_restrict);
+        let is_provider = o
+            .resource
+            .as_deref()
+            .and_then(|r| self.resource(r))
+            .is_some_and(|r| r.provider == o.department);
+        let provider_article = self
+            .manifest
+            .category(category)
+            .and_then(|s| s.article_when_provider.clone())
+            .filter(|_| is_provider);
         let d = self.add(
             category,
             &o.department,
@@ -181,6 +191,13 @@ impl Auditor {
         d.late_workdays = Some(n);
         d.secret = secret;
         d.pack = Some(o.pack.clone());
+        // A category whose article depends on the party (national: an incident
+        // not reported is 40(7) for a requester, 39(9) for the provider).
+        if let Some(article) = provider_article
+            && let Some(first) = d.basis.first_mut()
+        {
+            *first = article;
+        }
         if may_restrict {
             d.extra.push(Consequence::RestrictDerivedAccess);
         }

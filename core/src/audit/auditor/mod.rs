@@ -370,12 +370,13 @@ impl Auditor {
         for irr in &applied.irregularities {
             self.on_irregularity(irr, applied.application.as_ref(), &id, day);
         }
-        // SPEC v2 §7: an event kind the pack in force does not read is reported
-        // and ignored: nothing is judged of it.
+        // SPEC v2 §7: an event kind the pack in force does not read, or one on
+        // data outside the regulation, is reported and ignored: nothing is
+        // judged of it.
         if applied
             .irregularities
             .iter()
-            .any(|i| i.code == "event_not_in_pack")
+            .any(|i| i.code == "event_not_in_pack" || i.code == "outside_regulation")
         {
             self.ledger.forget_closed();
             return Ok(());
@@ -433,8 +434,26 @@ impl Auditor {
             } => self.leak(&id, day, department, resource, *criminal),
             // Art. 24 安全問題 other than a leak: they open a report duty (the
             // ledger's), but disclose no data (Art. 23, 31 name 擴散 and 泄露/泄漏).
+            EventKind::Tampering {
+                department,
+                resource,
+                criminal,
+            }
+            | EventKind::Destruction {
+                department,
+                resource,
+                criminal,
+            }
+            | EventKind::IllegalUse {
+                department,
+                resource,
+                criminal,
+            } if self.manifest.audit.incidents == crate::policy::IncidentReading::RequesterDuty => {
+                self.incident(&id, day, department, resource, *criminal, false);
+            }
             EventKind::Tampering { .. }
             | EventKind::Destruction { .. }
+            | EventKind::IllegalUse { .. }
             | EventKind::Intrusion { .. }
             | EventKind::Outage { .. } => {}
             EventKind::SubmissionRequired {

@@ -33,6 +33,63 @@ impl Auditor {
             .is_some_and(|r| r.open_data && r.sensitivity.is_empty())
     }
 
+    /// Whether a disclosure or leak of `resource` is sensitive under the pack
+    /// (its `sensitive_marks`; none listed: any mark).
+    fn sensitive_leak(&self, resource: &str) -> bool {
+        let marks = &self.manifest.audit.sensitive_marks;
+        self.resource(resource).is_some_and(|r| {
+            if marks.is_empty() {
+                !r.sensitivity.is_empty()
+            } else {
+                r.sensitivity.iter().any(|s| marks.contains(s))
+            }
+        })
+    }
+
+    /// An incident under the `requester_duty` reading: the provider's own
+    /// incident is no violation (its report duty is the ledger's); a
+    /// requester's is `security_incident`, and a leak of a sensitive resource
+    /// also cites the sensitive article with its consequence (and a criminal
+    /// referral when marked).
+    pub(super) fn incident(
+        &mut self,
+        id: &str,
+        day: NaiveDate,
+        department: &str,
+        resource: &str,
+        criminal: bool,
+        leak: bool,
+    ) {
+        let provider = self.resource(resource).map(|r| r.provider.clone());
+        if provider.as_deref() == Some(department) || self.open_and_plain(resource) {
+            return;
+        }
+        let sensitive = leak && self.sensitive_leak(resource);
+        let article = self.manifest.audit.sensitive_article.clone();
+        let consequence = self.manifest.audit.sensitive_consequence;
+        let extra: Vec<&str> = if sensitive {
+            vec![&article]
+        } else {
+            Vec::new()
+        };
+        let detail = texts::incident(resource, leak);
+        let d = self.add(
+            Category::SecurityIncident,
+            department,
+            vec![id.to_owned()],
+            &extra,
+            day,
+            Some(resource),
+            detail,
+        );
+        if sensitive {
+            d.extra.push(consequence);
+            if criminal {
+                d.extra.push(Consequence::CriminalReferral);
+            }
+        }
+    }
+
     /// A `disclosure`: `unauthorized_disclosure` (30(5), 23), with Art. 31 and a
     /// legal referral when the resource is sensitive; nothing for non-sensitive
     /// open data.
@@ -47,9 +104,10 @@ impl Auditor {
         if self.open_and_plain(resource) {
             return;
         }
-        let sensitive = self.sensitive(resource);
+        let sensitive = self.sensitive_leak(resource);
         let secret = self.secret(resource);
         let article = self.manifest.audit.sensitive_article.clone();
+        let consequence = self.manifest.audit.sensitive_consequence;
         let extra: Vec<&str> = if sensitive {
             vec![&article]
         } else {
@@ -67,7 +125,7 @@ impl Auditor {
         );
         d.secret = secret;
         if sensitive {
-            d.extra.push(Consequence::LegalReferral);
+            d.extra.push(consequence);
         }
     }
 
@@ -82,6 +140,10 @@ impl Auditor {
         resource: &str,
         criminal: bool,
     ) {
+        if self.manifest.audit.incidents == crate::policy::IncidentReading::RequesterDuty {
+            self.incident(id, day, department, resource, criminal, true);
+            return;
+        }
         if self.open_and_plain(resource) {
             return;
         }

@@ -161,6 +161,25 @@ pub(super) fn project_accepted(project: &str) -> Texts {
 }
 
 /// A finding of the ledger (an [`crate::workflow::Irregularity`]).
+/// An incident during a requester's use (`security_incident`).
+pub(super) fn incident(resource: &str, leak: bool) -> Texts {
+    if leak {
+        (
+            format!("：使用共享數據{resource}期間發生泄露，未履行安全管理責任"),
+            format!(
+                ": shared data {resource} leaked while in its use; its security duty was not met"
+            ),
+        )
+    } else {
+        (
+            format!("：使用共享數據{resource}期間發生篡改、破壞或非法利用，未履行安全管理責任"),
+            format!(
+                ": shared data {resource} was tampered with, destroyed or unlawfully used while in its use; its security duty was not met"
+            ),
+        )
+    }
+}
+
 pub(super) fn irregularity(
     category: Category,
     application: Option<&str>,

@@ -516,7 +516,58 @@ impl Ledger {
         self.snapshot.pack().in_force_on(china_date(at))
     }
 
+    /// Whether `r` is outside the pack's regulation (its `outside_marks`).
+    pub(super) fn outside_regulation(&self, r: &Resource) -> bool {
+        self.snapshot
+            .pack()
+            .manifest()
+            .outside_marks
+            .iter()
+            .any(|m| r.sensitivity.contains(m))
+    }
+
+    /// An event on a resource outside the pack's regulation (not an `apply`,
+    /// which its procedure refuses, nor a registry change): strict, rejected;
+    /// lenient, reported and ignored.
+    fn outside(&self, id: &str, event: &Event) -> Option<Result<Applied, WorkflowError>> {
+        let resource = match &event.kind {
+            EventKind::Usage { resource, .. }
+            | EventKind::Disclosure { resource, .. }
+            | EventKind::Leak { resource, .. }
+            | EventKind::Tampering { resource, .. }
+            | EventKind::Destruction { resource, .. }
+            | EventKind::IllegalUse { resource, .. }
+            | EventKind::Intrusion { resource, .. }
+            | EventKind::Outage { resource, .. }
+            | EventKind::IncidentReported { resource, .. }
+            | EventKind::SubmissionRequired { resource, .. }
+            | EventKind::VerificationRequested { resource, .. }
+            | EventKind::VerificationCompleted { resource, .. } => resource,
+            _ => return None,
+        };
+        let r = self.snapshot.registry().resource(resource)?;
+        if !self.outside_regulation(r) {
+            return None;
+        }
+        if !self.lenient {
+            return Some(Err(WorkflowError::NotApplicable {
+                event: id.to_owned(),
+                resource: resource.clone(),
+                rule: self.rule("outside_regulation"),
+            }));
+        }
+        let mut applied = self.applied(id, event);
+        let mut irr = self.irregular("outside_regulation", id, "");
+        irr.resource = Some(resource.clone());
+        irr.reason = Some(self.rule("outside_regulation"));
+        applied.irregularities.push(irr);
+        Some(Ok(applied))
+    }
+
     fn dispatch(&mut self, id: &str, event: &Event) -> Result<Applied, WorkflowError> {
+        if let Some(answer) = self.outside(id, event) {
+            return answer;
+        }
         if self.snapshot.pack().manifest().applications.procedure
             == crate::policy::Procedure::Regional
             && matches!(

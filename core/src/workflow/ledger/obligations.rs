@@ -797,6 +797,11 @@ impl Ledger {
                 resource,
                 ..
             }
+            | EventKind::IllegalUse {
+                department,
+                resource,
+                ..
+            }
             | EventKind::Destruction {
                 department,
                 resource,
@@ -820,10 +825,10 @@ impl Ledger {
                 let secret = r.has_sensitivity(Sensitivity::StateSecret);
                 if in_force && !harmless_leak {
                     let limits = &self.snapshot.pack().manifest().incident_report;
-                    let limit = if secret {
-                        Limit::Hours(limits.state_secret_hours)
-                    } else {
-                        Limit::Workdays(limits.workdays)
+                    let limit = match limits.hours {
+                        Some(h) => Limit::Hours(h),
+                        None if secret => Limit::Hours(limits.state_secret_hours),
+                        None => Limit::Workdays(limits.workdays),
                     };
                     let o = self.open_obligation(
                         id,

@@ -10,7 +10,7 @@ use super::applications::{App, check_scope, set};
 use super::obligations::{Limit, delivery_key};
 use super::{Ledger, Time};
 use crate::calendar::china_date;
-use crate::registry::{GrantSource, Method, Role, Sensitivity, Sharing};
+use crate::registry::{GrantSource, Method, Role, Sharing};
 use crate::workflow::error::WorkflowError;
 use crate::workflow::event::{
     CoordinationOutcome, DisputeOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope,
@@ -304,8 +304,7 @@ impl Ledger {
             resource: resource.to_owned(),
             rule,
         };
-        if r.has_sensitivity(Sensitivity::StateSecret) || r.has_sensitivity(Sensitivity::WorkSecret)
-        {
+        if self.outside_regulation(r) {
             return Err(not_applicable(self.rule("outside_regulation")));
         }
         if r.provider == department {
