@@ -85,6 +85,7 @@ fn synthetic() -> RegistryDoc {
             certificates: vec![cert(i)],
             region: None,
             restricted: i % 97 == 0,
+            suspended_by: Vec::new(),
         })
         .collect();
     let fields: Vec<String> = (0..12).map(|k| format!("field_{k}")).collect();

@@ -374,7 +374,7 @@ impl UsageReporter {
     /// A change of the catalog: applied as a ledger applies it (`true`), or
     /// reported and not applied (`false`).
     fn change(&mut self, id: &str, event: &Event) -> bool {
-        let next = match registry_changed(&self.registry, id, &event.kind, &self.rules) {
+        let next = match registry_changed(&self.registry, id, &event.kind, event.at, &self.rules) {
             Ok(next) => next,
             Err(e) => {
                 let resource = match &event.kind {

@@ -67,11 +67,14 @@ pub enum Category {
     /// National 40(6): an incident during a requester's use of shared data
     /// (Art. 34¶2: it answers for the data's security; a reading).
     SecurityIncident,
+    /// National 39(7): a sharing service ended or changed without a reason,
+    /// negotiation and filing (Art. 27¶3).
+    ServiceTerminatedUnilaterally,
 }
 
 impl Category {
     /// Every category, in table order.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::CatalogNotUpdated,
         Self::CatalogNotFiled,
         Self::DataNotProvided,
@@ -98,11 +101,13 @@ impl Category {
         Self::VerificationOverdue,
         Self::VerificationNotFedBack,
         Self::SecurityIncident,
+        Self::ServiceTerminatedUnilaterally,
     ];
 
     /// The categories only the `regional` application procedure reports: a pack
     /// with another procedure need not declare them.
-    pub const REGIONAL: [Self; 4] = [
+    pub const REGIONAL: [Self; 5] = [
+        Self::ServiceTerminatedUnilaterally,
         Self::SharingObstructed,
         Self::DeliveryOverdue,
         Self::MaterialsNotRequestedAtOnce,
@@ -156,6 +161,7 @@ impl Category {
             Self::VerificationOverdue => "verification_overdue",
             Self::VerificationNotFedBack => "verification_not_fed_back",
             Self::SecurityIncident => "security_incident",
+            Self::ServiceTerminatedUnilaterally => "service_terminated_unilaterally",
         }
     }
 
@@ -188,6 +194,7 @@ impl Category {
             Self::VerificationOverdue => "收到校核申請後未按時核實、更正",
             Self::VerificationNotFedBack => "未反饋校核處理結果",
             Self::SecurityIncident => "未履行共享數據安全管理責任",
+            Self::ServiceTerminatedUnilaterally => "擅自終止或者變更已提供的共享服務",
         }
     }
 
@@ -220,6 +227,7 @@ impl Category {
             Self::VerificationOverdue => "verification not done in time",
             Self::VerificationNotFedBack => "verification result not reported back",
             Self::SecurityIncident => "security of shared data not kept",
+            Self::ServiceTerminatedUnilaterally => "sharing service ended or changed unilaterally",
         }
     }
 }

@@ -172,6 +172,10 @@ pub(crate) const ENGINE_DENY_CODES: [&str; 3] = [
 /// (SPEC v2 §7).
 const METHOD_NOT_IN_PACK: &str = "method_not_in_pack";
 
+/// The reason code of a requester whose sharing rights are suspended (a pack
+/// with `answers.suspended`).
+pub(crate) const SHARING_SUSPENDED: &str = "sharing_suspended";
+
 fn china() -> FixedOffset {
     // UTC+08:00 is always in range.
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix())
@@ -1257,6 +1261,9 @@ impl Engine {
         if self.pack.manifest().methods.resolve(req.method).is_none() {
             return Ok(self.method_not_in_pack(req, in_force));
         }
+        if let Some(d) = self.suspended(dept, res, in_force) {
+            return Ok(d);
+        }
         let grants = self.candidates(dept, res, req.at);
         let pair = self.pair(dept, res)?;
         let plain;
@@ -1357,6 +1364,49 @@ impl Engine {
             in_force,
             pack: self.pack.name().to_owned(),
             reasons,
+        })
+    }
+
+    /// The deny of a requester whose sharing rights were suspended by the
+    /// resource's provider or by a sharing authority of the provider's region
+    /// (the pack's `answers.suspended`): route `coordinate`, the requester to
+    /// rectify. Its own data and data outside the regulation are not affected.
+    fn suspended(&self, dept: &Department, res: &Resource, in_force: bool) -> Option<Decision> {
+        let m = self.pack.manifest();
+        let article = m.answers.suspended.as_ref()?;
+        if res.provider == dept.id || m.outside_marks.iter().any(|x| res.sensitivity.contains(x)) {
+            return None;
+        }
+        let body = dept
+            .suspended_by
+            .iter()
+            .find(|b| self.registry.covers(b, &res.id, m.applications.coordinator))?;
+        let name = self
+            .registry
+            .department(body)
+            .map_or(body.as_str(), |d| d.name.as_str());
+        Some(Decision {
+            decision: Effect::Deny,
+            route: Route::Coordinate,
+            citations: vec![article.clone()],
+            grant: None,
+            in_force,
+            pack: m.name.clone(),
+            reasons: vec![Reason {
+                article: article.clone(),
+                code: SHARING_SUSPENDED.to_owned(),
+                route: Some(Route::Coordinate),
+                remedy: Some(Remedy {
+                    by: "requester".to_owned(),
+                    action: RemedyAction::Rectify,
+                }),
+                zh: format!(
+                    "「{name}」已暫停本部門的政務數據共享權限，須限期整改，由其恢復後方可共享"
+                ),
+                en: format!(
+                    "`{body}` suspended the department's sharing rights: it must rectify, and sharing resumes when `{body}` restores them"
+                ),
+            }],
         })
     }
 

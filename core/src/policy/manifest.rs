@@ -287,6 +287,11 @@ pub struct AnswerArticles {
     /// pack has no such rule and the question is `policy.not_in_pack`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub must_serve: Option<String>,
+    /// A requester whose sharing rights a provider or an authority suspended
+    /// (national Art. 27¶2: `sharing_suspended`, route `coordinate`); absent:
+    /// the pack has no such rule and suspensions are not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended: Option<String>,
 }
 
 /// The articles behind each duty (the article first, then the rest of its basis).

@@ -685,8 +685,14 @@ impl PolicyPack {
             }
         }
         // The engine's own deny reasons are failing checks of a usage too.
+        let suspension = manifest
+            .answers
+            .suspended
+            .is_some()
+            .then_some(&super::engine::SHARING_SUSPENDED);
         if let Some(code) = ENGINE_DENY_CODES
             .iter()
+            .chain(suspension)
             .find(|c| !manifest.usage_checks.contains_key(**c))
         {
             return Err(PolicyError::Manifest {

@@ -181,6 +181,32 @@ pub fn valid_region(code: &str) -> bool {
 }
 
 impl Registry {
+    /// Whether `body` acts for `resource` when it suspends or ends sharing
+    /// (national Art. 27¶2): it is the resource's provider, or it holds
+    /// `authority` (the pack's sharing-authority role) for a region whose code
+    /// begins the provider's region code.
+    pub fn covers(&self, body: &str, resource: &str, authority: Option<Role>) -> bool {
+        let Some(r) = self.resource(resource) else {
+            return false;
+        };
+        if r.provider == body {
+            return true;
+        }
+        let Some(b) = self.department(body) else {
+            return false;
+        };
+        let region_of_provider = self
+            .department(&r.provider)
+            .and_then(|p| p.region.as_deref());
+        authority.is_some_and(|role| b.has_role(role))
+            && match (b.region.as_deref(), region_of_provider) {
+                (Some(region), Some(of)) => !region.is_empty() && of.starts_with(region),
+                _ => false,
+            }
+    }
+}
+
+impl Registry {
     /// Parses and checks a registry from SPEC §8 JSON.
     pub fn from_json_str(json: &str) -> Result<Self, RegistryError> {
         use crate::limits::{self, JsonError};

@@ -118,6 +118,12 @@ pub struct Department {
     /// Set when the Big Data Center restricts its rights to derived information (Art. 21).
     #[serde(default)]
     pub restricted: bool,
+    /// The bodies that suspended its sharing rights (national Art. 27¶2): a
+    /// provider (for its own resources) or a sharing authority (for the
+    /// resources of providers in its region). Changed only by
+    /// `sharing_suspended` and `sharing_restored` events.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suspended_by: Vec<String>,
 }
 
 /// The wire form of a department: `certificates`, or the v1 `certificate`.
@@ -140,6 +146,8 @@ struct DepartmentWire {
     certificate: Option<Certificate>,
     #[serde(default)]
     restricted: bool,
+    #[serde(default)]
+    suspended_by: Vec<String>,
 }
 
 impl TryFrom<DepartmentWire> for Department {
@@ -167,6 +175,7 @@ impl TryFrom<DepartmentWire> for Department {
             duties: w.duties,
             certificates,
             restricted: w.restricted,
+            suspended_by: w.suspended_by,
         })
     }
 }

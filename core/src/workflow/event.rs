@@ -288,6 +288,70 @@ pub enum EventKind {
         #[serde(default)]
         fed_back: bool,
     },
+    /// A provider or a sharing authority suspends a requester's sharing rights
+    /// (national Art. 27¶2).
+    SharingSuspended {
+        /// The requester whose rights are suspended.
+        department: String,
+        /// The provider or authority suspending them.
+        by: String,
+        /// `provider`: the suspending provider's resources; `region`: every
+        /// resource of a provider in the suspending authority's region.
+        scope: SuspensionScope,
+        /// Why (the misuse).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// The body that suspended a requester's rights restores them.
+    SharingRestored {
+        /// The requester.
+        department: String,
+        /// The body that suspended them.
+        by: String,
+    },
+    /// The body that suspended a requester's rights ends its sharing (national
+    /// Art. 27¶2 終止共享): the named grants, or all within its scope.
+    SharingTerminated {
+        /// The requester.
+        department: String,
+        /// The body that suspended its rights.
+        by: String,
+        /// The grants ended; absent: every grant of the requester within the scope.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        grants: Option<Vec<String>>,
+    },
+    /// The provider ends a sharing service it provides (national Art. 27¶3).
+    ServiceTerminated {
+        /// The grant the service runs under.
+        grant: String,
+        /// The provider.
+        by: String,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// Whether it was negotiated with the requester.
+        #[serde(default)]
+        negotiated: bool,
+        /// Whether it was filed with the same-level sharing authority.
+        #[serde(default)]
+        filed: bool,
+    },
+    /// The provider changes a sharing service it provides (national Art. 27¶3).
+    ServiceChanged {
+        /// The grant the service runs under.
+        grant: String,
+        /// The provider.
+        by: String,
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// Whether it was negotiated with the requester.
+        #[serde(default)]
+        negotiated: bool,
+        /// Whether it was filed with the same-level sharing authority.
+        #[serde(default)]
+        filed: bool,
+    },
     /// A law behind a department's catalog was revised (Art. 11).
     LawRevised {
         /// The department.
@@ -556,6 +620,16 @@ pub enum EventKind {
     },
 }
 
+/// What a suspension of sharing rights covers (national Art. 27¶2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuspensionScope {
+    /// The suspending provider's own resources.
+    Provider,
+    /// Every resource of a provider in the suspending authority's region.
+    Region,
+}
+
 /// How a department failed to serve as usual (Art. 20: 拒絕、推諉、要求更正).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -593,6 +667,11 @@ impl EventKind {
             Self::ProjectAccepted { .. } => "project_accepted",
             Self::Tampering { .. } => "tampering",
             Self::IllegalUse { .. } => "illegal_use",
+            Self::SharingSuspended { .. } => "sharing_suspended",
+            Self::SharingRestored { .. } => "sharing_restored",
+            Self::SharingTerminated { .. } => "sharing_terminated",
+            Self::ServiceTerminated { .. } => "service_terminated",
+            Self::ServiceChanged { .. } => "service_changed",
             Self::Destruction { .. } => "destruction",
             Self::Intrusion { .. } => "intrusion",
             Self::Outage { .. } => "outage",

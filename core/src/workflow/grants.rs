@@ -102,6 +102,16 @@ impl GrantBook {
         }
     }
 
+    /// Ends grant `id` at `at` (terminated): one ending earlier keeps its end.
+    pub(crate) fn end_grant(&mut self, id: &str, at: Time) {
+        if let Some(g) = self.grants.get_mut(id)
+            && g.until.is_none_or(|u| u > at)
+        {
+            g.until = Some(at);
+            self.generation = self.generation.wrapping_add(1);
+        }
+    }
+
     /// Forgets the grants whose validity ended at or before `horizon`.
     pub(crate) fn prune(&mut self, horizon: Time) {
         let before = self.grants.len();

@@ -72,7 +72,7 @@ mod state;
 pub use error::WorkflowError;
 pub use event::{
     CoordinationOutcome, DisputeOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope,
-    ServiceManner,
+    ServiceManner, SuspensionScope,
 };
 pub(crate) use ids::IdSet;
 pub use ledger::Ledger;
@@ -109,7 +109,7 @@ pub const IRREGULARITY_CODES: [&str; 5] = [
 ];
 /// The rules of the `regional` application procedure whose texts a pack with
 /// that procedure gives in `rule_texts` (besides the shared ones it uses).
-pub const REGIONAL_RULE_KEYS: [&str; 26] = [
+pub const REGIONAL_RULE_KEYS: [&str; 29] = [
     "missing_reason",
     "purpose_not_duty",
     "scope_not_stated",
@@ -136,10 +136,13 @@ pub const REGIONAL_RULE_KEYS: [&str; 26] = [
     "catalog_extension",
     "verification_requested_only",
     "verification_fed_back",
+    "suspension_by",
+    "termination_scope",
+    "service_change",
 ];
 
 /// The irregularities the `regional` procedure reports with an article.
-pub const REGIONAL_IRREGULARITY_CODES: [&str; 8] = [
+pub const REGIONAL_IRREGULARITY_CODES: [&str; 9] = [
     "certificate_not_used",
     "purpose_not_duty",
     "scope_not_stated",
@@ -148,10 +151,11 @@ pub const REGIONAL_IRREGULARITY_CODES: [&str; 8] = [
     "materials_not_requested_at_once",
     "refused_for_missing_materials",
     "verification_not_fed_back",
+    "service_terminated_unilaterally",
 ];
 
 /// Every event kind (SPEC §8 and the national pack's), by its wire name.
-pub const EVENT_KINDS: [&str; 45] = [
+pub const EVENT_KINDS: [&str; 50] = [
     "apply",
     "reply",
     "escalate",
@@ -197,6 +201,11 @@ pub const EVENT_KINDS: [&str; 45] = [
     "verification_requested",
     "verification_completed",
     "illegal_use",
+    "sharing_suspended",
+    "sharing_restored",
+    "sharing_terminated",
+    "service_terminated",
+    "service_changed",
 ];
 /// The pairs of kinds the engine can read one as the other (a pack's `[events]
 /// read_as`): Binzhou's inconsistency report and its resolution as the national

@@ -188,6 +188,7 @@ fn irregularity_category(code: &str) -> Option<Category> {
         "materials_not_requested_at_once" => Some(Category::MaterialsNotRequestedAtOnce),
         "refused_for_missing_materials" => Some(Category::RefusedForMissingMaterials),
         "verification_not_fed_back" => Some(Category::VerificationNotFedBack),
+        "service_terminated_unilaterally" => Some(Category::ServiceTerminatedUnilaterally),
         _ => None,
     }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset};
 use super::{Ledger, Time};
 use crate::registry::{FindingSeverity, Registry, RegistryDoc, Role};
 use crate::workflow::error::WorkflowError;
-use crate::workflow::event::{Event, EventKind};
+use crate::workflow::event::{Event, EventKind, SuspensionScope};
 use crate::workflow::state::{ApplicationStatus, Applied, ObligationKind};
 
 /// The base registry and the ordered overlay of changes applied to it.
@@ -54,7 +54,8 @@ impl History {
         let mut registry = self.base.clone();
         for (when, id, change) in &self.changes {
             if *when <= at {
-                registry = changed(&registry, id, change, pack).map_err(crate::Error::from)?;
+                registry =
+                    changed(&registry, id, change, *when, pack).map_err(crate::Error::from)?;
             }
         }
         Ok(registry)
@@ -98,6 +99,7 @@ fn changed(
     registry: &Registry,
     id: &str,
     kind: &EventKind,
+    at: Time,
     pack: &PolicyPack,
 ) -> Result<Registry, WorkflowError> {
     let mut doc: RegistryDoc = registry.doc().clone();
@@ -135,11 +137,14 @@ fn changed(
             doc.grants.retain(|g| g.resource != *resource);
         }
         EventKind::DepartmentChanged { department } => {
-            if !department.certificates.is_empty() || department.restricted {
+            if !department.certificates.is_empty()
+                || department.restricted
+                || !department.suspended_by.is_empty()
+            {
                 return Err(invalid(
                     id,
                     format!(
-                        "`department_changed` of `{}` may not set `certificates` or `restricted`: only `certificate_issued`, `certificate_revoked`, `restriction_imposed` and `restriction_lifted` change them",
+                        "`department_changed` of `{}` may not set `certificates`, `restricted` or `suspended_by`: only `certificate_issued`, `certificate_revoked`, `restriction_imposed`, `restriction_lifted`, `sharing_suspended` and `sharing_restored` change them",
                         department.id
                     ),
                 ));
@@ -147,10 +152,12 @@ fn changed(
             let i = department_mut(&mut doc, &department.id)?;
             if let Some(slot) = doc.departments.get_mut(i) {
                 let certificates = std::mem::take(&mut slot.certificates);
+                let suspended_by = std::mem::take(&mut slot.suspended_by);
                 let restricted = slot.restricted;
                 *slot = (**department).clone();
                 slot.certificates = certificates;
                 slot.restricted = restricted;
+                slot.suspended_by = suspended_by;
             }
         }
         EventKind::CertificateIssued {
@@ -181,6 +188,93 @@ fn changed(
                 ));
             }
             cert.revoked = true;
+        }
+        EventKind::SharingSuspended {
+            department,
+            by,
+            scope,
+            ..
+        } => {
+            let body = registry
+                .department(by)
+                .ok_or_else(|| unknown_department(id, by))?;
+            let rule = pack
+                .manifest()
+                .rule_texts
+                .get("suspension_by")
+                .map_or("", String::as_str);
+            let authority = pack
+                .manifest()
+                .applications
+                .coordinator
+                .is_some_and(|role| body.has_role(role));
+            let provides = registry.resources().iter().any(|r| r.provider == *by);
+            match scope {
+                SuspensionScope::Region if !authority => {
+                    return Err(invalid(
+                        id,
+                        format!(
+                            "`{by}` is not a sharing authority, so it suspends no region: {rule}"
+                        ),
+                    ));
+                }
+                SuspensionScope::Provider if !provides => {
+                    return Err(invalid(
+                        id,
+                        format!("`{by}` provides no resource, so it suspends none: {rule}"),
+                    ));
+                }
+                _ => {}
+            }
+            let i = department_mut(&mut doc, department)?;
+            if let Some(slot) = doc.departments.get_mut(i) {
+                if slot.suspended_by.contains(by) {
+                    return Err(invalid(
+                        id,
+                        format!("`{department}`'s sharing rights are already suspended by `{by}`"),
+                    ));
+                }
+                slot.suspended_by.push(by.clone());
+            }
+        }
+        EventKind::SharingTerminated {
+            department, grants, ..
+        } => {
+            // Checked by the ledger first (the grants named, the scope); here the
+            // registry's own grants end.
+            let ended = terminated_grants(registry, pack, kind);
+            for g in doc.grants.iter_mut() {
+                let named = grants.as_ref().is_none_or(|ids| ids.contains(&g.id));
+                if g.department == *department
+                    && named
+                    && ended.contains(&g.id)
+                    && g.until.is_none_or(|u| u > at)
+                {
+                    g.until = Some(at);
+                }
+            }
+        }
+        EventKind::ServiceTerminated { grant, .. } => {
+            for g in doc.grants.iter_mut() {
+                if g.id == *grant && g.until.is_none_or(|u| u > at) {
+                    g.until = Some(at);
+                }
+            }
+        }
+        EventKind::SharingRestored { department, by } => {
+            let i = department_mut(&mut doc, department)?;
+            if let Some(slot) = doc.departments.get_mut(i) {
+                let before = slot.suspended_by.len();
+                slot.suspended_by.retain(|b| b != by);
+                if slot.suspended_by.len() == before {
+                    return Err(invalid(
+                        id,
+                        format!(
+                            "`{by}` did not suspend `{department}`'s sharing rights: only the body that suspended them restores them"
+                        ),
+                    ));
+                }
+            }
         }
         EventKind::RestrictionImposed { department, by, .. }
         | EventKind::RestrictionLifted { department, by, .. } => {
@@ -218,6 +312,100 @@ fn changed(
     Registry::from_doc(doc).map_err(|e| invalid(id, e.to_string()))
 }
 
+/// Whether `body` may end sharing of `resource` under `pack` (see
+/// [`Registry::covers`]).
+pub(super) fn in_scope(registry: &Registry, pack: &PolicyPack, body: &str, resource: &str) -> bool {
+    registry.covers(body, resource, pack.manifest().applications.coordinator)
+}
+
+/// The registry grants a `sharing_terminated` ends (its department's, within
+/// the terminating body's scope; named ones only when it names them).
+fn terminated_grants(registry: &Registry, pack: &PolicyPack, kind: &EventKind) -> Vec<String> {
+    let EventKind::SharingTerminated {
+        department,
+        by,
+        grants,
+    } = kind
+    else {
+        return Vec::new();
+    };
+    registry
+        .grants()
+        .iter()
+        .filter(|g| g.department == *department)
+        .filter(|g| grants.as_ref().is_none_or(|ids| ids.contains(&g.id)))
+        .filter(|g| in_scope(registry, pack, by, &g.resource))
+        .map(|g| g.id.clone())
+        .collect()
+}
+
+impl Ledger {
+    /// Checks a `sharing_terminated` or `service_terminated` before it is
+    /// applied: the body may end what it names (the provider of a grant's
+    /// resource; for a termination, the provider or the authority of its
+    /// region), every grant named is the department's and known.
+    pub(super) fn check_termination(&self, id: &str, event: &Event) -> Result<(), WorkflowError> {
+        let registry = self.snapshot.registry();
+        let pack = self.snapshot.pack();
+        match &event.kind {
+            EventKind::SharingTerminated {
+                department,
+                by,
+                grants,
+            } => {
+                if registry.department(department).is_none() {
+                    return Err(unknown_department(id, department));
+                }
+                if registry.department(by).is_none() {
+                    return Err(unknown_department(id, by));
+                }
+                for g in grants.iter().flatten() {
+                    let Some(grant) = self.grant(g) else {
+                        return Err(WorkflowError::UnknownGrant {
+                            event: id.to_owned(),
+                            grant: g.clone(),
+                        });
+                    };
+                    if grant.department != *department
+                        || !in_scope(registry, pack, by, &grant.resource)
+                    {
+                        return Err(invalid(
+                            id,
+                            format!(
+                                "grant `{g}` is not `{department}`'s within the scope of `{by}`: {}",
+                                self.rule("termination_scope")
+                            ),
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            EventKind::ServiceTerminated { grant, by, .. }
+            | EventKind::ServiceChanged { grant, by, .. } => {
+                let Some(g) = self.grant(grant) else {
+                    return Err(WorkflowError::UnknownGrant {
+                        event: id.to_owned(),
+                        grant: grant.clone(),
+                    });
+                };
+                let provider = registry.resource(&g.resource).map(|r| r.provider.clone());
+                if provider.as_deref() != Some(by) {
+                    return Err(invalid(
+                        id,
+                        format!(
+                            "`{by}` does not provide `{}`: {}",
+                            g.resource,
+                            self.rule("service_change")
+                        ),
+                    ));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// `registry` with the registry change `kind` (event `id`) applied, as a ledger
 /// applies it (SPEC v2 §4): the entry shapes and references are checked as a loaded
 /// registry's are (`workflow.invalid_change`, `workflow.unknown_resource`,
@@ -228,9 +416,10 @@ pub(crate) fn registry_changed(
     registry: &Registry,
     id: &str,
     kind: &EventKind,
+    at: Time,
     pack: &PolicyPack,
 ) -> Result<Registry, WorkflowError> {
-    let next = changed(registry, id, kind, pack)?;
+    let next = changed(registry, id, kind, at, pack)?;
     let before = errors(registry, pack);
     let mut added: Vec<_> = errors(&next, pack).difference(&before).cloned().collect();
     added.sort();
@@ -250,16 +439,40 @@ impl Ledger {
         id: &str,
         event: &Event,
     ) -> Result<Applied, WorkflowError> {
+        self.check_termination(id, event)?;
         let next = registry_changed(
             self.snapshot.registry(),
             id,
             &event.kind,
+            event.at,
             self.snapshot.pack(),
         )?;
         // Checked: from here on nothing fails.
         let mut applied = self.applied(id, event);
         let at = event.at;
         match &event.kind {
+            EventKind::SharingTerminated {
+                department,
+                by,
+                grants,
+            } => {
+                let registry = self.snapshot.registry();
+                let pack = self.snapshot.pack();
+                let ended: Vec<String> = self
+                    .book
+                    .all()
+                    .filter(|g| g.department == *department)
+                    .filter(|g| grants.as_ref().is_none_or(|ids| ids.contains(&g.id)))
+                    .filter(|g| in_scope(registry, pack, by, &g.resource))
+                    .map(|g| g.id.clone())
+                    .collect();
+                for g in ended {
+                    self.book.end_grant(&g, at);
+                }
+            }
+            EventKind::ServiceTerminated { grant, .. } => {
+                self.book.end_grant(grant, at);
+            }
             EventKind::ResourceCatalogued { resource } => {
                 self.history.withdrawn.remove(&resource.id);
                 let r = (**resource).clone();

@@ -626,7 +626,61 @@ impl Ledger {
             | EventKind::CertificateIssued { .. }
             | EventKind::CertificateRevoked { .. }
             | EventKind::RestrictionImposed { .. }
-            | EventKind::RestrictionLifted { .. } => self.on_registry_change(id, event),
+            | EventKind::RestrictionLifted { .. }
+            | EventKind::SharingSuspended { .. }
+            | EventKind::SharingRestored { .. }
+            | EventKind::SharingTerminated { .. } => self.on_registry_change(id, event),
+            EventKind::ServiceTerminated {
+                grant,
+                by,
+                reason,
+                negotiated,
+                filed,
+            }
+            | EventKind::ServiceChanged {
+                grant,
+                by,
+                reason,
+                negotiated,
+                filed,
+            } => {
+                self.check_termination(id, event)?;
+                // Art. 27¶3 (national): a service ends or changes with a reason,
+                // negotiated with the requester and filed with the authority.
+                let reasoned = reason.as_deref().is_some_and(|r| !r.trim().is_empty());
+                let irr = if reasoned && *negotiated && *filed {
+                    None
+                } else {
+                    let missing: Vec<&str> = [
+                        (!reasoned).then_some("a reason"),
+                        (!negotiated).then_some("negotiation with the requester"),
+                        (!filed).then_some("filing with the sharing authority"),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                    let detail = format!("grant `{grant}` without {}", missing.join(", "));
+                    if !self.lenient {
+                        return Err(WorkflowError::ActNotAllowed {
+                            event: id.to_owned(),
+                            act: "service_terminated_unilaterally".to_owned(),
+                            detail,
+                            rule: self.rule("service_change"),
+                        });
+                    }
+                    let mut irr = self.irregular("service_terminated_unilaterally", id, by);
+                    irr.resource = self.grant(grant).map(|g| g.resource.clone());
+                    irr.reason = Some(detail);
+                    Some(irr)
+                };
+                let mut applied = if matches!(event.kind, EventKind::ServiceTerminated { .. }) {
+                    self.on_registry_change(id, event)?
+                } else {
+                    self.applied(id, event)
+                };
+                applied.irregularities.extend(irr);
+                Ok(applied)
+            }
             EventKind::ServiceRefused {
                 department,
                 resource,
