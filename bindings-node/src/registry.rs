@@ -59,7 +59,7 @@ impl Registry {
     /// A registry from SPEC §8 JSON text. Malformed text throws
     /// `registry.invalid_json` naming the field (`departments[0].level`); over a
     /// limit, `limits.*`; a broken reference, `registry.*`.
-    #[napi(factory)]
+    #[napi(factory, ts_args_type = "text: string")]
     pub fn from_json(text: Arg<String>) -> Result<Self> {
         let text = text.get("text")?;
         load(RegistrySource::Json(text)).map(|inner| Self { inner })
@@ -68,7 +68,7 @@ impl Registry {
     /// A registry from the SPEC §8 JSON file at `path`. A file that cannot be
     /// read throws `registry.io`, malformed content `registry.invalid_json`;
     /// both name the file.
-    #[napi(factory)]
+    #[napi(factory, ts_args_type = "path: string")]
     pub fn from_file(path: Arg<String>) -> Result<Self> {
         let path = path.get("path")?;
         load(RegistrySource::Path(path.into())).map(|inner| Self { inner })
