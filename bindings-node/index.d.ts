@@ -414,21 +414,24 @@ export declare class Calendar {
  */
 export declare class Engine {
   /**
-   * An engine over `registry` (a SPEC §8 registry object or its JSON text)
-   * and `pack`: a built-in pack name (`binzhou`, `national-2025`) or a pack
+   * An engine over `registry` (a `Registry`, a SPEC §8 registry object or its
+   * JSON text) and `pack`: a built-in pack name (`binzhou`, `national-2025`) or a pack
    * directory, forced for every moment, or an array of them (a timeline);
    * by default the built-in timeline, each request judged under the pack in
    * force at its moment (SPEC v2 §7). A malformed registry throws with
    * `code` `registry.*`.
    */
-  constructor(registry: RegistryDoc | string, pack?: string | string[])
-  /** An engine over the registry file at `path` (JSON). */
+  constructor(registry: Registry | RegistryDoc | string, pack?: string | string[])
+  /**
+   * An engine over the registry file at `path` (JSON): the same as
+   * `new Engine(Registry.fromFile(path), pack)`.
+   */
   static fromFile(path: string, pack?: string | string[]): Engine
   /**
    * Like `new Engine(registry, pack)`, parsing, checking and indexing the
    * registry off the event loop.
    */
-  static loadAsync(registry: RegistryDoc | string, pack?: string | string[]): Promise<Engine>
+  static loadAsync(registry: Registry | RegistryDoc | string, pack?: string | string[]): Promise<Engine>
   /** Like `Engine.fromFile(path, pack)`, off the event loop. */
   static fromFileAsync(path: string, pack?: string | string[]): Promise<Engine>
   /**
@@ -551,19 +554,48 @@ export declare class Ledger {
 }
 
 /**
+ * A checked, indexed registry snapshot: departments, the catalog and grants
+ * (SPEC §8). Made by `Registry.fromFile`, `Registry.fromJson` or
+ * `Registry.fromObject`, and given to `new Engine(registry)`, `audit` or
+ * `usageReport` instead of a registry object or JSON text.
+ */
+export declare class Registry {
+  /**
+   * A registry from SPEC §8 JSON text. Malformed text throws
+   * `registry.invalid_json` naming the field (`departments[0].level`); over a
+   * limit, `limits.*`; a broken reference, `registry.*`.
+   */
+  static fromJson(text: string): Registry
+  /**
+   * A registry from the SPEC §8 JSON file at `path`. A file that cannot be
+   * read throws `registry.io`, malformed content `registry.invalid_json`;
+   * both name the file.
+   */
+  static fromFile(path: string): Registry
+  /**
+   * A registry from a SPEC §8 object (`Date`s allowed where the wire format
+   * has a time). An object that does not fit throws `registry.invalid_json`
+   * naming the field; a value that is not an object, `input.invalid_argument`.
+   */
+  static fromObject(registry: RegistryDoc): Registry
+  /** The registry as a SPEC §8 object. */
+  toObject(): RegistryDoc
+}
+
+/**
  * Audits `events` as of `asOf` and returns every violation (category,
  * article, responsible department, severity, consequences, due date, the
  * events behind it, Chinese and English text). `target` is an `Engine` or a
  * registry (object or JSON text, with the built-in pack). An event the
  * ledger cannot apply throws, naming it.
  */
-export declare function audit(target: Engine | RegistryDoc | string, events: Event[], asOf: DateInput): Violation[]
+export declare function audit(target: Engine | Registry | RegistryDoc | string, events: Event[], asOf: DateInput): Violation[]
 
 /**
  * `audit` off the event loop: the events are read now, audited on the thread
  * pool, and the promise resolves with the violations.
  */
-export declare function auditAsync(target: Engine | RegistryDoc | string, events: Event[], asOf: DateInput): Promise<Violation[]>
+export declare function auditAsync(target: Engine | Registry | RegistryDoc | string, events: Event[], asOf: DateInput): Promise<Violation[]>
 
 /**
  * The sizes of an engine's caches (issue 14), for `Engine.withCacheSettings`:
@@ -629,4 +661,4 @@ export interface Options {
  * pack). Throws `usage.unknown_provider`, `usage.not_provider` or
  * `usage.invalid_period`.
  */
-export declare function usageReport(target: Engine | RegistryDoc | string, events: Event[], provider: string, resource?: string | null, from?: DateInput | null, until?: DateInput | null): UsageReport
+export declare function usageReport(target: Engine | Registry | RegistryDoc | string, events: Event[], provider: string, resource?: string | null, from?: DateInput | null, until?: DateInput | null): UsageReport

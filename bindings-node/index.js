@@ -839,6 +839,7 @@ module.exports.Auditor = nativeBinding.Auditor
 module.exports.Calendar = nativeBinding.Calendar
 module.exports.Engine = nativeBinding.Engine
 module.exports.Ledger = nativeBinding.Ledger
+module.exports.Registry = nativeBinding.Registry
 module.exports.audit = nativeBinding.audit
 module.exports.auditAsync = nativeBinding.auditAsync
 module.exports.usageReport = nativeBinding.usageReport

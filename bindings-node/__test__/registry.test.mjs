@@ -1,7 +1,7 @@
 // Mirrors core/src/registry: loading and checking a registry (SPEC §6, §8).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Engine } from '../index.js'
+import { Engine, Registry, audit, usageReport } from '../index.js'
 import { fixturePath, registry, registryText, request, throwsCode, rejectsCode } from './helpers.mjs'
 
 test('a registry loads from an object, JSON text, a file, sync and async', async () => {
@@ -82,4 +82,40 @@ test('validate(): SPEC §6 findings with their article and id', () => {
   }
   const clean = new Engine(registry()).validate().filter((f) => f.severity === 'error')
   assert.ok(clean.length < findings.filter((f) => f.severity === 'error').length)
+})
+
+// Issue 15: one loader (Rust `Registry::load`) behind three explicit constructors.
+test('Registry.fromJson, fromFile and fromObject load the same registry, usable everywhere', async () => {
+  const fromJson = Registry.fromJson(registryText)
+  const fromFile = Registry.fromFile(fixturePath)
+  const fromObject = Registry.fromObject(registry())
+  for (const r of [fromJson, fromFile, fromObject]) assert.ok(r instanceof Registry)
+  assert.deepEqual(fromJson.toObject(), fromFile.toObject())
+  assert.deepEqual(fromJson.toObject(), fromObject.toObject())
+  const expected = new Engine(registry()).decide(request())
+  assert.deepEqual(new Engine(fromFile).decide(request()), expected)
+  assert.deepEqual((await Engine.loadAsync(fromObject)).decide(request()), expected)
+  assert.deepEqual(audit(fromJson, [], new Date('2019-11-01T00:00:00+08:00')), [])
+  const provider = registry().resources[0].provider
+  assert.equal(usageReport(fromJson, [], provider).total, 0)
+})
+
+test('Registry constructors: a missing file, bad JSON, a wrong field name the path or the field', () => {
+  throwsCode(() => Registry.fromFile('/nonexistent/registry.json'), 'registry.io', /`\/nonexistent\/registry\.json`/)
+  throwsCode(() => Registry.fromJson('{"departments": ['), 'registry.invalid_json')
+  const doc = registry()
+  doc.departments[0].colour = 'red'
+  throwsCode(() => Registry.fromObject(doc), 'registry.invalid_json', /`departments\[0\]\.colour`/)
+  throwsCode(() => Registry.fromJson(JSON.stringify(doc)), 'registry.invalid_json', /`departments\[0\]\.colour`/)
+  doc.departments[0].colour = undefined
+  doc.departments[0].level = 7
+  throwsCode(() => Registry.fromObject(doc), 'registry.invalid_json', /`departments\[0\]\.level`/)
+  // The source is said, never guessed: text is not an object, an object is not text.
+  throwsCode(() => Registry.fromObject(registryText), 'input.invalid_argument', /`registry`/)
+  throwsCode(() => Registry.fromObject([]), 'input.invalid_argument', /`registry`/)
+  throwsCode(() => Registry.fromJson(registry()), 'input.invalid_argument', /`text`/)
+  throwsCode(() => Registry.fromFile(42), 'input.invalid_argument', /`path`/)
+  let deep = []
+  for (let i = 0; i < 40; i++) deep = [deep]
+  throwsCode(() => Registry.fromObject({ departments: deep }), 'limits.too_deep')
 })

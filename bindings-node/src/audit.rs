@@ -4,32 +4,35 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use govshare::audit::{Auditor as CoreAuditor, Violation, audit as core_audit};
+use govshare::error::InputErrorKind;
 use govshare::policy::Engine as CoreEngine;
 use govshare::workflow::Event;
 use napi::ScopedTask;
 use napi::Unknown;
-use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Env};
+use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Either3, Env};
 use napi_derive::napi;
 
 use crate::args::Arg;
 use crate::dates::{self, DateInput};
 use crate::engine::{self, Engine};
 use crate::error::{self, JsErr, Result, guard};
+use crate::registry::{Given, Registry};
 use crate::wire;
 use crate::workflow;
 
-/// The engine an audit runs with: an `Engine`, or a registry (object or JSON
-/// text) under the built-in pack.
-pub(crate) fn engine_of(
-    target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
-) -> Result<Arc<CoreEngine>> {
-    match target {
-        Either::A(e) => Ok(Arc::clone(e.inner())),
-        Either::B(registry) => {
-            let input = wire::json_or_object(registry)?;
-            engine::build_from_json(input, None).map(Arc::new)
-        }
-    }
+/// What an audit or a usage report runs with: an `Engine`, or a registry (a
+/// `Registry`, an object or JSON text) under the built-in timeline.
+pub(crate) type Target<'a> =
+    Either3<ClassInstance<'a, Engine>, ClassInstance<'a, Registry>, Unknown<'a>>;
+
+/// The engine an audit runs with (see [`Target`]).
+pub(crate) fn engine_of(target: Target<'_>) -> Result<Arc<CoreEngine>> {
+    let registry = match target {
+        Either3::A(e) => return Ok(Arc::clone(e.inner())),
+        Either3::B(r) => Given::of(Either::A(r))?,
+        Either3::C(v) => Given::of(Either::B(v))?,
+    };
+    engine::build_from(registry, None).map(Arc::new)
 }
 
 fn run(
@@ -46,12 +49,12 @@ fn run(
 /// registry (object or JSON text, with the built-in pack). An event the
 /// ledger cannot apply throws, naming it.
 #[napi(
-    ts_args_type = "target: Engine | RegistryDoc | string, events: Event[], asOf: DateInput",
+    ts_args_type = "target: Engine | Registry | RegistryDoc | string, events: Event[], asOf: DateInput",
     ts_return_type = "Violation[]"
 )]
 pub fn audit<'e>(
     env: &'e Env,
-    target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
+    target: Target<'_>,
     events: Arg<Vec<Unknown<'_>>>,
     as_of: DateInput,
 ) -> Result<Unknown<'e>> {
@@ -65,11 +68,11 @@ pub fn audit<'e>(
 /// `audit` off the event loop: the events are read now, audited on the thread
 /// pool, and the promise resolves with the violations.
 #[napi(
-    ts_args_type = "target: Engine | RegistryDoc | string, events: Event[], asOf: DateInput",
+    ts_args_type = "target: Engine | Registry | RegistryDoc | string, events: Event[], asOf: DateInput",
     ts_return_type = "Promise<Violation[]>"
 )]
 pub fn audit_async(
-    target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
+    target: Target<'_>,
     events: Arg<Vec<Unknown<'_>>>,
     as_of: DateInput,
 ) -> Result<AsyncTask<AuditTask>> {
@@ -165,7 +168,7 @@ impl Auditor {
 
 fn finished() -> JsErr {
     error::error(
-        "input.auditor_finished",
+        InputErrorKind::AuditorFinished,
         "this auditor has already finished",
     )
 }

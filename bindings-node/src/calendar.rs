@@ -1,6 +1,7 @@
 //! `Calendar`: Chinese statutory working days (SPEC §3).
 
 use govshare::calendar::{CountingRule, WorkCalendar};
+use govshare::error::InputErrorKind;
 use napi::bindgen_prelude::Env;
 use napi::{JsDate, Unknown};
 use napi_derive::napi;
@@ -12,9 +13,6 @@ use crate::wire;
 
 /// What a working-day count argument must be.
 const WORKDAYS: &str = "a whole number of working days from 0 to 4294967295";
-
-/// Error code for an unknown counting rule.
-const INVALID_RULE: &str = "calendar.invalid_rule";
 
 /// A working-day calendar: Monday to Friday, minus the State Council's rest
 /// days, plus its make-up working days (2004 through 2026 built in).
@@ -49,7 +47,7 @@ pub struct Covered {
 fn rule_of(rule: &str) -> Result<CountingRule> {
     serde_json::from_value(serde_json::Value::String(rule.to_owned())).map_err(|_| {
         error::error(
-            INVALID_RULE,
+            InputErrorKind::InvalidRule,
             format!("invalid counting rule: unknown rule `{rule}` (expected `strict` or `next_workday_is_day_zero`)"),
         )
     })

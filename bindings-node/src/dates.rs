@@ -74,9 +74,7 @@ impl FromNapiValue for DateInput {
 
 impl DateInput {
     fn given(&self) -> Result<&Given> {
-        self.0
-            .as_ref()
-            .map_err(|e| error::error(&e.status, e.reason.clone()))
+        self.0.as_ref().map_err(error::copied)
     }
 }
 

@@ -2,24 +2,23 @@
 
 use std::sync::Arc;
 
+use govshare::limits::Input;
 use govshare::policy::{
     AccessRequest, CacheSettings as CoreCacheSettings, DecideOptions, Decision,
     Engine as CoreEngine, Question, QuestionAnswer,
 };
-use govshare::registry::{Registry, RegistryDoc, RegistryError};
+use govshare::registry::RegistrySource;
 use napi::ScopedTask;
 use napi::bindgen_prelude::FromNapiValue;
-use napi::bindgen_prelude::{AsyncTask, Either, Env};
+use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Env};
 use napi::{JsValue, Unknown, ValueType};
 use napi_derive::napi;
 
 use crate::args::Arg;
 use crate::dates::{self, DateInput};
 use crate::error::{self, JsErr, Result, guard};
-use crate::wire::{self, JsonInput};
-
-/// Error code for a request object that does not fit SPEC §8.
-pub const INVALID_REQUEST: &str = "policy.invalid_request";
+use crate::registry::{Given, Registry};
+use crate::wire;
 
 /// The packs an engine is built with: one name or folder, a list of them (a
 /// timeline), or none (the built-in timeline).
@@ -32,33 +31,9 @@ fn pack_names(pack: PackArg) -> Result<Option<Vec<String>>> {
     }))
 }
 
-/// Parses and checks a registry given as JSON text or an object.
-fn registry_of(input: JsonInput) -> Result<Registry> {
-    match input {
-        JsonInput::Text(s) => Registry::from_json_str(&s).map_err(error::core),
-        JsonInput::Value(v) => {
-            let doc: RegistryDoc = serde_json::from_value(v)
-                .map_err(|e| error::core(RegistryError::Json(e.to_string())))?;
-            Registry::from_doc(doc).map_err(error::core)
-        }
-    }
-}
-
-/// What `Engine.loadAsync` / `fromFileAsync` read off the event loop.
-#[derive(Debug)]
-enum Source {
-    Json(JsonInput),
-    File(String),
-}
-
-fn build(source: Source, packs: Option<&[String]>) -> Result<CoreEngine> {
-    guard(|| {
-        let registry = match source {
-            Source::Json(input) => registry_of(input)?,
-            Source::File(path) => Registry::from_path(path).map_err(error::core)?,
-        };
-        CoreEngine::with_pack_names(packs, registry).map_err(error::core)
-    })
+fn build(registry: Given, packs: Option<&[String]>) -> Result<CoreEngine> {
+    let registry = registry.load()?;
+    guard(|| CoreEngine::with_pack_names(packs, registry).map_err(error::core))
 }
 
 /// The decision engine: a policy pack (the built-in Binzhou pack unless a
@@ -84,10 +59,10 @@ impl Engine {
     }
 }
 
-/// An engine over a registry given as JSON text or an object, and the packs
-/// named (default: the built-in timeline).
-pub fn build_from_json(input: JsonInput, packs: Option<&[String]>) -> Result<CoreEngine> {
-    build(Source::Json(input), packs)
+/// An engine over a registry (a `Registry`, an object or JSON text, already
+/// read) and the packs named (default: the built-in timeline).
+pub fn build_from(registry: Given, packs: Option<&[String]>) -> Result<CoreEngine> {
+    build(registry, packs)
 }
 
 /// Reads the requests (on the JS thread).
@@ -95,7 +70,7 @@ fn requests_of(requests: Vec<Unknown<'_>>) -> Result<Vec<AccessRequest>> {
     requests
         .into_iter()
         .enumerate()
-        .map(|(i, r)| wire::from_js(r, &format!("request {i}"), INVALID_REQUEST))
+        .map(|(i, r)| wire::from_js(r, &format!("request {i}"), Input::Request))
         .collect()
 }
 
@@ -201,42 +176,44 @@ fn decide_all(
             .decide_many_with(requests, options)
             .into_iter()
             .enumerate()
-            .map(|(i, r)| {
-                r.map_err(|e| {
-                    let e = error::core(e);
-                    error::error(&e.status, format!("request {i}: {}", e.reason))
-                })
-            })
+            .map(|(i, r)| r.map_err(|e| error::prefixed(error::core(e), &format!("request {i}"))))
             .collect()
     })
 }
 
 #[napi]
 impl Engine {
-    /// An engine over `registry` (a SPEC §8 registry object or its JSON text)
-    /// and `pack`: a built-in pack name (`binzhou`, `national-2025`) or a pack
+    /// An engine over `registry` (a `Registry`, a SPEC §8 registry object or its
+    /// JSON text) and `pack`: a built-in pack name (`binzhou`, `national-2025`) or a pack
     /// directory, forced for every moment, or an array of them (a timeline);
     /// by default the built-in timeline, each request judged under the pack in
     /// force at its moment (SPEC v2 §7). A malformed registry throws with
     /// `code` `registry.*`.
     #[napi(
         constructor,
-        ts_args_type = "registry: RegistryDoc | string, pack?: string | string[]"
+        ts_args_type = "registry: Registry | RegistryDoc | string, pack?: string | string[]"
     )]
-    pub fn new(registry: Unknown<'_>, pack: PackArg) -> Result<Self> {
+    pub fn new(
+        registry: Either<ClassInstance<'_, Registry>, Unknown<'_>>,
+        pack: PackArg,
+    ) -> Result<Self> {
         let pack = pack_names(pack)?;
-        let input = wire::json_or_object(registry)?;
-        let inner = build(Source::Json(input), pack.as_deref())?;
+        let registry = Given::of(registry)?;
+        let inner = build(registry, pack.as_deref())?;
         Ok(Self {
             inner: Arc::new(inner),
         })
     }
 
-    /// An engine over the registry file at `path` (JSON).
+    /// An engine over the registry file at `path` (JSON): the same as
+    /// `new Engine(Registry.fromFile(path), pack)`.
     #[napi(factory, ts_args_type = "path: string, pack?: string | string[]")]
     pub fn from_file(path: Arg<String>, pack: PackArg) -> Result<Self> {
         let (path, pack) = (path.get("path")?, pack_names(pack)?);
-        let inner = build(Source::File(path), pack.as_deref())?;
+        let inner = build(
+            Given::Source(RegistrySource::Path(path.into())),
+            pack.as_deref(),
+        )?;
         Ok(Self {
             inner: Arc::new(inner),
         })
@@ -245,14 +222,17 @@ impl Engine {
     /// Like `new Engine(registry, pack)`, parsing, checking and indexing the
     /// registry off the event loop.
     #[napi(
-        ts_args_type = "registry: RegistryDoc | string, pack?: string | string[]",
+        ts_args_type = "registry: Registry | RegistryDoc | string, pack?: string | string[]",
         ts_return_type = "Promise<Engine>"
     )]
-    pub fn load_async(registry: Unknown<'_>, pack: PackArg) -> Result<AsyncTask<LoadTask>> {
+    pub fn load_async(
+        registry: Either<ClassInstance<'_, Registry>, Unknown<'_>>,
+        pack: PackArg,
+    ) -> Result<AsyncTask<LoadTask>> {
         let pack = pack_names(pack)?;
-        let input = wire::json_or_object(registry)?;
+        let registry = Given::of(registry)?;
         Ok(AsyncTask::new(LoadTask {
-            source: Some(Source::Json(input)),
+            source: Some(registry),
             pack,
         }))
     }
@@ -265,7 +245,7 @@ impl Engine {
     pub fn from_file_async(path: Arg<String>, pack: PackArg) -> Result<AsyncTask<LoadTask>> {
         let (path, pack) = (path.get("path")?, pack_names(pack)?);
         Ok(AsyncTask::new(LoadTask {
-            source: Some(Source::File(path)),
+            source: Some(Given::Source(RegistrySource::Path(path.into()))),
             pack,
         }))
     }
@@ -285,7 +265,7 @@ impl Engine {
         options: Arg<Option<Options>>,
     ) -> Result<Unknown<'e>> {
         let options = options_of(options.get("options")?.as_ref());
-        let request: AccessRequest = wire::from_js(request, "request", INVALID_REQUEST)?;
+        let request: AccessRequest = wire::from_js(request, "request", Input::Request)?;
         let decision = guard(|| {
             self.inner
                 .decide_with(&request, options)
@@ -343,7 +323,7 @@ impl Engine {
         options: Arg<Option<Options>>,
     ) -> Result<Unknown<'e>> {
         let options = options_of(options.get("options")?.as_ref());
-        let question: Question = wire::from_js(question, "question", INVALID_REQUEST)?;
+        let question: Question = wire::from_js(question, "question", Input::Request)?;
         let answer: QuestionAnswer = guard(|| {
             self.inner
                 .answer_with(&question, options)
@@ -471,7 +451,7 @@ impl Engine {
 /// `Engine.loadAsync` / `Engine.fromFileAsync`.
 #[derive(Debug)]
 pub struct LoadTask {
-    source: Option<Source>,
+    source: Option<Given>,
     pack: Option<Vec<String>>,
 }
 

@@ -9,7 +9,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use govshare::limits::{LimitError, MAX_DEPTH};
+use govshare::error::{InputError, InputErrorKind};
+use govshare::limits::Input;
 use napi::bindgen_prelude::{Env, JsError};
 use napi::{Unknown, sys};
 
@@ -23,24 +24,35 @@ pub type JsErr = napi::Error<String>;
 pub type Result<T> = std::result::Result<T, JsErr>;
 
 /// A value passed from JavaScript is not of the expected type or shape.
-pub const INVALID_ARGUMENT: &str = "input.invalid_argument";
+pub const INVALID_ARGUMENT: InputErrorKind = InputErrorKind::InvalidArgument;
 /// A `Date` (or date string) passed from JavaScript is not a valid date.
-pub const INVALID_DATE: &str = "input.invalid_date";
+pub const INVALID_DATE: InputErrorKind = InputErrorKind::InvalidDate;
 /// A number inside an input object that JSON cannot carry: NaN, ±Infinity, or a
 /// `BigInt` past 64 bits.
-pub const INVALID_NUMBER: &str = "input.invalid_number";
+pub const INVALID_NUMBER: InputErrorKind = InputErrorKind::InvalidNumber;
 /// A Rust panic was caught (a bug: please report it).
-pub const PANIC: &str = "internal.panic";
+pub const PANIC: InputErrorKind = InputErrorKind::Panic;
 
-/// An error with `code` and `message`.
-pub fn error(code: &str, message: impl Into<String>) -> JsErr {
-    napi::Error::new(code.to_owned(), message.into())
+/// An error of `kind` (its code is the core's [`InputErrorKind::code`]) saying
+/// `message`.
+pub fn error(kind: InputErrorKind, message: impl Into<String>) -> JsErr {
+    core(InputError::new(kind, message))
 }
 
-/// The core's error, with its stable code.
+/// The core's error, with its stable code: the one conversion point.
 pub fn core<E: Into<govshare::Error>>(e: E) -> JsErr {
     let e: govshare::Error = e.into();
-    error(e.code(), e.to_string())
+    napi::Error::new(e.code().to_owned(), e.to_string())
+}
+
+/// A copy of `e` (its code and message; not its cause).
+pub fn copied(e: &JsErr) -> JsErr {
+    napi::Error::new(e.status.clone(), e.reason.clone())
+}
+
+/// `e` with its message prefixed (`request 3: …`), the code kept.
+pub fn prefixed(e: JsErr, prefix: &str) -> JsErr {
+    napi::Error::new(e.status, format!("{prefix}: {}", e.reason))
 }
 
 /// A napi conversion error (wrong argument type, unreadable object) as an
@@ -49,30 +61,22 @@ pub fn napi(e: &napi::Error) -> JsErr {
     error(INVALID_ARGUMENT, e.reason.clone())
 }
 
-/// An input object (`what`: `request`, `event 3`, `registry`) that cannot be
-/// read: too deep (`limits.too_deep`, as the core reports JSON text), a
-/// non-finite number (`input.invalid_number`), an invalid `Date`
-/// (`input.invalid_date`), or a wrong shape or a getter that threw (`code`, the
-/// input's own: `policy.invalid_request`, `workflow.invalid_event`,
+/// An input object (`what`: `request`, `event 3`, `registry`) of kind `input`
+/// that cannot be read: too deep (`limits.too_deep`, as the core reports JSON
+/// text), a non-finite number (`input.invalid_number`), an invalid `Date`
+/// (`input.invalid_date`), or a wrong shape or a getter that threw (the
+/// input's own code: `policy.invalid_request`, `workflow.invalid_event`,
 /// `registry.invalid_json`). The message names the path; an exception thrown by
 /// the caller's getter or `Proxy` is the error's `cause`.
-pub fn input(what: &str, code: &str, e: ReadError) -> JsErr {
-    let message = format!("invalid {what}: {e}");
+pub fn input(what: &str, input: Input, e: ReadError) -> JsErr {
+    let detail = e.to_string();
     match e {
-        ReadError::TooDeep { depth } => {
-            let limit = LimitError::TooDeep {
-                what: what.to_owned(),
-                name: "MAX_DEPTH",
-                limit: MAX_DEPTH,
-                actual: depth,
-            };
-            core(limit)
-        }
-        ReadError::BadNumber { .. } => error(INVALID_NUMBER, message),
+        ReadError::TooDeep { depth } => core(input.too_deep(what, depth)),
+        ReadError::BadNumber { .. } => error(INVALID_NUMBER, format!("invalid {what}: {detail}")),
         ReadError::Date(e) => e,
-        ReadError::Shape(_) => error(code, message),
+        ReadError::Shape(_) => core(input.invalid(what, &detail)),
         ReadError::Threw { cause, .. } => {
-            let mut err = error(code, message);
+            let mut err = core(input.invalid(what, &detail));
             err.set_cause(cause);
             err
         }

@@ -3,13 +3,12 @@
 use chrono::{DateTime, FixedOffset};
 use govshare::audit::usage_report as core_usage_report;
 use napi::Unknown;
-use napi::bindgen_prelude::{ClassInstance, Either, Env};
+use napi::bindgen_prelude::Env;
 use napi_derive::napi;
 
 use crate::args::Arg;
-use crate::audit::engine_of;
+use crate::audit::{Target, engine_of};
 use crate::dates::{self, DateInput};
-use crate::engine::Engine;
 use crate::error::{self, Result, guard};
 use crate::wire;
 use crate::workflow;
@@ -31,12 +30,12 @@ fn moment(input: Option<&DateInput>) -> Result<Option<DateTime<FixedOffset>>> {
 /// pack). Throws `usage.unknown_provider`, `usage.not_provider` or
 /// `usage.invalid_period`.
 #[napi(
-    ts_args_type = "target: Engine | RegistryDoc | string, events: Event[], provider: string, resource?: string | null, from?: DateInput | null, until?: DateInput | null",
+    ts_args_type = "target: Engine | Registry | RegistryDoc | string, events: Event[], provider: string, resource?: string | null, from?: DateInput | null, until?: DateInput | null",
     ts_return_type = "UsageReport"
 )]
 pub fn usage_report<'e>(
     env: &'e Env,
-    target: Either<ClassInstance<'_, Engine>, Unknown<'_>>,
+    target: Target<'_>,
     events: Arg<Vec<Unknown<'_>>>,
     provider: Arg<String>,
     resource: Option<Arg<String>>,

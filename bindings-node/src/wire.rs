@@ -33,7 +33,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
-use govshare::limits::MAX_DEPTH;
+use govshare::limits::{Input, MAX_DEPTH};
+use govshare::registry::RegistrySource;
 
 use crate::dates;
 use crate::error::{self, JsErr, Result};
@@ -323,9 +324,9 @@ impl Walk {
 }
 
 /// Reads a wire object of type `T` from JavaScript; `what` names it in errors
-/// (e.g. `request`, `event 3`), `code` is the error code for a bad shape.
-pub fn from_js<T: DeserializeOwned>(v: Unknown<'_>, what: &str, code: &str) -> Result<T> {
-    let fail = |e: ReadError| error::input(what, code, e);
+/// (e.g. `request`, `event 3`), `input` gives the error code for a bad shape.
+pub fn from_js<T: DeserializeOwned>(v: Unknown<'_>, what: &str, input: Input) -> Result<T> {
+    let fail = |e: ReadError| error::input(what, input, e);
     let ty = v.get_type().map_err(|e| error::napi(&e))?;
     if ty != ValueType::Object {
         return Err(fail(ReadError::Shape(format!(
@@ -399,33 +400,22 @@ fn utf16(mut text: &str) -> Vec<u16> {
     out
 }
 
-/// A registry given as JSON text or as an object (read with [`read`]). A value
-/// of another type is `input.invalid_argument`; an object that cannot be read is
+/// A registry given as JSON text or as an object (read with [`read`]), as the
+/// core's [`RegistrySource`]. A value of another type is
+/// `input.invalid_argument`; an object that cannot be read is
 /// `registry.invalid_json` (or `limits.too_deep`, `input.invalid_number`).
-pub fn json_or_object(v: Unknown<'_>) -> Result<JsonInput> {
+pub fn json_or_object(v: Unknown<'_>) -> Result<RegistrySource> {
     match v.get_type().map_err(|e| error::napi(&e))? {
         ValueType::String => {
             let s = String::from_unknown(v).map_err(|e| error::napi(&e))?;
-            Ok(JsonInput::Text(s))
+            Ok(RegistrySource::Json(s))
         }
         ValueType::Object => read(v)
-            .map(JsonInput::Value)
-            .map_err(|e| error::input("registry", REGISTRY_JSON, e)),
+            .map(RegistrySource::Value)
+            .map_err(|e| error::input("registry", Input::Registry, e)),
         other => Err(error::error(
             error::INVALID_ARGUMENT,
             format!("expected an object or a JSON string, got {other}"),
         )),
     }
-}
-
-/// The core's code for a registry that does not fit SPEC §8.
-const REGISTRY_JSON: &str = "registry.invalid_json";
-
-/// An input given as JSON text or as an object.
-#[derive(Debug)]
-pub enum JsonInput {
-    /// JSON text.
-    Text(String),
-    /// An already converted object.
-    Value(serde_json::Value),
 }

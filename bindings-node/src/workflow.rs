@@ -7,18 +7,17 @@ use napi_derive::napi;
 
 use crate::args::Arg;
 use crate::calendar::Calendar;
+use govshare::limits::Input;
+
 use crate::dates::{self, DateInput};
 use crate::engine::Engine;
 use crate::error::{self, Result, guard};
 use crate::wire;
 
-/// Error code for an event object that does not fit SPEC §8.
-pub const INVALID_EVENT: &str = "workflow.invalid_event";
-
 /// Reads one event (on the JS thread); `index` names it in errors.
 pub fn event_of(v: Unknown<'_>, index: Option<usize>) -> Result<Event> {
     let what = index.map_or_else(|| "event".to_owned(), |i| format!("event {i}"));
-    wire::from_js(v, &what, INVALID_EVENT)
+    wire::from_js(v, &what, Input::Event)
 }
 
 /// Reads a list of events (on the JS thread).
@@ -88,10 +87,9 @@ impl Ledger {
                 .iter()
                 .enumerate()
                 .map(|(i, e)| {
-                    self.inner.apply(e).map_err(|err| {
-                        let err = error::core(err);
-                        error::error(&err.status, format!("event {i}: {}", err.reason))
-                    })
+                    self.inner
+                        .apply(e)
+                        .map_err(|err| error::prefixed(error::core(err), &format!("event {i}")))
                 })
                 .collect::<Result<Vec<_>>>()
         })?;

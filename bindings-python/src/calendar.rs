@@ -1,6 +1,7 @@
 //! `govshare.Calendar`: Chinese statutory working days (SPEC §3).
 
 use govshare::calendar::{CountingRule, DayInfo, MonthView, WorkCalendar};
+use govshare::error::InputErrorKind;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
@@ -31,11 +32,11 @@ impl Calendar {
     /// `"next_workday_is_day_zero"`.
     fn with_rule(&self, py: Python<'_>, rule: &Bound<'_, PyAny>) -> PyResult<Self> {
         let rule: CountingRule = crate::convert::from_py(rule).map_err(|detail| {
-            error::raise(
+            error::invalid(
                 py,
-                error::Kind::Calendar,
-                "calendar.invalid_rule",
+                InputErrorKind::InvalidRule,
                 format!("invalid counting rule: {detail}"),
+                None,
             )
         })?;
         Ok(Self {

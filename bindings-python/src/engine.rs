@@ -3,44 +3,14 @@
 use std::sync::Arc;
 
 use govshare::policy::{AccessRequest, CacheSettings, DecideOptions, Question, QuestionAnswer};
-use govshare::registry::{Registry, RegistryDoc};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyMapping, PyString};
+use pyo3::types::{PyDict, PyString};
 
 use crate::args::Arg;
 use crate::convert::{self, to_moment, wire_name};
 use crate::error::{self, Input};
 
-/// Loads a registry from a dict (or another mapping), a JSON string or a path
-/// (`str` or `os.PathLike`). A string whose first non-blank character is `{` is
-/// JSON; any other string is a path. `name` is the argument, for errors.
-pub fn load_registry(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Registry> {
-    let py = obj.py();
-    if obj.is_instance_of::<PyDict>() || obj.cast::<PyMapping>().is_ok() {
-        let doc: RegistryDoc = convert::input(obj, Input::Registry, None)?;
-        return Registry::from_doc(doc).map_err(|e| error::core(py, e));
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        let s = s.to_cow()?;
-        if s.trim_start().starts_with('{') {
-            return Registry::from_json_str(&s).map_err(|e| error::core(py, e));
-        }
-        return Registry::from_path(&*s).map_err(|e| error::core(py, e));
-    }
-    if let Ok(path) = obj.extract::<std::path::PathBuf>() {
-        return Registry::from_path(path).map_err(|e| error::core(py, e));
-    }
-    let ty = obj
-        .get_type()
-        .name()
-        .map_or_else(|_| "?".to_owned(), |n| n.to_string());
-    Err(error::argument(
-        py,
-        name,
-        &format!("registry must be a dict, a JSON string or a path, not {ty}"),
-        None,
-    ))
-}
+pub use crate::registry::load_registry;
 
 /// The packs named by `pack`: `None` (the built-in timeline), one name or
 /// folder (a `str` or `os.PathLike`), or a list of them (a timeline).
@@ -97,7 +67,8 @@ impl Engine {
 
 #[pymethods]
 impl Engine {
-    /// An engine over `registry` (a dict, JSON string or path) and `pack`: a
+    /// An engine over `registry` (a `Registry`, a dict or a path; a `str` is
+    /// deprecated: use `Registry.from_json` or `Registry.from_file`) and `pack`: a
     /// built-in pack name (`"binzhou"`, `"national-2025"`) or a pack folder,
     /// forced for every moment, or a list of them (a timeline); `None` is the
     /// built-in timeline, each request judged under the pack in force at its
@@ -257,7 +228,7 @@ impl Engine {
             .map_err(|e| error::to_py(py, &e))
     }
 
-    /// The same pack over another registry (dict, JSON string or path): the
+    /// The same pack over another registry (a `Registry`, a dict or a path): the
     /// policies are not parsed again.
     fn with_registry(&self, registry: &Bound<'_, PyAny>) -> PyResult<Self> {
         let registry = load_registry(registry, "registry")?;

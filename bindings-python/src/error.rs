@@ -9,8 +9,7 @@
 //! without a `.code` leaves this module, except one the caller's own code raised
 //! that is not an `Exception` (`KeyboardInterrupt`), which passes through.
 
-use govshare::limits::{LimitError, MAX_DEPTH};
-use govshare::registry::RegistryError as CoreRegistryError;
+use govshare::error::{InputError, InputErrorKind};
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::{PyTypeInfo, create_exception, intern};
@@ -64,7 +63,7 @@ pub enum Kind {
 }
 
 /// Builds the exception of `kind` with `message` and sets its `.code`.
-pub fn raise(py: Python<'_>, kind: Kind, code: &str, message: String) -> PyErr {
+fn raise(py: Python<'_>, kind: Kind, code: &str, message: String) -> PyErr {
     let err = match kind {
         Kind::Other => GovShareError::new_err(message),
         Kind::Calendar => CalendarError::new_err(message),
@@ -98,6 +97,12 @@ fn kind_of(e: &govshare::Error) -> Kind {
         govshare::Error::Registry(_) => Kind::Registry,
         govshare::Error::Policy(_) => Kind::Policy,
         govshare::Error::Workflow(_) => Kind::Workflow,
+        govshare::Error::Input(i) => match i.kind {
+            InputErrorKind::InvalidRequest => Kind::Policy,
+            InputErrorKind::InvalidEvent => Kind::Workflow,
+            InputErrorKind::InvalidRule => Kind::Calendar,
+            _ => Kind::Other,
+        },
         _ => Kind::Other,
     }
 }
@@ -109,31 +114,42 @@ pub fn core<E: Into<govshare::Error>>(py: Python<'_>, e: E) -> PyErr {
 
 /// A value passed from Python is not of the expected type or range (an argument,
 /// an iterable that cannot be iterated).
-pub const INVALID_ARGUMENT: &str = "input.invalid_argument";
+pub const INVALID_ARGUMENT: InputErrorKind = InputErrorKind::InvalidArgument;
 /// A date or moment argument is not a valid date: a naive `datetime`, a string
 /// that is not RFC 3339, a value that is not a date at all.
-pub const INVALID_DATE: &str = "input.invalid_date";
+pub const INVALID_DATE: InputErrorKind = InputErrorKind::InvalidDate;
 /// A number inside an input dict that JSON cannot carry: NaN, an infinity, or an
 /// `int` past 64 bits.
-pub const INVALID_NUMBER: &str = "input.invalid_number";
+pub const INVALID_NUMBER: InputErrorKind = InputErrorKind::InvalidNumber;
 /// The streaming `Auditor` was used after `finish()`.
-pub const AUDITOR_FINISHED: &str = "input.auditor_finished";
+pub const AUDITOR_FINISHED: InputErrorKind = InputErrorKind::AuditorFinished;
 
-/// A `GovShareError` with one of the `input.*` codes above; `cause` (an exception
-/// raised by the caller's own code while it was read) becomes `__cause__`. An
-/// exception that is not an `Exception` (`KeyboardInterrupt`, `SystemExit`) is
-/// not wrapped: it is returned as it is.
-pub fn invalid(py: Python<'_>, code: &str, message: String, cause: Option<PyErr>) -> PyErr {
+/// `e` (a core error) with `cause` (an exception raised by the caller's own code
+/// while its input was read) as `__cause__`. An exception that is not an
+/// `Exception` (`KeyboardInterrupt`, `SystemExit`) is not wrapped: it is
+/// returned as it is.
+fn caused(py: Python<'_>, e: govshare::Error, cause: Option<PyErr>) -> PyErr {
     match cause {
         Some(c) if !c.is_instance_of::<PyException>(py) => c,
         cause => {
-            let err = raise(py, Kind::Other, code, message);
+            let err = to_py(py, &e);
             if cause.is_some() {
                 err.set_cause(py, cause);
             }
             err
         }
     }
+}
+
+/// A `GovShareError` (or the subclass of its module) with the code of `kind`;
+/// `cause` becomes `__cause__` (see [`caused`]).
+pub fn invalid(
+    py: Python<'_>,
+    kind: InputErrorKind,
+    message: String,
+    cause: Option<PyErr>,
+) -> PyErr {
+    caused(py, InputError::new(kind, message).into(), cause)
 }
 
 /// An argument that pyo3 (or our own check) could not read as its type:
@@ -162,26 +178,9 @@ pub fn auditor_finished(py: Python<'_>) -> PyErr {
     )
 }
 
-/// What a Python input was supposed to be, for input conversion errors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input {
-    /// An access request (SPEC §8).
-    Request,
-    /// A workflow event (SPEC §8).
-    Event,
-    /// A registry dict (SPEC §8).
-    Registry,
-}
-
-impl Input {
-    fn describe(self) -> (&'static str, Kind, &'static str) {
-        match self {
-            Self::Request => ("request", Kind::Policy, "policy.invalid_request"),
-            Self::Event => ("event", Kind::Workflow, "workflow.invalid_event"),
-            Self::Registry => ("registry", Kind::Registry, "registry.invalid_json"),
-        }
-    }
-}
+/// What a Python input was supposed to be, for input conversion errors: the
+/// core's wire input kinds, which give the codes.
+pub use govshare::limits::Input;
 
 /// An input dict that cannot be read: too deep (`limits.too_deep`, as the core
 /// reports it for JSON text), a non-finite number (`input.invalid_number`), or a
@@ -189,36 +188,21 @@ impl Input {
 /// `workflow.invalid_event`, `registry.invalid_json`). The message names the
 /// field path; `index` is the item's position in a batch.
 pub fn input(py: Python<'_>, what: Input, index: Option<usize>, e: ReadError) -> PyErr {
-    let (name, kind, code) = what.describe();
     let name = match index {
-        Some(i) => format!("{name} #{i}"),
-        None => name.to_owned(),
+        Some(i) => format!("{} #{i}", what.name()),
+        None => what.name().to_owned(),
     };
-    let message = format!("invalid {name}: {e}");
+    let detail = e.to_string();
     match e {
-        ReadError::TooDeep { depth } => {
-            let limit = LimitError::TooDeep {
-                what: name,
-                name: "MAX_DEPTH",
-                limit: MAX_DEPTH,
-                actual: depth,
-            };
-            match what {
-                Input::Registry => core(py, CoreRegistryError::Limit(limit)),
-                Input::Request | Input::Event => core(py, limit),
-            }
-        }
-        ReadError::BadNumber { .. } => invalid(py, INVALID_NUMBER, message, None),
-        ReadError::Raised { err, .. } if !err.is_instance_of::<PyException>(py) => err,
-        ReadError::Raised { err, .. } => {
-            let out = raise(py, kind, code, message);
-            out.set_cause(py, Some(err));
-            out
-        }
-        ReadError::Shape(detail) => match what {
-            Input::Registry => core(py, CoreRegistryError::Json(detail)),
-            Input::Request | Input::Event => raise(py, kind, code, message),
-        },
+        ReadError::TooDeep { depth } => to_py(py, &what.too_deep(&name, depth)),
+        ReadError::BadNumber { .. } => invalid(
+            py,
+            INVALID_NUMBER,
+            format!("invalid {name}: {detail}"),
+            None,
+        ),
+        ReadError::Raised { err, .. } => caused(py, what.invalid(&name, &detail), Some(err)),
+        ReadError::Shape(_) => to_py(py, &what.invalid(&name, &detail)),
     }
 }
 

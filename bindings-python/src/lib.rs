@@ -9,6 +9,7 @@ mod calendar;
 mod convert;
 mod engine;
 mod error;
+mod registry;
 mod usage;
 mod value;
 mod workflow;
@@ -22,6 +23,7 @@ fn _govshare(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<calendar::Calendar>()?;
     m.add_class::<calendar::Day>()?;
     m.add_class::<calendar::Month>()?;
+    m.add_class::<registry::Registry>()?;
     m.add_class::<engine::Engine>()?;
     m.add_class::<engine::Decision>()?;
     m.add_class::<engine::Reason>()?;

@@ -13,11 +13,19 @@ from conftest import request
 
 
 def test_dict_json_string_and_paths_load_the_same(sample: dict[str, Any], sample_path: Path) -> None:
+    with pytest.warns(DeprecationWarning, match="Registry.from_json"):
+        from_text = govshare.Engine(json.dumps(sample))
+    with pytest.warns(DeprecationWarning, match="Registry.from_file"):
+        from_str_path = govshare.Engine(str(sample_path))
     engines = [
         govshare.Engine(sample),
-        govshare.Engine(json.dumps(sample)),
+        from_text,
         govshare.Engine(sample_path),
-        govshare.Engine(str(sample_path)),
+        from_str_path,
+        govshare.Engine(govshare.Registry.from_json(json.dumps(sample))),
+        govshare.Engine(govshare.Registry.from_file(sample_path)),
+        govshare.Engine(govshare.Registry.from_file(str(sample_path))),
+        govshare.Engine(govshare.Registry.from_dict(sample)),
     ]
     docs = [e.registry() for e in engines]
     assert all(doc == docs[0] for doc in docs)
@@ -132,3 +140,85 @@ def test_validate_names_each_broken_rule(sample: dict[str, Any]) -> None:
         ("22", "hr.employment-registration"),
         ("26", "city.public-security"),
     } <= found
+
+
+# Issue 15: one loader (Rust `Registry::load`) behind three explicit constructors.
+def test_registry_constructors_load_the_same_and_go_everywhere(
+    sample: dict[str, Any], sample_path: Path
+) -> None:
+    regs = [
+        govshare.Registry.from_json(json.dumps(sample)),
+        govshare.Registry.from_file(sample_path),
+        govshare.Registry.from_dict(sample),
+    ]
+    assert all(r == regs[0] for r in regs)
+    assert regs[0].to_dict() == govshare.Engine(sample).registry()
+    assert "departments=" in repr(regs[0])
+    expected = govshare.Engine(sample).decide(request())
+    engine = govshare.Engine(regs[1])
+    assert engine.decide(request()) == expected
+    assert engine.with_registry(regs[2]).decide(request()) == expected
+    assert govshare.audit(regs[0], [], "2019-11-01T00:00:00+08:00") == []
+    govshare.Auditor(regs[0], "2019-11-01T00:00:00+08:00").finish()
+    provider = sample["resources"][0]["provider"]
+    assert govshare.usage_report(regs[0], [], provider)["total"] == 0
+
+
+def test_registry_constructors_name_the_path_or_the_field(
+    sample: dict[str, Any], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.json"
+    with pytest.raises(govshare.RegistryError) as e:
+        govshare.Registry.from_file(missing)
+    assert e.value.code == "registry.io"
+    assert f"`{missing}`" in str(e.value)
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"departments": [', encoding="utf-8")
+    with pytest.raises(govshare.RegistryError) as e:
+        govshare.Registry.from_file(bad)
+    assert e.value.code == "registry.invalid_json"
+    assert f"`{bad}`" in str(e.value)
+
+    with pytest.raises(govshare.RegistryError) as e:
+        govshare.Registry.from_json('{"departments": [')
+    assert e.value.code == "registry.invalid_json"
+
+    sample["departments"][0]["colour"] = "red"
+    for load in (
+        lambda: govshare.Registry.from_dict(sample),
+        lambda: govshare.Registry.from_json(json.dumps(sample)),
+    ):
+        with pytest.raises(govshare.RegistryError) as e:
+            load()
+        assert e.value.code == "registry.invalid_json"
+        assert "`departments[0].colour`" in str(e.value)
+    del sample["departments"][0]["colour"]
+    sample["departments"][0]["level"] = 7
+    with pytest.raises(govshare.RegistryError) as e:
+        govshare.Registry.from_dict(sample)
+    assert "`departments[0].level`" in str(e.value)
+
+
+def test_registry_constructors_never_guess(sample: dict[str, Any], sample_path: Path) -> None:
+    # The constructor says what the argument is: text is not a dict, a path is
+    # never read as JSON and JSON never as a path.
+    bad: Any = json.dumps(sample)
+    with pytest.raises(govshare.GovShareError) as e:
+        govshare.Registry.from_dict(bad)
+    assert e.value.code == "input.invalid_argument" and "`registry`" in str(e.value)
+    with pytest.raises(govshare.GovShareError) as e:
+        govshare.Registry.from_json(sample_path)  # type: ignore[arg-type]
+    assert e.value.code == "input.invalid_argument" and "`text`" in str(e.value)
+    with pytest.raises(govshare.RegistryError) as e:
+        govshare.Registry.from_file(json.dumps(sample))
+    assert e.value.code == "registry.io"
+    with pytest.raises(govshare.GovShareError) as e:
+        govshare.Registry.from_file(42)  # type: ignore[arg-type]
+    assert e.value.code == "input.invalid_argument" and "`path`" in str(e.value)
+    deep: Any = []
+    for _ in range(40):
+        deep = [deep]
+    with pytest.raises(govshare.RegistryError) as e:
+        govshare.Registry.from_dict({"departments": deep})
+    assert e.value.code == "limits.too_deep"

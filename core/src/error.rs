@@ -30,6 +30,9 @@ pub enum Error {
     /// A usage report (Art. 27) that cannot be made.
     #[error(transparent)]
     Usage(#[from] UsageError),
+    /// Input a binding could not read (an argument, a date, a wire object).
+    #[error(transparent)]
+    Input(#[from] InputError),
 }
 
 impl Error {
@@ -42,6 +45,130 @@ impl Error {
             Self::Workflow(e) => e.code(),
             Self::Limit(e) => e.code(),
             Self::Usage(e) => e.code(),
+            Self::Input(e) => e.code(),
+        }
+    }
+}
+
+/// What kind of input a binding (Python, Node) could not read; each kind has
+/// its stable [`InputErrorKind::code`], declared here once for both bindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InputErrorKind {
+    /// An argument is not of the expected type or range (names the argument), or
+    /// the caller's iterator raised: `input.invalid_argument`.
+    InvalidArgument,
+    /// A date or moment argument is not a valid date: `input.invalid_date`.
+    InvalidDate,
+    /// A number in an input object that JSON cannot carry (NaN, an infinity, an
+    /// integer past 64 bits): `input.invalid_number`.
+    InvalidNumber,
+    /// The streaming auditor was used after `finish()`: `input.auditor_finished`.
+    AuditorFinished,
+    /// An access request or question object that does not fit SPEC §8:
+    /// `policy.invalid_request`, the code of [`PolicyError::InvalidRequest`].
+    InvalidRequest,
+    /// An event object that does not fit SPEC §8: `workflow.invalid_event`.
+    InvalidEvent,
+    /// An unknown counting rule: `calendar.invalid_rule`.
+    InvalidRule,
+    /// A Rust panic caught at a binding's boundary (a bug): `internal.panic`.
+    Panic,
+}
+
+impl InputErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [Self] = &[
+        Self::InvalidArgument,
+        Self::InvalidDate,
+        Self::InvalidNumber,
+        Self::AuditorFinished,
+        Self::InvalidRequest,
+        Self::InvalidEvent,
+        Self::InvalidRule,
+        Self::Panic,
+    ];
+
+    /// The stable code of this kind: the one place the bindings' codes are written.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::InvalidArgument => "input.invalid_argument",
+            Self::InvalidDate => "input.invalid_date",
+            Self::InvalidNumber => "input.invalid_number",
+            Self::AuditorFinished => "input.auditor_finished",
+            Self::InvalidRequest => PolicyError::INVALID_REQUEST,
+            Self::InvalidEvent => "workflow.invalid_event",
+            Self::InvalidRule => "calendar.invalid_rule",
+            Self::Panic => "internal.panic",
+        }
+    }
+
+    /// Whether another module error returns this kind's code too (so
+    /// [`Error::codes`] lists it under that module).
+    const fn shared(self) -> bool {
+        matches!(self, Self::InvalidRequest)
+    }
+}
+
+/// Input a binding could not read: the [`InputErrorKind`] gives the code, the
+/// message (written by the binding, user input in backticks) says what and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct InputError {
+    /// What kind of input failed; gives the code.
+    pub kind: InputErrorKind,
+    /// What is wrong, naming the argument or the field path.
+    pub message: String,
+}
+
+impl InputError {
+    /// An error of `kind` saying `message`.
+    pub fn new(kind: InputErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The stable code of this error ([`InputErrorKind::code`]).
+    pub const fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+}
+
+impl crate::limits::Input {
+    /// The error for a wire object of this kind that does not fit its type
+    /// (`detail` names the field path; `what` names the object, e.g. `request #3`):
+    /// `registry.invalid_json`, `policy.invalid_request` or `workflow.invalid_event`.
+    pub fn invalid(self, what: &str, detail: &str) -> Error {
+        match self {
+            Self::Registry => RegistryError::Json(detail.to_owned()).into(),
+            Self::Request => InputError::new(
+                InputErrorKind::InvalidRequest,
+                format!("invalid {what}: {detail}"),
+            )
+            .into(),
+            Self::Event => InputError::new(
+                InputErrorKind::InvalidEvent,
+                format!("invalid {what}: {detail}"),
+            )
+            .into(),
+        }
+    }
+
+    /// The error for a wire object of this kind that nests `depth` levels, over
+    /// [`crate::limits::MAX_DEPTH`] (`limits.too_deep`, inside a
+    /// [`RegistryError`] for a registry, as for JSON text).
+    pub fn too_deep(self, what: &str, depth: usize) -> Error {
+        let limit = LimitError::TooDeep {
+            what: what.to_owned(),
+            name: "MAX_DEPTH",
+            limit: crate::limits::MAX_DEPTH,
+            actual: depth,
+        };
+        match self {
+            Self::Registry => RegistryError::Limit(limit).into(),
+            Self::Request | Self::Event => limit.into(),
         }
     }
 }
@@ -78,7 +205,7 @@ const POLICY_CODES: &[&str] = &[
     "policy.io",
     "policy.unknown_department",
     "policy.unknown_resource",
-    "policy.invalid_request",
+    PolicyError::INVALID_REQUEST,
     "policy.evaluation",
     "policy.not_in_pack",
     "policy.invalid_findings",
@@ -113,7 +240,7 @@ const WORKFLOW_CODES: &[&str] = &[
 
 impl Error {
     /// Every code [`Error::code`] can return, each once, grouped by module
-    /// (calendar, registry, policy, workflow, limits, usage). `docs/errors.md` lists them
+    /// (calendar, registry, policy, workflow, limits, usage, input). `docs/errors.md` lists them
     /// all; a test keeps the two in step.
     pub fn codes() -> Vec<&'static str> {
         [
@@ -125,6 +252,14 @@ impl Error {
             UsageError::CODES,
         ]
         .concat()
+        .into_iter()
+        .chain(
+            InputErrorKind::ALL
+                .iter()
+                .filter(|k| !k.shared())
+                .map(|k| k.code()),
+        )
+        .collect()
     }
 }
 
@@ -218,6 +353,7 @@ mod tests {
             Error::Workflow(_) => WORKFLOW_CODES,
             Error::Limit(_) => LimitError::CODES,
             Error::Usage(_) => UsageError::CODES,
+            Error::Input(_) => &[],
         }
     }
 
@@ -589,5 +725,77 @@ mod tests {
             assert!(codes.contains(&e.code()), "{}", e.code());
             assert!(module_codes(e).contains(&e.code()), "{}", e.code());
         }
+    }
+
+    fn input_index(k: InputErrorKind) -> usize {
+        match k {
+            InputErrorKind::InvalidArgument => 0,
+            InputErrorKind::InvalidDate => 1,
+            InputErrorKind::InvalidNumber => 2,
+            InputErrorKind::AuditorFinished => 3,
+            InputErrorKind::InvalidRequest => 4,
+            InputErrorKind::InvalidEvent => 5,
+            InputErrorKind::InvalidRule => 6,
+            InputErrorKind::Panic => 7,
+        }
+    }
+
+    #[test]
+    fn input_codes_are_complete_and_unchanged() {
+        // `ALL` lists every kind once, in order (a new kind fails to compile in
+        // `input_index` until it is listed), and the codes are the public
+        // contract of the bindings: they never change.
+        for (i, k) in InputErrorKind::ALL.iter().enumerate() {
+            assert_eq!(input_index(*k), i);
+        }
+        let codes: Vec<_> = InputErrorKind::ALL.iter().map(|k| k.code()).collect();
+        assert_eq!(
+            codes,
+            [
+                "input.invalid_argument",
+                "input.invalid_date",
+                "input.invalid_number",
+                "input.auditor_finished",
+                "policy.invalid_request",
+                "workflow.invalid_event",
+                "calendar.invalid_rule",
+                "internal.panic",
+            ]
+        );
+        let all = Error::codes();
+        for code in codes {
+            assert_eq!(all.iter().filter(|c| **c == code).count(), 1, "{code}");
+        }
+        let e = Error::from(InputError::new(
+            InputErrorKind::InvalidDate,
+            "`x` is not a date",
+        ));
+        assert_eq!(e.code(), "input.invalid_date");
+        assert_eq!(e.to_string(), "`x` is not a date");
+    }
+
+    #[test]
+    fn wire_inputs_have_their_codes() {
+        use crate::limits::Input;
+        assert_eq!(
+            Input::Registry.invalid("registry", "d").code(),
+            "registry.invalid_json"
+        );
+        assert_eq!(
+            Input::Request.invalid("request #2", "d").to_string(),
+            "invalid request #2: d"
+        );
+        assert_eq!(
+            Input::Request.invalid("request", "d").code(),
+            "policy.invalid_request"
+        );
+        assert_eq!(
+            Input::Event.invalid("event", "d").code(),
+            "workflow.invalid_event"
+        );
+        let deep = Input::Registry.too_deep("registry", 40);
+        assert!(matches!(deep, Error::Registry(RegistryError::Limit(_))));
+        assert_eq!(deep.code(), "limits.too_deep");
+        assert_eq!(Input::Event.too_deep("event", 40).code(), "limits.too_deep");
     }
 }

@@ -4,7 +4,7 @@
 
 pub mod audit;
 pub mod calendar;
-mod error;
+pub mod error;
 pub mod limits;
 pub mod policy;
 pub mod registry;

@@ -423,6 +423,46 @@ pub fn check_depth(what: &str, text: &str) -> Result<(), LimitError> {
     Ok(())
 }
 
+/// The deepest nesting of arrays and objects in a JSON value (a scalar is 0),
+/// counted without recursion, and not past `MAX_DEPTH + 1`: a value built in
+/// memory (a binding's dict or object) gets the same limit as JSON text.
+pub fn json_value_depth(value: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    let mut max = 0usize;
+    let mut stack: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((v, depth)) = stack.pop() {
+        if !(v.is_array() || v.is_object()) {
+            continue;
+        }
+        let depth = depth + 1;
+        max = max.max(depth);
+        if depth > MAX_DEPTH {
+            break;
+        }
+        match v {
+            Value::Array(items) => stack.extend(items.iter().map(|c| (c, depth))),
+            Value::Object(map) => stack.extend(map.values().map(|c| (c, depth))),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Checks that a JSON value nests at most [`MAX_DEPTH`] levels (as
+/// [`check_depth`] does for text); `what` names it in the error.
+pub fn check_value_depth(what: &str, value: &serde_json::Value) -> Result<(), LimitError> {
+    let actual = json_value_depth(value);
+    if actual > MAX_DEPTH {
+        return Err(LimitError::TooDeep {
+            what: what.to_owned(),
+            name: "MAX_DEPTH",
+            limit: MAX_DEPTH,
+            actual,
+        });
+    }
+    Ok(())
+}
+
 /// Why [`read_bounded`] failed: the file could not be read, or it is over its limit.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {

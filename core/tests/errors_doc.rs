@@ -1,9 +1,10 @@
 //! `docs/errors.md` lists every error code, and nothing else.
 //!
 //! The codes returned by the core's error enums come from `govshare::Error::codes()`
-//! (kept complete by exhaustive matches in `core/src/error.rs`); the codes that only
-//! the bindings and the command line return are found as string literals in their
-//! sources.
+//! (kept complete by exhaustive matches in `core/src/error.rs`), the bindings' own
+//! codes included (`govshare::error::InputErrorKind`); the codes that only the
+//! command line returns are found as string literals in its sources. The
+//! bindings' sources are scanned too, and must hold no code literal at all.
 #![expect(clippy::unwrap_used, reason = "test code")]
 
 use std::collections::BTreeSet;
@@ -88,6 +89,17 @@ fn every_error_code_is_documented_and_every_documented_code_exists() {
         stale.is_empty(),
         "docs/errors.md lists codes nothing returns: {stale:?}"
     );
+}
+
+#[test]
+fn the_bindings_write_no_error_code() {
+    // Issue 15: every code the bindings raise is declared once in the core.
+    let root = Path::new(ROOT);
+    for dir in ["bindings-python/src", "bindings-node/src"] {
+        let mut found = BTreeSet::new();
+        literals(&root.join(dir), &mut found);
+        assert!(found.is_empty(), "{dir} defines error codes: {found:?}");
+    }
 }
 
 #[test]

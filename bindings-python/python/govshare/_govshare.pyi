@@ -19,6 +19,7 @@ __all__ = [
     "Month",
     "PolicyError",
     "Reason",
+    "Registry",
     "RegistryError",
     "ServeAnswer",
     "Violation",
@@ -39,7 +40,9 @@ class PolicyError(GovShareError): ...
 class WorkflowError(GovShareError): ...
 
 _Path = Union[str, "os.PathLike[str]"]
-_RegistryInput = Union[Mapping[str, Any], str, "os.PathLike[str]"]
+# A `str` is deprecated (it is read as JSON when it starts with `{`, else as a
+# path, with a DeprecationWarning): use Registry.from_json or Registry.from_file.
+_RegistryInput = Union["Registry", Mapping[str, Any], str, "os.PathLike[str]"]
 _Moment = Union[datetime.datetime, str]
 
 @final
@@ -173,6 +176,18 @@ class Finding:
     def zh(self) -> str: ...
     @property
     def en(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Registry:
+    """A checked registry snapshot (SPEC §8): departments, the catalog and grants."""
+
+    @staticmethod
+    def from_json(text: str) -> Registry: ...
+    @staticmethod
+    def from_file(path: _Path) -> Registry: ...
+    @staticmethod
+    def from_dict(registry: Mapping[str, Any]) -> Registry: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final

@@ -176,6 +176,11 @@ pub enum PolicyError {
 }
 
 impl PolicyError {
+    /// The code of [`PolicyError::InvalidRequest`], which the bindings also give a
+    /// request or question object that does not fit SPEC §8
+    /// ([`crate::error::InputErrorKind::InvalidRequest`]).
+    pub const INVALID_REQUEST: &'static str = "policy.invalid_request";
+
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
         match self {
@@ -189,7 +194,7 @@ impl PolicyError {
             Self::Io { .. } => "policy.io",
             Self::UnknownDepartment { .. } => "policy.unknown_department",
             Self::UnknownResource { .. } => "policy.unknown_resource",
-            Self::InvalidRequest { .. } => "policy.invalid_request",
+            Self::InvalidRequest { .. } => Self::INVALID_REQUEST,
             Self::Evaluation { .. } => "policy.evaluation",
             Self::Limit(e) => e.code(),
         }

@@ -8,7 +8,7 @@ mod model;
 mod validate;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -180,6 +180,56 @@ pub fn valid_region(code: &str) -> bool {
     matches!(code.len(), 0 | 2 | 4 | 6) && code.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Where a registry comes from, for [`Registry::load`]: a file, JSON text, or an
+/// already converted JSON value (a Python dict, a JavaScript object). The source
+/// is said, never guessed from the content.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum RegistrySource {
+    /// The path of a SPEC §8 registry JSON file ([`Registry::from_path`]).
+    Path(PathBuf),
+    /// SPEC §8 registry JSON text ([`Registry::from_json_str`]).
+    Json(String),
+    /// A SPEC §8 registry as a JSON value ([`Registry::from_json_value`]).
+    Value(serde_json::Value),
+}
+
+/// Deserialises a registry document from `de`; a shape error names the field
+/// path (`departments[0].level`) and, as `prefix`, where the text came from.
+fn doc_from<'de, D>(de: D, prefix: &str) -> Result<RegistryDoc, RegistryError>
+where
+    D: serde::Deserializer<'de, Error = serde_json::Error>,
+{
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        RegistryError::Json(if path == "." {
+            format!("{prefix}{inner}")
+        } else {
+            format!("{prefix}field `{path}`: {inner}")
+        })
+    })
+}
+
+/// Parses registry JSON text with the limits ([`crate::limits::MAX_REGISTRY_BYTES`],
+/// [`crate::limits::MAX_DEPTH`]); `what` names the text in a limit error and
+/// `prefix` in a shape error.
+fn doc_from_str(json: &str, what: &str, prefix: &str) -> Result<RegistryDoc, RegistryError> {
+    use crate::limits;
+    limits::check_size(
+        what,
+        "MAX_REGISTRY_BYTES",
+        limits::MAX_REGISTRY_BYTES,
+        json.len(),
+    )?;
+    limits::check_depth(what, json)?;
+    let mut de = serde_json::Deserializer::from_str(json);
+    let doc = doc_from(&mut de, prefix)?;
+    de.end()
+        .map_err(|e| RegistryError::Json(format!("{prefix}{e}")))?;
+    Ok(doc)
+}
+
 impl Registry {
     /// Whether `body` acts for `resource` when it suspends or ends sharing
     /// (national Art. 27¶2): it is the resource's provider, or it holds
@@ -207,18 +257,27 @@ impl Registry {
 }
 
 impl Registry {
-    /// Parses and checks a registry from SPEC §8 JSON.
-    pub fn from_json_str(json: &str) -> Result<Self, RegistryError> {
-        use crate::limits::{self, JsonError};
-        let doc: RegistryDoc =
-            limits::from_json_str(json, limits::Input::Registry).map_err(|e| match e {
-                JsonError::Limit(l) => RegistryError::Limit(l),
-                JsonError::Json(e) => RegistryError::Json(e.to_string()),
-            })?;
-        Self::from_doc(doc)
+    /// Loads a registry from `source`: the one loading function behind
+    /// [`Registry::from_path`], [`Registry::from_json_str`] and
+    /// [`Registry::from_json_value`], and behind the Python (`Registry.from_file`,
+    /// `from_json`, `from_dict`) and Node (`Registry.fromFile`, `fromJson`,
+    /// `fromObject`) constructors. The limits apply to every source; an error
+    /// names the file (for a path) and the field (`departments[0].level`).
+    pub fn load(source: RegistrySource) -> Result<Self, RegistryError> {
+        match source {
+            RegistrySource::Path(path) => Self::from_path(path),
+            RegistrySource::Json(text) => Self::from_json_str(&text),
+            RegistrySource::Value(value) => Self::from_json_value(value),
+        }
     }
 
-    /// Reads, parses and checks a registry file.
+    /// Parses and checks a registry from SPEC §8 JSON.
+    pub fn from_json_str(json: &str) -> Result<Self, RegistryError> {
+        Self::from_doc(doc_from_str(json, "registry", "")?)
+    }
+
+    /// Reads, parses and checks a registry file. Every error names the file:
+    /// `registry.io`, `registry.invalid_json` (with the field), `limits.*`.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, RegistryError> {
         use crate::limits::{self, ReadError};
         let path = path.as_ref();
@@ -236,7 +295,19 @@ impl Registry {
                 message: e.to_string(),
             },
         })?;
-        Self::from_json_str(&text)
+        let prefix = format!("file `{}`: ", path.display());
+        Self::from_doc(doc_from_str(&text, &what, &prefix)?)
+    }
+
+    /// Checks and indexes a registry given as a JSON value (what a binding makes
+    /// of a Python dict or a JavaScript object), with the same limits as JSON
+    /// text: at most [`crate::limits::MAX_DEPTH`] levels of arrays and objects
+    /// (`limits.too_deep`), then the counts and sizes of [`Registry::from_doc`].
+    /// A value that does not fit SPEC §8 is `registry.invalid_json` naming the
+    /// field (`departments[0].level`).
+    pub fn from_json_value(value: serde_json::Value) -> Result<Self, RegistryError> {
+        crate::limits::check_value_depth("registry", &value)?;
+        Self::from_doc(doc_from(value, "")?)
     }
 
     /// Checks and indexes an already parsed document.
