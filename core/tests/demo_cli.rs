@@ -128,3 +128,30 @@ fn demo_shows_the_national_regulation_for_2026() {
     assert!(national.contains("citations [14(3), 15¶2]"));
     assert!(national.contains("route `none`, 條款 citations [3]"));
 }
+
+/// The demo's seventh section audits the national sample log of March 2026 under
+/// Art. 39–42: a late reply, an obstruction of unconditional data, a use beyond
+/// the grant and late deliveries, and the county's dispute decided by the city's
+/// people's government.
+#[test]
+fn demo_shows_the_national_workflow_and_audit() {
+    let text = demo();
+    let at = text
+        .find("七、國家條例下的申請與審計")
+        .unwrap_or_else(|| panic!("no national workflow section in:\n{text}"));
+    let section = &text[at..];
+    assert!(section.contains("N-4 惠民縣民政局 → civil-affairs.marriage"));
+    assert!(section.contains("N-1 濱州市民政局 → population.basic（濱州市公安局）: approved, 答覆期限 reply due 2026-03-03 逾期 late"));
+    assert!(section.contains("5 violations"));
+    for line in [
+        "Art.39(2) sharing_obstructed",
+        "Art.39(4) reply_overdue",
+        "Art.40(2) unauthorized_use",
+        "Art.39(4) delivery_overdue [嚴重 serious]",
+    ] {
+        assert!(section.contains(line), "{line} missing in:\n{section}");
+    }
+    // The national columns, not Binzhou's.
+    assert!(section.contains("Art.41(3)"));
+    assert!(!section.contains("Art.30(5)"));
+}

@@ -19,6 +19,10 @@ const EVENTS: &str = include_str!("../../../../policies/binzhou/sample/events.js
 const AS_OF: &str = "2020-03-31T23:59:59+08:00";
 const NATIONAL_REGISTRY: &str =
     include_str!("../../../../policies/national-2025/sample/registry.json");
+/// The national sample log (March 2026) and the moment of its audit.
+const NATIONAL_EVENTS: &str =
+    include_str!("../../../../policies/national-2025/sample/events.jsonl");
+const NATIONAL_AS_OF: &str = "2026-04-30T00:00:00+08:00";
 /// A moment under the national regulation, for the demo's last section.
 const NATIONAL_AT: &str = "2026-03-02T10:00:00+08:00";
 
@@ -43,8 +47,12 @@ fn t(s: &str) -> Result<DateTime<FixedOffset>, govshare::Error> {
 }
 
 fn events() -> Result<Vec<Event>, govshare::Error> {
-    EVENTS
-        .lines()
+    parse_log(EVENTS)
+}
+
+/// An embedded event log, one event per line.
+fn parse_log(log: &str) -> Result<Vec<Event>, govshare::Error> {
+    log.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
         .map(|(i, l)| {
@@ -443,8 +451,20 @@ fn run() -> Result<String, govshare::Error> {
         violations.len()
     );
     out.push_str(&summary_table(&reg, &violations, &manifest.audit.summary));
+    violation_lines(&mut out, &violations);
+    for e in &audit_errors {
+        let _ = writeln!(out, "  {e}");
+    }
+    national(&mut out)?;
+    national_workflow(&mut out)?;
+    Ok(out)
+}
+
+/// The violations, one block each: article, category, severity, events and
+/// what follows, then the Chinese and English texts.
+fn violation_lines(out: &mut String, violations: &[govshare::audit::Violation]) {
     let _ = writeln!(out, "\n  違規明細 Violations:");
-    for v in &violations {
+    for v in violations {
         let severity = match v.severity {
             govshare::audit::Severity::Ordinary => "一般 ordinary",
             govshare::audit::Severity::Serious => "嚴重 serious",
@@ -467,11 +487,63 @@ fn run() -> Result<String, govshare::Error> {
         let _ = writeln!(out, "      {}", v.zh);
         let _ = writeln!(out, "      {}", v.en);
     }
-    for e in &audit_errors {
+}
+
+/// Section seven: the national sample log of March 2026 through the audit over
+/// the built-in timeline: the applications as they stand, then the violations
+/// of Art. 39–42.
+fn national_workflow(out: &mut String) -> Result<(), govshare::Error> {
+    let engine = Engine::builtin_timeline(Registry::from_json_str(NATIONAL_REGISTRY)?)?;
+    let reg = engine.registry().clone();
+    let as_of = t(NATIONAL_AS_OF)?;
+    let national = PolicyPack::national_2025();
+    let log = parse_log(NATIONAL_EVENTS)?;
+    // The applications as a lenient ledger holds them (the audit's own ledger
+    // forgets the finished ones as it goes).
+    let mut ledger = govshare::workflow::Ledger::lenient(engine.clone());
+    for event in &log {
+        let _ = ledger.apply(event);
+    }
+    let state = ledger.state(as_of);
+    let mut auditor = govshare::audit::Auditor::new(engine, as_of);
+    let mut refused = Vec::new();
+    for event in &log {
+        if let Err(e) = auditor.push(event) {
+            refused.push(format!("error[{}]: {e}", e.code()));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n七、國家條例下的申請與審計 Applications and the audit under the national regulation, as of {}",
+        as_of.date_naive()
+    );
+    for a in &state.applications {
+        let _ = writeln!(
+            out,
+            "  {} {} → {}（{}）: {}{}{}",
+            a.id,
+            name(&reg, &a.department),
+            a.resource,
+            name(&reg, &a.provider),
+            a.status.as_str(),
+            a.reply_due
+                .map(|d| format!(", 答覆期限 reply due {d}"))
+                .unwrap_or_default(),
+            if a.reply_late { " 逾期 late" } else { "" }
+        );
+    }
+    let violations = auditor.finish();
+    let _ = writeln!(out, "  {} violations", violations.len());
+    out.push_str(&summary_table(
+        &reg,
+        &violations,
+        &national.manifest().audit.summary,
+    ));
+    violation_lines(out, &violations);
+    for e in &refused {
         let _ = writeln!(out, "  {e}");
     }
-    national(&mut out)?;
-    Ok(out)
+    Ok(())
 }
 
 /// Section six: the same kind of questions in 2026, under the national
