@@ -525,3 +525,99 @@ fn a_workflow_pack_names_its_rules_and_irregularity_articles() {
         assert!(national.manifest().rule_texts.contains_key(key), "{key}");
     }
 }
+
+/// The national pack's files, with `manifest.toml` replaced by `manifest`.
+fn national_with_manifest(manifest: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(NATIONAL_DIR).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            let name = p.file_name().unwrap().to_str().unwrap().to_owned();
+            let text = if name == "manifest.toml" {
+                manifest.to_owned()
+            } else {
+                std::fs::read_to_string(&p).unwrap()
+            };
+            out.push((name, text));
+        }
+    }
+    out
+}
+
+/// The tables of the regional procedure, the event kinds and the duties are
+/// checked at load: each broken one is `policy.invalid_manifest`, naming its key.
+#[test]
+fn the_national_manifest_tables_are_checked() {
+    let m = std::fs::read_to_string(format!("{NATIONAL_DIR}/manifest.toml")).unwrap();
+    assert!(PolicyPack::from_files(national_with_manifest(&m)).is_ok());
+    for (from, to, key) in [
+        (
+            "delivery_workdays = 20\n",
+            "",
+            "applications.delivery_workdays",
+        ),
+        (
+            "coordinator = \"sharing_authority\"\n",
+            "",
+            "applications.coordinator",
+        ),
+        (
+            "reply_workdays = { unconditional = 1, conditional = 10 }",
+            "reply_workdays = { conditional = 10 }",
+            "applications.reply_workdays.unconditional",
+        ),
+        (
+            "reply_workdays = { unconditional = 1, conditional = 10 }",
+            "reply_workdays = { unconditional = 1, conditional = 10, not_shared = 5 }",
+            "applications.reply_workdays.not_shared",
+        ),
+        (
+            "\"apply\", \"reply\",",
+            "\"apply\", \"reply\", \"appeal\",",
+            "`appeal`",
+        ),
+        (
+            "read_as = { inconsistency_reported = \"verification_requested\"",
+            "read_as = { inconsistency_reported = \"catalog_updated\"",
+            "events.read_as.inconsistency_reported",
+        ),
+        (
+            "closed_by = \"catalog_submitted\"",
+            "closed_by = \"catalog_filed\"",
+            "catalog.closed_by",
+        ),
+        (
+            "reviewer = \"sharing_authority\"\n",
+            "",
+            "catalog.review_workdays",
+        ),
+        (
+            "outside_regulation = \"Art. 3:",
+            "outside_regulation_x = \"Art. 3:",
+            "rule_texts.",
+        ),
+        (
+            "\n[categories.delivery_overdue]\narticle = \"39(4)\"\nbasis = [\"22¶1\"]\nresponsible = \"provider\"\n",
+            "\n",
+            "categories.delivery_overdue",
+        ),
+        (
+            "\n[categories.verification_overdue]\narticle = \"39(6)\"\nbasis = [\"26¶2\"]\nresponsible = \"provider\"\n",
+            "\n",
+            "categories.verification_overdue",
+        ),
+        (
+            "sharing_suspended = \"unauthorized_use\"\n",
+            "",
+            "sharing_suspended",
+        ),
+    ] {
+        assert!(m.contains(from), "the manifest no longer has {from:?}");
+        let err = PolicyPack::from_files(national_with_manifest(&m.replacen(from, to, 1)))
+            .err()
+            .unwrap_or_else(|| panic!("{key}: loaded"));
+        assert_eq!(err.code(), "policy.invalid_manifest", "{key}: {err}");
+        assert!(err.to_string().contains(key), "{key}: {err}");
+        assert!(err.to_string().contains("manifest.toml"), "{err}");
+    }
+}

@@ -204,6 +204,31 @@ fn raw_cedar_agrees(engine: &Engine, req: &AccessRequest, d: &Decision, what: &s
         assert_eq!(d.citations, [pack.manifest().methods.article.clone()]);
         return;
     }
+    // A requester whose sharing rights a covering body suspended is denied
+    // before Cedar under a pack with `answers.suspended` (national Art. 27¶2):
+    // that reason alone, route `coordinate`.
+    if d.reasons.iter().any(|r| r.code == "sharing_suspended") {
+        let m = pack.manifest();
+        let registry = engine.registry();
+        let covered = registry.department(&req.department).is_some_and(|dept| {
+            dept.suspended_by
+                .iter()
+                .any(|b| registry.covers(b, &req.resource, m.applications.coordinator))
+        });
+        assert!(covered && m.answers.suspended.is_some(), "{what}: {req:?}");
+        assert_eq!(
+            (d.decision, d.route),
+            (Effect::Deny, Route::Coordinate),
+            "{what}: {req:?}"
+        );
+        let codes: Vec<&str> = d.reasons.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(codes, ["sharing_suspended"], "{what}: {req:?}");
+        assert_eq!(
+            d.citations,
+            m.answers.suspended.clone().into_iter().collect::<Vec<_>>()
+        );
+        return;
+    }
     let active: Vec<&Grant> = engine
         .registry()
         .grants_for(&req.department, &req.resource)
