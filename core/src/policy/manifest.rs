@@ -176,12 +176,15 @@ pub struct ApplicationSettings {
     /// (`regional`; absent: no extension is valid).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_max_workdays: Option<u32>,
-    /// The body that coordinates a dispute, grants extensions and records a
-    /// justified delay (`regional`).
+    /// The ladder's first rung (required with `workflow`): the body that
+    /// coordinates after a refusal (`central`: also consents to derived
+    /// resources and restricts derived rights; `regional`: the parties' sharing
+    /// authority, which also grants extensions and records justified delays).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coordinator: Option<Role>,
-    /// The body that decides a dispute the coordinator could not settle
-    /// (`regional`).
+    /// The ladder's second rung (required with `workflow`): the body that acts
+    /// when the coordinator could not settle the dispute (`central`: coordinates
+    /// again; `regional`: decides, finally).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decider: Option<Role>,
     /// The `reason_code`s for which a refusal of unconditional data is no
@@ -580,6 +583,12 @@ impl Manifest {
     /// the categories it reports; declared event kinds are known kinds.
     fn check_applications(&self) -> Result<(), String> {
         let a = &self.applications;
+        if self.workflow && (a.coordinator.is_none() || a.decider.is_none()) {
+            return Err(
+                "`applications.coordinator` and `applications.decider` are required when `workflow = true` (the coordination ladder's two rungs)"
+                    .to_owned(),
+            );
+        }
         if a.procedure == Procedure::Regional && self.workflow {
             for class in ["unconditional", "conditional"] {
                 if a.reply_limit(class).is_none() {
@@ -591,12 +600,6 @@ impl Manifest {
             if a.delivery_workdays.is_none() || self.duties.data_delivery.is_empty() {
                 return Err(
                     "`applications.delivery_workdays` and `duties.data_delivery` are required by the `regional` procedure"
-                        .to_owned(),
-                );
-            }
-            if a.coordinator.is_none() || a.decider.is_none() {
-                return Err(
-                    "`applications.coordinator` and `applications.decider` are required by the `regional` procedure"
                         .to_owned(),
                 );
             }

@@ -305,6 +305,17 @@ impl Ledger {
             .and_then(|n| self.calendar.due_date(a.reply_from, n + a.extension).ok())
     }
 
+    /// The body of the coordination ladder's rung `n` (0: the pack's
+    /// `[applications] coordinator`, which also consents to derived resources;
+    /// 1: its `decider`).
+    fn ladder(&self, n: usize) -> Option<Role> {
+        let a = &self.snapshot.pack().manifest().applications;
+        match n {
+            0 => a.coordinator,
+            _ => a.decider,
+        }
+    }
+
     /// Whether the reply to `a` is overdue at `at` (its due day has passed).
     pub(super) fn reply_overdue(&self, a: &App, at: Time) -> bool {
         self.reply_due(a)
@@ -655,7 +666,7 @@ impl Ledger {
         self.check_department(id, "by", by)?;
         let state = a.status.as_str();
         let is_provider = by == a.provider;
-        let is_bdc = a.derived && self.has_role(by, Role::BigDataCenter);
+        let is_bdc = a.derived && self.ladder(0).is_some_and(|role| self.has_role(by, role));
         // After an escalation on an overdue reply, a late reply is still accepted
         // (SPEC v2 §4): judged as in the state the escalation left.
         let effective = a.before_overdue_escalation.unwrap_or(a.status);
@@ -935,12 +946,12 @@ impl Ledger {
         let state = a.status.as_str();
         let (role, source, rule) = match a.status {
             ApplicationStatus::CoordinatingBigDataCenter => (
-                Role::BigDataCenter,
+                self.ladder(0),
                 GrantSource::BigDataCenter,
                 "coordinate_center_only",
             ),
             ApplicationStatus::CoordinatingCityGovernmentOffice => (
-                Role::CityGovernmentOffice,
+                self.ladder(1),
                 GrantSource::CityGovernmentOffice,
                 "coordinate_office_only",
             ),
@@ -954,7 +965,7 @@ impl Ledger {
                 });
             }
         };
-        if !self.has_role(by, role) {
+        if !role.is_some_and(|role| self.has_role(by, role)) {
             return Err(WorkflowError::WrongActor {
                 event: id.to_owned(),
                 actor: by.to_owned(),

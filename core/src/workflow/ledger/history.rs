@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, FixedOffset};
 
 use super::{Ledger, Time};
-use crate::registry::{FindingSeverity, Registry, RegistryDoc, Role};
+use crate::registry::{FindingSeverity, Registry, RegistryDoc};
 use crate::workflow::error::WorkflowError;
 use crate::workflow::event::{Event, EventKind, SuspensionScope};
 use crate::workflow::state::{ApplicationStatus, Applied, ObligationKind};
@@ -281,7 +281,12 @@ fn changed(
             let imposing = matches!(kind, EventKind::RestrictionImposed { .. });
             if !registry
                 .department(by)
-                .is_some_and(|d| d.has_role(Role::BigDataCenter))
+                .is_some_and(|d| {
+                    pack.manifest()
+                        .applications
+                        .coordinator
+                        .is_some_and(|role| d.has_role(role))
+                })
             {
                 let rule = pack
                     .manifest()
