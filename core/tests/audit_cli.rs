@@ -175,3 +175,81 @@ fn audit_warns_of_events_out_of_order_and_audits_them() {
     // Audited all the same.
     assert!(out.contains("sensitive_data_breach"), "{out}");
 }
+
+const NATIONAL_REGISTRY: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../policies/national-2025/sample/registry.json"
+);
+const NATIONAL_LOG: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../policies/national-2025/sample/events.jsonl"
+);
+
+/// The national sample log, audited over the built-in timeline and with the
+/// national pack forced: the same violations of Art. 39–42 (SPEC v2 §7); an
+/// unknown pack is an error naming it.
+#[test]
+fn audit_and_applications_judge_2026_by_the_national_regulation() {
+    let as_of = "2026-04-30T00:00:00+08:00";
+    let run = |pack: Option<&str>| {
+        let mut args = vec![
+            "audit",
+            "--registry",
+            NATIONAL_REGISTRY,
+            NATIONAL_LOG,
+            "--as-of",
+            as_of,
+        ];
+        if let Some(p) = pack {
+            args.extend(["--pack", p]);
+        }
+        let (code, out, err) = govshare(&args);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let timeline = run(None);
+    assert_eq!(timeline, run(Some("national-2025")));
+    let articles: Vec<String> = timeline
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["article"].to_string())
+        .collect();
+    assert_eq!(
+        articles,
+        [
+            "\"39(2)\"",
+            "\"39(4)\"",
+            "\"40(2)\"",
+            "\"39(4)\"",
+            "\"39(4)\""
+        ],
+        "{timeline}"
+    );
+    let (code, out, err) = govshare(&[
+        "applications",
+        "--registry",
+        NATIONAL_REGISTRY,
+        NATIONAL_LOG,
+        "--as-of",
+        as_of,
+        "--pack",
+        "national-2025",
+    ]);
+    assert_eq!(
+        code, 1,
+        "the obstruction is rejected by the strict ledger: {err}"
+    );
+    assert!(err.contains("workflow.act_not_allowed"), "{err}");
+    assert!(out.contains("\"status\":\"approved\""), "{out}");
+    let (code, _, err) = govshare(&[
+        "audit",
+        "--registry",
+        NATIONAL_REGISTRY,
+        NATIONAL_LOG,
+        "--as-of",
+        as_of,
+        "--pack",
+        "province-x",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("province-x"), "{err}");
+}

@@ -27,6 +27,11 @@ pub struct AuditArgs {
     /// Print a table per department and article instead of JSON lines.
     #[arg(long)]
     pub summary: bool,
+    /// A built-in pack (`binzhou`, `national-2025`) or a pack folder, forced for
+    /// every event; by default the built-in timeline, each event judged under
+    /// the pack in force at its `at`.
+    #[arg(long, value_name = "NAME_OR_DIR")]
+    pub pack: Option<String>,
 }
 
 /// Runs `govshare audit`.
@@ -37,7 +42,7 @@ pub fn audit(args: &AuditArgs) -> ExitCode {
 }
 
 fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
-    let engine = load_engine(&args.registry)?;
+    let engine = load_engine(&args.registry, args.pack.as_deref())?;
     let as_of = parse_time("as-of", &args.as_of)?;
     let registry = engine.registry().clone();
     // The columns of every pack of the timeline, in order (SPEC v2 §7: a log

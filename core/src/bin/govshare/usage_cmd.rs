@@ -27,6 +27,12 @@ pub struct UsageArgs {
     /// The provider (a department id).
     #[arg(long)]
     pub provider: String,
+    /// A built-in pack (`binzhou`, `national-2025`) or a pack folder, forced for
+    /// every event; by default the built-in timeline, each event judged under
+    /// the pack in force at its `at`.
+    #[arg(long, value_name = "NAME_OR_DIR")]
+    pub pack: Option<String>,
+
     /// Only this resource of the provider.
     #[arg(long)]
     pub resource: Option<String>,
@@ -49,7 +55,7 @@ fn run(args: &UsageArgs) -> Result<ExitCode, ExitCode> {
     let Some(events) = args.events.as_ref().or(args.events_flag.as_ref()) else {
         return Err(crate::fail_with("cli.usage", "an event log is required"));
     };
-    let engine = load_engine(&args.registry)?;
+    let engine = load_engine(&args.registry, args.pack.as_deref())?;
     let from = args
         .from
         .as_deref()

@@ -25,15 +25,21 @@ pub struct ApplicationsArgs {
     /// The moment to report the state at (RFC 3339); the last event's time by default.
     #[arg(long)]
     pub as_of: Option<String>,
+    /// A built-in pack (`binzhou`, `national-2025`) or a pack folder, forced for
+    /// every event; by default the built-in timeline, each event judged under
+    /// the pack in force at its `at`.
+    #[arg(long, value_name = "NAME_OR_DIR")]
+    pub pack: Option<String>,
 }
 
 /// Loads the registry and builds the engine over the built-in timeline of packs.
-pub(crate) fn load_engine(registry: &Path) -> Result<Engine, ExitCode> {
+pub(crate) fn load_engine(registry: &Path, pack: Option<&str>) -> Result<Engine, ExitCode> {
     let registry =
         Registry::from_path(registry).map_err(|e| crate::fail(&govshare::Error::from(e)))?;
-    // The built-in timeline, as the bindings' default: events in force under a
-    // pack whose workflow is not modelled are refused, not judged by Binzhou.
-    Engine::builtin_timeline(registry).map_err(|e| crate::fail(&e))
+    // The built-in timeline by default, as the bindings': each event is judged by
+    // the pack in force at its moment; `--pack` forces one.
+    let names = pack.map(|p| vec![p.to_owned()]);
+    Engine::with_pack_names(names.as_deref(), registry).map_err(|e| crate::fail(&e))
 }
 
 /// Parses an RFC 3339 moment given on the command line.
@@ -125,7 +131,7 @@ pub fn applications(args: &ApplicationsArgs) -> ExitCode {
 }
 
 fn run(args: &ApplicationsArgs) -> Result<ExitCode, ExitCode> {
-    let engine = load_engine(&args.registry)?;
+    let engine = load_engine(&args.registry, args.pack.as_deref())?;
     let as_of = args
         .as_of
         .as_deref()

@@ -279,15 +279,12 @@ fn changed(
         EventKind::RestrictionImposed { department, by, .. }
         | EventKind::RestrictionLifted { department, by, .. } => {
             let imposing = matches!(kind, EventKind::RestrictionImposed { .. });
-            if !registry
-                .department(by)
-                .is_some_and(|d| {
-                    pack.manifest()
-                        .applications
-                        .coordinator
-                        .is_some_and(|role| d.has_role(role))
-                })
-            {
+            if !registry.department(by).is_some_and(|d| {
+                pack.manifest()
+                    .applications
+                    .coordinator
+                    .is_some_and(|role| d.has_role(role))
+            }) {
                 let rule = pack
                     .manifest()
                     .rule_texts
