@@ -1218,3 +1218,44 @@ fn an_event_out_of_order_fulfils_in_log_order_judged_at_its_own_moment() {
             .all(|o| o.status == ObligationStatus::Fulfilled)
     );
 }
+
+/// SPEC v2 §7: a ledger over the built-in timeline moves to the national pack at
+/// its first national event; the registry as it stood in 2020 is still the one
+/// Binzhou's events made (each change replayed under the pack that judged it:
+/// the Big Data Center's restriction of 2019 is Binzhou's, although the national
+/// pack gives that body no power).
+#[test]
+fn a_ledger_over_the_timeline_keeps_the_registry_history_of_each_pack() {
+    let engine = Engine::builtin_timeline(Registry::from_json_str(SAMPLE).unwrap()).unwrap();
+    let mut l = Ledger::lenient(engine);
+    l.apply(&ev(
+        json!({"kind":"restriction_imposed","at":"2019-10-08T10:00:00+08:00",
+        "department":"county.huimin.civil-affairs","by":"city.big-data-center",
+        "reason":"未按時更新"}),
+    ))
+    .unwrap();
+    // A national moment: the ledger moves on (a Binzhou restriction event is no
+    // national event: reported and ignored).
+    let applied = l
+        .apply(&ev(
+            json!({"kind":"restriction_lifted","at":"2026-03-02T10:00:00+08:00",
+            "department":"county.huimin.civil-affairs","by":"city.big-data-center",
+            "reason":"已整改"}),
+        ))
+        .unwrap();
+    assert_eq!(applied.irregularities[0].code, "event_not_in_pack");
+    let in_2020 = l.registry_at(t("2020-01-01T00:00:00+08:00")).unwrap();
+    assert!(
+        in_2020
+            .department("county.huimin.civil-affairs")
+            .unwrap()
+            .restricted
+    );
+    // The restriction was never lifted: still there now.
+    assert!(
+        l.registry()
+            .department("county.huimin.civil-affairs")
+            .unwrap()
+            .restricted
+    );
+}

@@ -374,7 +374,14 @@ impl UsageReporter {
     /// A change of the catalog: applied as a ledger applies it (`true`), or
     /// reported and not applied (`false`).
     fn change(&mut self, id: &str, event: &Event) -> bool {
-        let next = match registry_changed(&self.registry, id, &event.kind, event.at, &self.rules) {
+        // Judged by the pack in force at the change (the ledger's rule).
+        let day = crate::calendar::china_date(event.at);
+        let rules = self
+            .packs
+            .iter()
+            .find(|p| p.in_force_on(day))
+            .unwrap_or(&self.rules);
+        let next = match registry_changed(&self.registry, id, &event.kind, event.at, rules) {
             Ok(next) => next,
             Err(e) => {
                 let resource = match &event.kind {

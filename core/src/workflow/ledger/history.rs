@@ -17,7 +17,7 @@ use crate::workflow::state::{ApplicationStatus, Applied, ObligationKind};
 pub(super) struct History {
     base: Registry,
     /// The changes applied, in log order, with their `at` and event id.
-    changes: Vec<(Time, String, EventKind)>,
+    changes: Vec<(Time, String, EventKind, PolicyPack)>,
     /// Withdrawn resources and the event that withdrew each.
     withdrawn: HashMap<String, String>,
     generation: u64,
@@ -46,16 +46,13 @@ impl History {
 
     /// The registry at `at`: the base with every change whose `at` is not later, in
     /// log order.
-    pub(super) fn registry_at(
-        &self,
-        at: Time,
-        pack: &PolicyPack,
-    ) -> Result<Registry, crate::Error> {
+    pub(super) fn registry_at(&self, at: Time) -> Result<Registry, crate::Error> {
         let mut registry = self.base.clone();
-        for (when, id, change) in &self.changes {
+        // Each change is replayed under the pack that judged it.
+        for (when, id, change, judged_by) in &self.changes {
             if *when <= at {
                 registry =
-                    changed(&registry, id, change, *when, pack).map_err(crate::Error::from)?;
+                    changed(&registry, id, change, *when, judged_by).map_err(crate::Error::from)?;
             }
         }
         Ok(registry)
@@ -507,9 +504,12 @@ impl Ledger {
             _ => {}
         }
         self.snapshot = self.snapshot.with_registry(next);
-        self.history
-            .changes
-            .push((at, id.to_owned(), event.kind.clone()));
+        self.history.changes.push((
+            at,
+            id.to_owned(),
+            event.kind.clone(),
+            self.snapshot.pack().clone(),
+        ));
         self.history.generation = self.history.generation.wrapping_add(1);
         Ok(applied)
     }

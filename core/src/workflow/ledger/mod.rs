@@ -233,7 +233,7 @@ impl Ledger {
     /// in log order. Grants created by events are not in it (see
     /// [`Ledger::engine`]).
     pub fn registry_at(&self, at: DateTime<FixedOffset>) -> Result<Registry, crate::Error> {
-        self.history.registry_at(at, self.snapshot.pack())
+        self.history.registry_at(at)
     }
 
     /// Changes whenever a registry change is applied: an answer computed against

@@ -524,6 +524,11 @@ impl Ledger {
         next.last = next.last.max(event.at);
         next.replied.get_or_insert(event.at);
         next.before_overdue_escalation = None;
+        if a.status == ApplicationStatus::AwaitingMaterials {
+            // Answered while the materials asked for were outstanding: no reply
+            // was due yet, so none is late (21¶2, a reading).
+            next.reply_limit = None;
+        }
         let mut grant = None;
         let mut opened = None;
         match (outcome, checked) {
