@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use super::{Ledger, Time};
 use crate::calendar::china_date;
+use crate::policy::Procedure;
 use crate::registry::{Grant, GrantSource, Method, Role, Sensitivity, Sharing};
 use crate::workflow::error::WorkflowError;
 use crate::workflow::event::{
@@ -476,33 +477,52 @@ impl Ledger {
                 state: existing.as_str(),
             });
         }
-        if r.provider == department {
-            return Err(WorkflowError::NotApplicable {
-                event: id.to_owned(),
-                resource: resource.to_owned(),
-                rule: "a provider has its own resources without applying".to_owned(),
-            });
+        let not_applicable = |rule: String| WorkflowError::NotApplicable {
+            event: id.to_owned(),
+            resource: resource.to_owned(),
+            rule,
+        };
+        let manifest = self.snapshot.pack().manifest();
+        let regional = manifest.applications.procedure == Procedure::Regional;
+        if regional && self.outside_regulation(r) {
+            return Err(not_applicable(self.rule("outside_regulation")));
         }
-        let sharing = match r.sharing {
-            Sharing::Unconditional if r.has_sensitivity(Sensitivity::StateSecret) => {
-                Sharing::Conditional
-            }
-            s => s,
-        };
+        if r.provider == department {
+            return Err(not_applicable(
+                "a provider has its own resources without applying".to_owned(),
+            ));
+        }
         let in_force = self.in_force(event.at);
-        let limit = self.snapshot.pack().manifest().reply_limit_workdays;
-        let (status, reply_limit) = match sharing {
-            Sharing::NotShared => (ApplicationStatus::CoordinatingBigDataCenter, None),
-            Sharing::Conditional => (ApplicationStatus::Pending, Some(limit)),
-            Sharing::Unconditional if r.derived => (ApplicationStatus::Pending, Some(limit)),
-            Sharing::Unconditional => {
-                return Err(WorkflowError::NotApplicable {
-                    event: id.to_owned(),
-                    resource: resource.to_owned(),
-                    rule: self.rule("unconditional_direct"),
-                });
+        let (status, reply_limit) = if regional {
+            // Every class by application (the national reading): the limit of
+            // its class; not-shared data is never opened.
+            let class = match r.sharing {
+                Sharing::NotShared => return Err(not_applicable(self.rule("not_shared_closed"))),
+                Sharing::Unconditional => "unconditional",
+                Sharing::Conditional => "conditional",
+            };
+            (
+                ApplicationStatus::Pending,
+                manifest.applications.reply_limit(class),
+            )
+        } else {
+            let sharing = match r.sharing {
+                Sharing::Unconditional if r.has_sensitivity(Sensitivity::StateSecret) => {
+                    Sharing::Conditional
+                }
+                s => s,
+            };
+            let limit = manifest.reply_limit_workdays;
+            match sharing {
+                Sharing::NotShared => (ApplicationStatus::CoordinatingBigDataCenter, None),
+                Sharing::Conditional => (ApplicationStatus::Pending, Some(limit)),
+                Sharing::Unconditional if r.derived => (ApplicationStatus::Pending, Some(limit)),
+                Sharing::Unconditional => {
+                    return Err(not_applicable(self.rule("unconditional_direct")));
+                }
             }
         };
+        let unconditional = r.sharing == Sharing::Unconditional;
         let provider = r.provider.clone();
         let derived = r.derived;
         let mut irregularities = Vec::new();
@@ -543,7 +563,7 @@ impl Ledger {
             materials_supplied: false,
             justified: None,
             coordinator: None,
-            unconditional: sharing == Sharing::Unconditional,
+            unconditional,
         };
         for irr in &mut irregularities {
             irr.application = Some(application.to_owned());
@@ -723,22 +743,7 @@ impl Ledger {
             .as_ref()
             .is_some_and(|c| !c.refused_fields.is_empty() || !c.refused_methods.is_empty());
         if (outcome == ReplyOutcome::Refuse || partial) && reason.is_none() {
-            if !self.lenient {
-                return Err(WorkflowError::MissingReason {
-                    event: id.to_owned(),
-                    application: application.to_owned(),
-                    state,
-                    rule: self.rule("missing_reason"),
-                });
-            }
-            let mut irr = self.irregular("refusal_without_reason", id, by);
-            irr.application = Some(application.to_owned());
-            irr.reason = Some(if partial {
-                "a partial approval without a reason".to_owned()
-            } else {
-                "a refusal without a reason".to_owned()
-            });
-            irregularities.push(irr);
+            irregularities.push(self.missing_reason(id, application, by, state, partial)?);
         }
         for irr in &mut irregularities {
             irr.application = Some(application.to_owned());
@@ -829,6 +834,34 @@ impl Ledger {
             }
         }
         Ok(self.commit(id, event, next, grant, irregularities))
+    }
+
+    /// A refusal or a partial approval without a reason (Binzhou Art. 17,
+    /// national 21¶2): strict, the error; lenient, the irregularity.
+    pub(super) fn missing_reason(
+        &self,
+        id: &str,
+        application: &str,
+        by: &str,
+        state: &'static str,
+        partial: bool,
+    ) -> Result<Irregularity, WorkflowError> {
+        if !self.lenient {
+            return Err(WorkflowError::MissingReason {
+                event: id.to_owned(),
+                application: application.to_owned(),
+                state,
+                rule: self.rule("missing_reason"),
+            });
+        }
+        let mut irr = self.irregular("refusal_without_reason", id, by);
+        irr.application = Some(application.to_owned());
+        irr.reason = Some(if partial {
+            "a partial approval without a reason".to_owned()
+        } else {
+            "a refusal without a reason".to_owned()
+        });
+        Ok(irr)
     }
 
     pub(super) fn commit(

@@ -10,7 +10,7 @@ use super::applications::{App, check_scope, set};
 use super::obligations::{Limit, delivery_key};
 use super::{Ledger, Time};
 use crate::calendar::china_date;
-use crate::registry::{GrantSource, Method, Role, Sharing};
+use crate::registry::{GrantSource, Role};
 use crate::workflow::error::WorkflowError;
 use crate::workflow::event::{
     CoordinationOutcome, DisputeOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope,
@@ -140,26 +140,8 @@ impl Ledger {
         event: &Event,
     ) -> Result<Applied, WorkflowError> {
         match &event.kind {
-            EventKind::Apply {
-                application,
-                department,
-                resource,
-                purpose,
-                fields,
-                methods,
-                certificate,
-                ..
-            } => self.regional_apply(
-                id,
-                event,
-                application,
-                department,
-                resource,
-                purpose,
-                fields,
-                methods,
-                certificate.as_deref(),
-            ),
+            // Applying is one rule for both procedures; its class decides the limit.
+            EventKind::Apply { .. } => self.on_application_event(id, event),
             EventKind::Reply {
                 application,
                 by,
@@ -269,109 +251,6 @@ impl Ledger {
         }
     }
 
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one argument per field of the event"
-    )]
-    fn regional_apply(
-        &mut self,
-        id: &str,
-        event: &Event,
-        application: &str,
-        department: &str,
-        resource: &str,
-        purpose: &str,
-        fields: &Option<Vec<String>>,
-        methods: &Option<Vec<Method>>,
-        certificate: Option<&str>,
-    ) -> Result<Applied, WorkflowError> {
-        self.check_department(id, "department", department)?;
-        let r = self.resource(id, resource)?;
-        if let Some(existing) = self
-            .apps
-            .get(application)
-            .map(|a| a.status)
-            .or_else(|| self.tombstones.get(application).copied())
-        {
-            return Err(WorkflowError::DuplicateApplication {
-                event: id.to_owned(),
-                application: application.to_owned(),
-                state: existing.as_str(),
-            });
-        }
-        let not_applicable = |rule: String| WorkflowError::NotApplicable {
-            event: id.to_owned(),
-            resource: resource.to_owned(),
-            rule,
-        };
-        if self.outside_regulation(r) {
-            return Err(not_applicable(self.rule("outside_regulation")));
-        }
-        if r.provider == department {
-            return Err(not_applicable(
-                "a provider has its own resources without applying".to_owned(),
-            ));
-        }
-        let class = match r.sharing {
-            Sharing::NotShared => return Err(not_applicable(self.rule("not_shared_closed"))),
-            Sharing::Unconditional => "unconditional",
-            Sharing::Conditional => "conditional",
-        };
-        let limit = self.settings().reply_limit(class);
-        let provider = r.provider.clone();
-        let derived = r.derived;
-        let in_force = self.in_force(event.at);
-        let mut irregularities = Vec::new();
-        irregularities.extend(self.act_certificate(id, department, certificate, event.at)?);
-        irregularities.extend(self.check_purpose(id, department, purpose, application)?);
-        self.seq += 1;
-        let manifest = self.snapshot.pack().manifest();
-        let app = App {
-            seq: self.seq,
-            id: application.to_owned(),
-            department: department.to_owned(),
-            resource: resource.to_owned(),
-            provider,
-            purpose: purpose.to_owned(),
-            fields: fields.clone(),
-            methods: methods.clone(),
-            derived,
-            status: ApplicationStatus::Pending,
-            opened: event.at,
-            last: event.at,
-            reply_limit: limit.filter(|_| in_force),
-            replied: None,
-            approvals: Vec::new(),
-            scope: None,
-            reason: None,
-            grants: Vec::new(),
-            refused_fields: Vec::new(),
-            refused_methods: Vec::new(),
-            before_overdue_escalation: None,
-            pack: manifest.name.clone(),
-            pack_until: manifest.valid_until,
-            in_force,
-            events: vec![id.to_owned()],
-            reply_from: event.at,
-            extension: 0,
-            materials_asked: 0,
-            materials_items: Vec::new(),
-            materials_supplied: false,
-            justified: None,
-            coordinator: None,
-            unconditional: class == "unconditional",
-        };
-        for irr in &mut irregularities {
-            irr.application = Some(application.to_owned());
-            irr.resource = Some(resource.to_owned());
-        }
-        let mut applied = self.applied(id, event);
-        applied.application = Some(self.app_state(&app, event.at));
-        applied.irregularities = irregularities;
-        self.apps.insert(application.to_owned(), app);
-        Ok(applied)
-    }
-
     /// Opens the delivery duty of an approved application, from `at`.
     fn open_delivery(
         &mut self,
@@ -463,22 +342,8 @@ impl Ledger {
             .as_ref()
             .is_some_and(|c| !c.refused_fields.is_empty() || !c.refused_methods.is_empty());
         if (outcome == ReplyOutcome::Refuse || partial) && reason.is_none() {
-            if !self.lenient {
-                return Err(WorkflowError::MissingReason {
-                    event: id.to_owned(),
-                    application: application.to_owned(),
-                    state: a.status.as_str(),
-                    rule: self.rule("missing_reason"),
-                });
-            }
-            let mut irr = self.irregular("refusal_without_reason", id, by);
-            irr.application = Some(application.to_owned());
-            irr.reason = Some(if partial {
-                "a partial approval without a reason".to_owned()
-            } else {
-                "a refusal without a reason".to_owned()
-            });
-            irregularities.push(irr);
+            let state = a.status.as_str();
+            irregularities.push(self.missing_reason(id, application, by, state, partial)?);
         }
         if outcome == ReplyOutcome::Refuse {
             let settings = self.settings();
