@@ -169,13 +169,13 @@ impl Category {
     pub fn zh(self) -> &'static str {
         match self {
             Self::CatalogNotUpdated => "未按要求更新目錄",
-            Self::CatalogNotFiled => "未向大數據中心備案目錄",
+            Self::CatalogNotFiled => "未按規定報送目錄備案",
             Self::DataNotProvided => "未及時提供共享信息",
             Self::DataInconsistent => "數據不一致未及時更新",
             Self::DataUnusable => "數據不符合規範、無法使用",
             Self::PurposeViolation => "將共享信息用於履行職責以外的目的",
             Self::UnauthorizedDisclosure => "未經許可擴散共享信息",
-            Self::ReplyOverdue => "未在5個工作日內答覆申請",
+            Self::ReplyOverdue => "未按時答覆共享申請",
             Self::RefusalWithoutReason => "不予共享未說明理由",
             Self::DuplicateCollection => "要求重複提交可共享獲取的信息",
             Self::SensitiveDataBreach => "泄漏國家秘密、商業秘密或個人隱私",
@@ -202,7 +202,7 @@ impl Category {
     pub fn en(self) -> &'static str {
         match self {
             Self::CatalogNotUpdated => "catalog not updated in time",
-            Self::CatalogNotFiled => "catalog not filed with the Big Data Center",
+            Self::CatalogNotFiled => "catalog not filed as required",
             Self::DataNotProvided => "data not provided in time",
             Self::DataInconsistent => "inconsistent data not corrected in time",
             Self::DataUnusable => "data unusable",

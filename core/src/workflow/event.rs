@@ -726,6 +726,16 @@ impl Event {
                     fed_back: true,
                 }
             }
+            (
+                EventKind::CatalogFiled {
+                    department,
+                    reference,
+                },
+                "catalog_submitted",
+            ) => EventKind::CatalogSubmitted {
+                department: department.clone(),
+                reference: reference.clone(),
+            },
             _ => return None,
         };
         Some(Event {

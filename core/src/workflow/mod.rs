@@ -211,9 +211,10 @@ pub const EVENT_KINDS: [&str; 50] = [
 /// read_as`): Binzhou's inconsistency report and its resolution as the national
 /// verification request and its completion (reported back: the Binzhou event
 /// cannot say).
-pub const READ_AS: [(&str, &str); 2] = [
+pub const READ_AS: [(&str, &str); 3] = [
     ("inconsistency_reported", "verification_requested"),
     ("inconsistency_resolved", "verification_completed"),
+    ("catalog_filed", "catalog_submitted"),
 ];
 pub(crate) use ledger::registry_changed;
 pub use state::{

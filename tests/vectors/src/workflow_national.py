@@ -288,5 +288,12 @@ case2("nat.materials.reply-while-outstanding",A,"NR 21¶2 (a reading): a reply g
 case2("nat.audit.reply-while-materials-outstanding",U,"NR 21¶1-2: no 39(4) finding for a reply given while the materials asked for were outstanding",
  [a_cond(), ev("materials_requested",T(5),application="N-2",by=HR,materials=["使用依據"]), reply("N-2",HR,"approve",T(20),scope=scope_cond)], T(23),
  {"violations":[]})
+
+case2("nat.audit.binzhou-filing-read-as-submission",U,"packs/national-2025.md 'Catalog': catalog_submitted is the national name for Binzhou's catalog_filed: an audit reads it so; the update is then complete (03-11) and the authority's review runs (due 03-13)",
+ [law(), ev("catalog_updated",T(10),department=HR), ev("catalog_filed",T(11),department=HR)], T(20),
+ {"violations":[{"category":"catalog_review_overdue","article":"41(3)","department":DB,"due":"2026-03-13"}]})
+case2("nat.catalog.binzhou-filing-rejected-by-a-strict-ledger",A,"SPEC v2 §7: a strict ledger rejects the Binzhou name at a national moment",
+ [law(), ev("catalog_updated",T(10),department=HR), ev("catalog_filed",T(11),department=HR)], T(12),
+ {"obligations":[{"kind":"catalog_update","department":HR,"status":"open"}],"rejected":[R("3","workflow.event_not_in_pack")]})
 json.dump({"description":"The national regulation of 2025 (policies/national-2025, packs/national-2025.md 'Applications and deadlines', 'Disputes', 'Catalog', 'Verification', 'Violations'): the workflow under a strict ledger and its audit, over the national sample registry, March 2026 (no holidays; Qingming is 2026-04-04 to 04-06). Expected answers worked out from the text; due dates checked against the State Council notice for 2026 with `govshare deadline`.",
   "registry":"national","packs":["national-2025"],"cases":cases}, open('tests/vectors/workflow_national.json','w'), ensure_ascii=False, indent=1)
