@@ -1374,7 +1374,7 @@ impl Engine {
     fn suspended(&self, dept: &Department, res: &Resource, in_force: bool) -> Option<Decision> {
         let m = self.pack.manifest();
         let article = m.answers.suspended.as_ref()?;
-        if res.provider == dept.id || m.outside_marks.iter().any(|x| res.sensitivity.contains(x)) {
+        if res.provider == dept.id || m.is_outside(res) {
             return None;
         }
         let body = dept

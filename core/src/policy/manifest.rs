@@ -708,6 +708,11 @@ impl Manifest {
         Ok(())
     }
 
+    /// Whether `r` is outside the regulation (it bears one of `outside_marks`).
+    pub fn is_outside(&self, r: &crate::registry::Resource) -> bool {
+        self.outside_marks.iter().any(|m| r.sensitivity.contains(m))
+    }
+
     /// Whether the pack reads events of `kind` (SPEC v2 §7).
     pub fn declares_event(&self, kind: &str) -> bool {
         self.events

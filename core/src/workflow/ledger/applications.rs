@@ -109,6 +109,18 @@ fn grant_base(application: &str) -> String {
     base
 }
 
+/// What a coordination may still grant ([`Ledger::open_part`]).
+pub(super) struct OpenPart {
+    /// The resource's catalog fields.
+    pub(super) catalog: Vec<String>,
+    /// The fields still open.
+    pub(super) fields: Vec<String>,
+    /// The methods still open.
+    pub(super) methods: Vec<Method>,
+    /// Whether a partial approval came first.
+    pub(super) after_partial: bool,
+}
+
 /// What a grant allows.
 pub(super) struct Extent {
     pub(super) purposes: Vec<String>,
@@ -576,6 +588,29 @@ impl Ledger {
         Ok(applied)
     }
 
+    /// What a coordination or a decision may still grant: after a partial
+    /// approval only the part it refused, else the whole ask.
+    pub(super) fn open_part(&self, a: &App) -> OpenPart {
+        let (catalog, asked) = self.asked_fields(a);
+        let after_partial = !a.grants.is_empty();
+        let fields = if after_partial && !a.refused_fields.is_empty() {
+            a.refused_fields.clone()
+        } else {
+            asked
+        };
+        let methods = if after_partial && !a.refused_methods.is_empty() {
+            a.refused_methods.clone()
+        } else {
+            a.methods.clone().unwrap_or_default()
+        };
+        OpenPart {
+            catalog,
+            fields,
+            methods,
+            after_partial,
+        }
+    }
+
     /// The fields an application asked for: its own list, or every catalog field.
     pub(super) fn asked_fields(&self, a: &App) -> (Vec<String>, Vec<String>) {
         let catalog = self
@@ -1010,19 +1045,12 @@ impl Ledger {
         let mut irregularities = Vec::new();
         irregularities.extend(self.act_certificate(id, by, certificate, event.at)?);
         // After a partial approval, a coordination may grant only what was refused.
-        let (catalog, asked) = self.asked_fields(a);
-        let asked_methods = a.methods.clone().unwrap_or_default();
-        let after_partial = !a.grants.is_empty();
-        let fields_open = if after_partial && !a.refused_fields.is_empty() {
-            a.refused_fields.clone()
-        } else {
-            asked.clone()
-        };
-        let methods_open = if after_partial && !a.refused_methods.is_empty() {
-            a.refused_methods.clone()
-        } else {
-            asked_methods
-        };
+        let OpenPart {
+            catalog,
+            fields: fields_open,
+            methods: methods_open,
+            after_partial,
+        } = self.open_part(a);
         let mut checked = None;
         if outcome == CoordinationOutcome::Agreed {
             let c = check_scope(

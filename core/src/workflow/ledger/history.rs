@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, FixedOffset};
 
 use super::{Ledger, Time};
-use crate::registry::{FindingSeverity, Registry, RegistryDoc};
+use crate::registry::{FindingSeverity, Grant, Registry, RegistryDoc};
 use crate::workflow::error::WorkflowError;
 use crate::workflow::event::{Event, EventKind, SuspensionScope};
 use crate::workflow::state::{ApplicationStatus, Applied, ObligationKind};
@@ -234,19 +234,11 @@ fn changed(
                 slot.suspended_by.push(by.clone());
             }
         }
-        EventKind::SharingTerminated {
-            department, grants, ..
-        } => {
+        EventKind::SharingTerminated { .. } => {
             // Checked by the ledger first (the grants named, the scope); here the
             // registry's own grants end.
-            let ended = terminated_grants(registry, pack, kind);
             for g in doc.grants.iter_mut() {
-                let named = grants.as_ref().is_none_or(|ids| ids.contains(&g.id));
-                if g.department == *department
-                    && named
-                    && ended.contains(&g.id)
-                    && g.until.is_none_or(|u| u > at)
-                {
+                if terminates(registry, pack, kind, g) && g.until.is_none_or(|u| u > at) {
                     g.until = Some(at);
                 }
             }
@@ -317,25 +309,21 @@ pub(super) fn in_scope(registry: &Registry, pack: &PolicyPack, body: &str, resou
     registry.covers(body, resource, pack.manifest().applications.coordinator)
 }
 
-/// The registry grants a `sharing_terminated` ends (its department's, within
-/// the terminating body's scope; named ones only when it names them).
-fn terminated_grants(registry: &Registry, pack: &PolicyPack, kind: &EventKind) -> Vec<String> {
+/// Whether a `sharing_terminated` ends grant `g` (a registry grant or one an
+/// event created): its department's, within the terminating body's scope,
+/// and named when it names grants.
+fn terminates(registry: &Registry, pack: &PolicyPack, kind: &EventKind, g: &Grant) -> bool {
     let EventKind::SharingTerminated {
         department,
         by,
         grants,
     } = kind
     else {
-        return Vec::new();
+        return false;
     };
-    registry
-        .grants()
-        .iter()
-        .filter(|g| g.department == *department)
-        .filter(|g| grants.as_ref().is_none_or(|ids| ids.contains(&g.id)))
-        .filter(|g| in_scope(registry, pack, by, &g.resource))
-        .map(|g| g.id.clone())
-        .collect()
+    g.department == *department
+        && grants.as_ref().is_none_or(|ids| ids.contains(&g.id))
+        && in_scope(registry, pack, by, &g.resource)
 }
 
 impl Ledger {
@@ -450,19 +438,13 @@ impl Ledger {
         let mut applied = self.applied(id, event);
         let at = event.at;
         match &event.kind {
-            EventKind::SharingTerminated {
-                department,
-                by,
-                grants,
-            } => {
+            EventKind::SharingTerminated { .. } => {
                 let registry = self.snapshot.registry();
                 let pack = self.snapshot.pack();
                 let ended: Vec<String> = self
                     .book
                     .all()
-                    .filter(|g| g.department == *department)
-                    .filter(|g| grants.as_ref().is_none_or(|ids| ids.contains(&g.id)))
-                    .filter(|g| in_scope(registry, pack, by, &g.resource))
+                    .filter(|g| terminates(registry, pack, &event.kind, g))
                     .map(|g| g.id.clone())
                     .collect();
                 for g in ended {

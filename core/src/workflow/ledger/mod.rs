@@ -516,14 +516,32 @@ impl Ledger {
         self.snapshot.pack().in_force_on(china_date(at))
     }
 
+    /// The department with `role` whose region is exactly `region`.
+    pub(super) fn body_of_region(&self, role: Role, region: &str) -> Option<String> {
+        self.snapshot
+            .registry()
+            .with_role(role)
+            .find(|d| d.region.as_deref() == Some(region))
+            .map(|d| d.id.clone())
+    }
+
+    /// The region code of `department`, if it has one.
+    pub(super) fn region_of(&self, department: &str) -> Option<String> {
+        self.snapshot
+            .registry()
+            .department(department)
+            .and_then(|d| d.region.clone())
+    }
+
+    /// The body with `role` of `department`'s own region (its same-level
+    /// authority or reviewer).
+    pub(super) fn same_level_body(&self, role: Role, department: &str) -> Option<String> {
+        self.body_of_region(role, &self.region_of(department)?)
+    }
+
     /// Whether `r` is outside the pack's regulation (its `outside_marks`).
     pub(super) fn outside_regulation(&self, r: &Resource) -> bool {
-        self.snapshot
-            .pack()
-            .manifest()
-            .outside_marks
-            .iter()
-            .any(|m| r.sensitivity.contains(m))
+        self.snapshot.pack().manifest().is_outside(r)
     }
 
     /// An event on a resource outside the pack's regulation (not an `apply`,

@@ -158,18 +158,10 @@ impl Ledger {
     /// The body that reviews `department`'s catalog: the one with the pack's
     /// reviewer role in its region.
     pub(super) fn catalog_reviewer(&self, department: &str) -> Option<String> {
-        let role = self.snapshot.pack().manifest().catalog.reviewer?;
-        let region = self
-            .snapshot
-            .registry()
-            .department(department)?
-            .region
-            .clone()?;
-        self.snapshot
-            .registry()
-            .with_role(role)
-            .find(|d| d.region.as_deref() == Some(region.as_str()))
-            .map(|d| d.id.clone())
+        self.same_level_body(
+            self.snapshot.pack().manifest().catalog.reviewer?,
+            department,
+        )
     }
 
     /// An extension of `department`'s catalog update by `by` (once, within the

@@ -6,11 +6,11 @@
 //! its people's government. The numbers, roles and articles come from the pack's
 //! `[applications]`, `[duties]` and `rule_texts`.
 
-use super::applications::{App, check_scope, set};
+use super::applications::{App, OpenPart, check_scope, set};
 use super::obligations::{Limit, delivery_key};
 use super::{Ledger, Time};
 use crate::calendar::china_date;
-use crate::registry::{GrantSource, Role};
+use crate::registry::GrantSource;
 use crate::workflow::error::WorkflowError;
 use crate::workflow::event::{
     CoordinationOutcome, DisputeOutcome, EscalateTo, Event, EventKind, ReplyOutcome, Scope,
@@ -31,22 +31,6 @@ impl Ledger {
         &self.snapshot.pack().manifest().applications
     }
 
-    /// The department with `role` whose region is exactly `region`.
-    fn body_of_region(&self, role: Role, region: &str) -> Option<String> {
-        self.snapshot
-            .registry()
-            .with_role(role)
-            .find(|d| d.region.as_deref() == Some(region))
-            .map(|d| d.id.clone())
-    }
-
-    fn region_of(&self, department: &str) -> Option<String> {
-        self.snapshot
-            .registry()
-            .department(department)
-            .and_then(|d| d.region.clone())
-    }
-
     /// The coordinator of a dispute between `a` and `b`: the one of their region
     /// when they share level and region, else the one of the longest common
     /// region prefix that has one (a reading of 「共同的上級」).
@@ -63,9 +47,7 @@ impl Ledger {
 
     /// The provider's same-level sharing authority (extensions, justified delay).
     fn provider_authority(&self, provider: &str) -> Option<String> {
-        let role = self.settings().coordinator?;
-        let region = self.region_of(provider)?;
-        self.body_of_region(role, &region)
+        self.same_level_body(self.settings().coordinator?, provider)
     }
 
     /// Whether the parties differ in level or region (they may go to the
@@ -931,19 +913,12 @@ impl Ledger {
         }
         let mut irregularities = Vec::new();
         irregularities.extend(self.act_certificate(id, by, certificate, event.at)?);
-        let (catalog, asked) = self.asked_fields(a);
-        let asked_methods = a.methods.clone().unwrap_or_default();
-        let after_partial = !a.grants.is_empty();
-        let fields_open = if after_partial && !a.refused_fields.is_empty() {
-            a.refused_fields.clone()
-        } else {
-            asked.clone()
-        };
-        let methods_open = if after_partial && !a.refused_methods.is_empty() {
-            a.refused_methods.clone()
-        } else {
-            asked_methods
-        };
+        let OpenPart {
+            catalog,
+            fields: fields_open,
+            methods: methods_open,
+            after_partial,
+        } = self.open_part(a);
         let mut next = a.clone();
         next.events.push(id.to_owned());
         next.last = next.last.max(event.at);
