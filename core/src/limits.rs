@@ -147,17 +147,42 @@ pub enum LimitError {
     },
 }
 
-impl LimitError {
-    /// Every code [`LimitError::code`] can return.
-    pub const CODES: &'static [&'static str] =
-        &["limits.too_large", "limits.too_many", "limits.too_deep"];
-
-    /// The stable code of this error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::TooLarge { .. } => "limits.too_large",
-            Self::TooMany { .. } => "limits.too_many",
-            Self::TooDeep { .. } => "limits.too_deep",
+crate::error::error_table! {
+    impl LimitError {
+        python: "`GovShareError`";
+        TooLarge => "limits.too_large", {
+            meaning: "the input is over its size limit (names the limit constant, the limit and the size); \
+            not parsed. Files are read at most to their limit plus one byte, so a FIFO or \
+            `/dev/zero` is this error too",
+            from: "registry text/file, a request, an event, a command-line input line, a string in a \
+            registry (`MAX_STRING_BYTES`, naming the entry and field), a policy pack file, a \
+            calendar override file (`govshare::limits`)",
+            rust: "`LimitError::TooLarge` (`Error::Limit`, or `RegistryError::Limit` from a registry, \
+            `PolicyError::Limit` from a pack, `CalendarError::Limit` from an override file)",
+            python: "`RegistryError` for a registry, else `GovShareError`",
+        }
+        TooMany => "limits.too_many", {
+            meaning: "a registry has more departments, resources or grants than its count limit, a list of \
+            one entry has more than `MAX_LIST_ITEMS` items, or a department holds more than \
+            `MAX_GRANTS_PER_PAIR` grants on one resource (names the entry and the field); a \
+            policy of a pack has more than `MAX_PACK_OPERATORS` operators (names the file and \
+            the line)",
+            from: "`Registry::from_doc` and everything that loads a registry; grants added by the \
+            workflow; `PolicyPack::load`, `from_files`",
+            rust: "`LimitError::TooMany` (inside `RegistryError::Limit`, or `PolicyError::Limit`)",
+            python: "`RegistryError` for a registry, else `PolicyError`",
+        }
+        TooDeep => "limits.too_deep", {
+            meaning: "arrays and objects nest deeper than `limits::MAX_DEPTH` (32), or a Cedar file of a \
+            policy pack nests brackets and `if` expressions deeper than \
+            `limits::MAX_PACK_NESTING` (64; names the file and the line)",
+            from: "registry text, a request, an event: JSON text, and the dicts and objects passed to \
+            the bindings (each binding reads a dict/object once, with the same depth count, and \
+            stops at the limit: a deep or self-containing value of any container type never \
+            overflows the stack); `PolicyPack::load`, `from_files`",
+            rust: "`LimitError::TooDeep` (`Error::Limit`, or `RegistryError::Limit`, \
+            `PolicyError::Limit`)",
+            python: "`RegistryError` for a registry, else `GovShareError`",
         }
     }
 }

@@ -110,20 +110,26 @@ pub enum UsageError {
     },
 }
 
-impl UsageError {
-    /// Every code [`UsageError::code`] returns, in variant order.
-    pub const CODES: &'static [&'static str] = &[
-        "usage.unknown_provider",
-        "usage.not_provider",
-        "usage.invalid_period",
-    ];
-
-    /// The stable, machine-readable code, such as `usage.unknown_provider`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::UnknownProvider { .. } => "usage.unknown_provider",
-            Self::NotProvider { .. } => "usage.not_provider",
-            Self::InvalidPeriod { .. } => "usage.invalid_period",
+crate::error::error_table! {
+    impl UsageError {
+        python: "`GovShareError`";
+        UnknownProvider => "usage.unknown_provider", {
+            meaning: "the usage report asks about a provider that is not a department of the \
+            registry (names it)",
+            from: "`UsageReporter::new`, `usage_report`; `govshare usage`",
+            rust: "`UsageError::UnknownProvider` (`Error::Usage`)",
+        }
+        NotProvider => "usage.not_provider", {
+            meaning: "the resource the usage report asks about was never the provider's: neither in the \
+            registry given nor by a `resource_catalogued` / `resource_changed` of the log (names \
+            both)",
+            from: "`UsageReporter::finish`, `usage_report`; `govshare usage`",
+            rust: "`UsageError::NotProvider` (`Error::Usage`)",
+        }
+        InvalidPeriod => "usage.invalid_period", {
+            meaning: "the usage report's `from` is after its `until` (names both)",
+            from: "`UsageReporter::new`, `usage_report`; `govshare usage`",
+            rust: "`UsageError::InvalidPeriod` (`Error::Usage`)",
         }
     }
 }

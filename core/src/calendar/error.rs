@@ -60,16 +60,31 @@ pub enum CalendarError {
     Limit(#[from] crate::limits::LimitError),
 }
 
-impl CalendarError {
-    /// The stable code of this error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::NotCovered { .. } => "calendar.not_covered",
-            Self::Syntax { .. } => "calendar.bad_syntax",
-            Self::BadEntry { .. } => "calendar.bad_entry",
-            Self::Io { .. } => "calendar.io",
-            Self::BadMonth { .. } => "calendar.bad_month",
-            Self::Limit(e) => e.code(),
+crate::error::error_table! {
+    impl CalendarError {
+        python: "`CalendarError`";
+        NotCovered => "calendar.not_covered", {
+            meaning: "a date outside the calendar data (2004 through 2026 built in, plus overrides): never \
+            a guess",
+            from: "working-day counts, `is_workday`, due dates",
         }
+        Syntax => "calendar.bad_syntax", {
+            meaning: "calendar data or an override file is not valid TOML/JSON, or has a wrong or unknown \
+            field",
+            from: "`Calendar::with_overrides_toml`, `_json`, `_path`; data loading",
+        }
+        BadEntry => "calendar.bad_entry", {
+            meaning: "an entry of calendar data is wrong (names the notice, the field and why)",
+            from: "calendar data and overrides",
+        }
+        Io => "calendar.io", {
+            meaning: "an override file cannot be read",
+            from: "`Calendar::with_overrides_path`",
+        }
+        BadMonth => "calendar.bad_month", {
+            meaning: "a month outside 1 to 12",
+            from: "the month view",
+        }
+        @delegate Limit;
     }
 }

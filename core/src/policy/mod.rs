@@ -180,23 +180,76 @@ impl PolicyError {
     /// request or question object that does not fit SPEC §8
     /// ([`crate::error::InputErrorKind::InvalidRequest`]).
     pub const INVALID_REQUEST: &'static str = "policy.invalid_request";
+}
 
-    /// The stable code of this error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::NotInForce { .. } | Self::NoPackInForce { .. } => "policy.not_in_force",
-            Self::NotInPack { .. } => "policy.not_in_pack",
-            Self::Findings { .. } => "policy.invalid_findings",
-            Self::InvalidPolicy { .. } => "policy.invalid_policy",
-            Self::Schema { .. } => "policy.invalid_schema",
-            Self::Manifest { .. } => "policy.invalid_manifest",
-            Self::MissingFile { .. } => "policy.missing_file",
-            Self::Io { .. } => "policy.io",
-            Self::UnknownDepartment { .. } => "policy.unknown_department",
-            Self::UnknownResource { .. } => "policy.unknown_resource",
-            Self::InvalidRequest { .. } => Self::INVALID_REQUEST,
-            Self::Evaluation { .. } => "policy.evaluation",
-            Self::Limit(e) => e.code(),
+crate::error::error_table! {
+    impl PolicyError {
+        python: "`PolicyError`";
+        NotInForce | NoPackInForce => "policy.not_in_force", {
+            meaning: "the moment asked about is outside the pack's validity (its manifest); ask again with \
+            \"evaluate out of force\" to get a decision with `in_force: false`; an engine over a \
+            timeline of packs says that no pack is loaded for that moment (SPEC v2 §7)",
+            from: "`Engine::decide` and friends",
         }
+        NotInPack => "policy.not_in_pack", {
+            meaning: "the pack in force has no rule for the question asked (the national pack: \
+            `may_publish_open_data`, `must_serve`), or does not model the workflow and audit \
+            (`Ledger::apply`, `Auditor::push` at a moment under it): never answered with another \
+            regulation's rules",
+            from: "`Engine::answer`, `Ledger::apply`, `Auditor::push`",
+        }
+        InvalidPolicy => "policy.invalid_policy", {
+            meaning: "a Cedar policy does not parse, lacks an annotation or fails strict validation (names \
+            the file and line)",
+            from: "`PolicyPack::load`",
+        }
+        Schema => "policy.invalid_schema", {
+            meaning: "the pack's Cedar schema is invalid",
+            from: "`PolicyPack::load`",
+        }
+        Manifest => "policy.invalid_manifest", {
+            meaning: "the pack's `manifest.toml` is invalid (names the field)",
+            from: "`PolicyPack::load`",
+        }
+        Findings => "policy.invalid_findings", {
+            meaning: "the pack's `findings.toml` is invalid: a code that is no check govshare runs, a \
+            `{value}` its check does not give, an article that is not a citation (names the key)",
+            from: "`PolicyPack::load`",
+        }
+        MissingFile => "policy.missing_file", {
+            meaning: "a file the pack needs is missing",
+            from: "`PolicyPack::load`",
+        }
+        Io => "policy.io", {
+            meaning: "a pack file cannot be read",
+            from: "`PolicyPack::load`",
+        }
+        UnknownDepartment => "policy.unknown_department", {
+            meaning: "the request names a department not in the registry",
+            from: "`Engine::decide`",
+        }
+        UnknownResource => "policy.unknown_resource", {
+            meaning: "the request names a resource not in the catalog",
+            from: "`Engine::decide`",
+        }
+        InvalidRequest => Self::INVALID_REQUEST, {
+            meaning: "an access request or question does not fit SPEC §8. In Rust: JSON text that does not \
+            parse (`AccessRequest::from_json_str`, `Question::from_json_str`: an unknown \
+            `question`, a missing field), or a field that cannot be evaluated (an `at` outside \
+            1677–2262, the range of full-precision times). In the bindings: a dict/object that \
+            does not fit (the message names the field path, e.g. `` `fields[0]` ``): a wrong \
+            field or type, a value with no JSON form (a function, a `datetime` object, `bytes`), \
+            or the caller's getter, `Proxy` trap or mapping raised while it was read (that \
+            exception is the `__cause__` / `cause`)",
+            from: "`Engine::decide`, `answer`, `from_json_str`; `Engine.decide`, `answer`, \
+            `decide_many` / `decideMany`; `govshare decide` lines",
+            rust: "`PolicyError::InvalidRequest`; in the bindings `InputErrorKind::InvalidRequest`",
+        }
+        Evaluation => "policy.evaluation", {
+            meaning: "Cedar could not evaluate (a defect in the pack or the engine; the decision is not \
+            guessed)",
+            from: "`Engine::decide`",
+        }
+        @delegate Limit;
     }
 }

@@ -89,18 +89,43 @@ pub enum RegistryError {
     },
 }
 
-impl RegistryError {
-    /// The stable code of this error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Json(_) => "registry.invalid_json",
-            Self::Io { .. } => "registry.io",
-            Self::DuplicateId { .. } => "registry.duplicate_id",
-            Self::DanglingReference { .. } => "registry.dangling_reference",
-            Self::InvalidId { .. } => "registry.invalid_id",
-            Self::InvalidEntry { .. } => "registry.invalid_entry",
-            Self::Limit(e) => e.code(),
+crate::error::error_table! {
+    impl RegistryError {
+        python: "`RegistryError`";
+        Json => "registry.invalid_json", {
+            meaning: "the registry JSON is malformed or does not fit SPEC §8 (names the field and \
+            position; unknown fields are errors)",
+            from: "`Registry::load`, `from_json_str`, `from_path` (the message names the file), \
+            `from_json_value`; Python `Registry.from_json`, `from_file`, `from_dict`, Node \
+            `Registry.fromJson`, `fromFile`, `fromObject`, and a registry dict/object given to \
+            the bindings",
         }
+        Io => "registry.io", {
+            meaning: "the registry file cannot be read",
+            from: "`Registry::from_path` (names the file); Python `Registry.from_file`, Node \
+            `Registry.fromFile`",
+        }
+        DuplicateId => "registry.duplicate_id", {
+            meaning: "two departments, resources or grants share an id",
+            from: "registry loading, grants added by the workflow",
+        }
+        DanglingReference => "registry.dangling_reference", {
+            meaning: "a provider, grant department or grant resource names nothing in the registry",
+            from: "registry loading",
+        }
+        InvalidId => "registry.invalid_id", {
+            meaning: "an id breaks SPEC v2 §1: 1 to 256 characters, none of the categories Cc, Cf, Zs, Zl, \
+            Zp (real ids such as `G-1`, `11371600MB28574X3A`, `371600/00012-000045` are valid)",
+            from: "registry loading",
+        }
+        InvalidEntry => "registry.invalid_entry", {
+            meaning: "an entry breaks a shape rule that holds whatever the pack (SPEC v2 §6): a blank \
+            certificate serial, `not_before` after `not_after`, one serial registered twice by a \
+            department, a region code that is not 2, 4 or 6 digits (names the entry and the \
+            field)",
+            from: "registry loading",
+        }
+        @delegate Limit;
     }
 }
 

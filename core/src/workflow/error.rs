@@ -275,35 +275,6 @@ pub enum WorkflowError {
 }
 
 impl WorkflowError {
-    /// The stable code of this error, e.g. `workflow.wrong_state`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::WrongState { .. } => "workflow.wrong_state",
-            Self::MissingReason { .. } => "workflow.missing_reason",
-            Self::UnknownApplication { .. } => "workflow.unknown_application",
-            Self::DuplicateApplication { .. } => "workflow.duplicate_application",
-            Self::UnknownDepartment { .. } => "workflow.unknown_department",
-            Self::UnknownResource { .. } => "workflow.unknown_resource",
-            Self::UnknownGrant { .. } => "workflow.unknown_grant",
-            Self::WrongActor { .. } => "workflow.wrong_actor",
-            Self::DuplicateEvent { .. } => "workflow.duplicate_event",
-            Self::NotApplicable { .. } => "workflow.not_applicable",
-            Self::NothingOpen { .. } => "workflow.nothing_open",
-            Self::InvalidGrant { .. } => "workflow.invalid_grant",
-            Self::Calendar { .. } => "workflow.calendar",
-            Self::OutOfOrder { .. } => "workflow.out_of_order",
-            Self::PurposeNotDuty { .. } => "workflow.purpose_not_duty",
-            Self::ScopeNotStated { .. } => "workflow.scope_not_stated",
-            Self::ScopeExceedsApplication { .. } => "workflow.scope_exceeds_application",
-            Self::CertificateInvalid { .. } => "workflow.certificate_invalid",
-            Self::RegistryChangeRejected { .. } => "workflow.registry_change_rejected",
-            Self::InvalidChange { .. } => "workflow.invalid_change",
-            Self::ResourceWithdrawn { .. } => "workflow.resource_withdrawn",
-            Self::ActNotAllowed { .. } => "workflow.act_not_allowed",
-            Self::EventNotInPack { .. } => "workflow.event_not_in_pack",
-        }
-    }
-
     /// The id of the rejected event.
     pub fn event(&self) -> &str {
         match self {
@@ -330,6 +301,121 @@ impl WorkflowError {
             | Self::ResourceWithdrawn { event, .. }
             | Self::ActNotAllowed { event, .. }
             | Self::EventNotInPack { event, .. } => event,
+        }
+    }
+}
+
+crate::error::error_table! {
+    impl WorkflowError {
+        python: "`WorkflowError`";
+        WrongState => "workflow.wrong_state", {
+            meaning: "the event does not fit the state of its application (names the state met and the \
+            rule)",
+            from: "`Ledger::apply`",
+        }
+        MissingReason => "workflow.missing_reason", {
+            meaning: "a refusal without the reason the pack requires",
+            from: "`Ledger::apply`",
+        }
+        UnknownApplication => "workflow.unknown_application", {
+            meaning: "the event names an application never opened",
+            from: "`Ledger::apply`",
+        }
+        DuplicateApplication => "workflow.duplicate_application", {
+            meaning: "an `apply` reuses an application id",
+            from: "`Ledger::apply`",
+        }
+        UnknownDepartment => "workflow.unknown_department", {
+            meaning: "the event names a department not in the registry",
+            from: "`Ledger::apply`, `Auditor::push`",
+        }
+        UnknownResource => "workflow.unknown_resource", {
+            meaning: "the event names a resource not in the catalog",
+            from: "`Ledger::apply`, `Auditor::push`",
+        }
+        UnknownGrant => "workflow.unknown_grant", {
+            meaning: "the event names a grant that does not exist",
+            from: "`Ledger::apply`",
+        }
+        WrongActor => "workflow.wrong_actor", {
+            meaning: "the event comes from a department that may not act here (names who may)",
+            from: "`Ledger::apply`",
+        }
+        DuplicateEvent => "workflow.duplicate_event", {
+            meaning: "an event id seen before (SPEC §4 Order: ids are unique; an event without `id` has \
+            its 1-based log position as id); the repeat is ignored",
+            from: "`Ledger::apply`, `Auditor::push`",
+        }
+        OutOfOrder => "workflow.out_of_order", {
+            meaning: "an event dated earlier than the event applied before it (SPEC §4 Order; names the \
+            event, its `at` and the previous `at`); the audit applies it and reports it as \
+            `out_of_order` instead",
+            from: "`Ledger::apply`",
+        }
+        PurposeNotDuty => "workflow.purpose_not_duty", {
+            meaning: "an `apply` or `escalate` whose purpose is not one of the department's duties at that \
+            moment (SPEC v2 §4, Art. 17); a lenient ledger applies it and reports \
+            `purpose_not_duty`",
+            from: "`Ledger::apply`, `Auditor::push`",
+        }
+        ScopeNotStated => "workflow.scope_not_stated", {
+            meaning: "a provider's approval without `scope`, or with an empty `scope.purposes`, or \
+            `scope.fields: []` on a resource with fields (SPEC v2 §4, Art. 17); a lenient ledger \
+            applies it and reports `scope_not_stated`",
+            from: "`Ledger::apply`, `Auditor::push`",
+        }
+        ScopeExceedsApplication => "workflow.scope_exceeds_application", {
+            meaning: "an approval or a coordination naming a purpose, field or method the application did \
+            not ask for (or, after a partial approval, beyond the refused part); a lenient \
+            ledger grants only what was asked and reports `scope_not_stated`",
+            from: "`Ledger::apply`, `Auditor::push`",
+        }
+        CertificateInvalid => "workflow.certificate_invalid", {
+            meaning: "an `apply`, `reply`, `escalate` or `coordinate` whose acting department holds no \
+            valid certificate at that moment (or not the serial the event names) (Art. 26, SPEC \
+            v2 §4); a lenient ledger applies it and reports `certificate_not_used`",
+            from: "`Ledger::apply`, `Auditor::push`",
+        }
+        RegistryChangeRejected => "workflow.registry_change_rejected", {
+            meaning: "a registry change that would add an error finding (SPEC v2 §6) the registry did not \
+            have; names the finding; the registry stays as it was",
+            from: "`Ledger::apply`, `Auditor::push`",
+        }
+        InvalidChange => "workflow.invalid_change", {
+            meaning: "a registry change that is not a valid entry: a duplicate or unknown id, an \
+            unresolvable reference, a `department_changed` carrying certificates or \
+            `restricted`, a restriction not by the Big Data Center; the registry stays as it was",
+            from: "`Ledger::apply`, `Auditor::push`",
+        }
+        ResourceWithdrawn => "workflow.resource_withdrawn", {
+            meaning: "an event naming a resource withdrawn from the catalog (names the withdrawing event)",
+            from: "`Ledger::apply`, `Auditor::push`",
+        }
+        ActNotAllowed => "workflow.act_not_allowed", {
+            meaning: "an act the pack in force forbids (national: refusing unconditional data without an \
+            accepted reason, refusing for missing materials, asking for materials twice, an \
+            invalid extension); names the act, what is wrong and the rule with its article",
+            from: "`Ledger::apply` (strict)",
+        }
+        EventNotInPack => "workflow.event_not_in_pack", {
+            meaning: "an event kind the pack in force at its moment does not read (SPEC v2 §7)",
+            from: "`Ledger::apply` (strict)",
+        }
+        NotApplicable => "workflow.not_applicable", {
+            meaning: "no application is needed for the resource's sharing class",
+            from: "`Ledger::apply`",
+        }
+        NothingOpen => "workflow.nothing_open", {
+            meaning: "a fulfilling event (catalog update, data provided, …) meets no open obligation",
+            from: "`Ledger::apply`",
+        }
+        InvalidGrant => "workflow.invalid_grant", {
+            meaning: "the grant an approval would create is not valid in the registry",
+            from: "`Ledger::apply`",
+        }
+        Calendar => "workflow.calendar", {
+            meaning: "a due date cannot be computed (a date outside the calendar data)",
+            from: "`Ledger::apply`, `Auditor::push`",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `govshare audit`: the violations in an event log, one JSON object per line, or a
 //! table per department and article for a person.
 
+use govshare::error::CommandErrorKind;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -126,7 +127,7 @@ fn run(args: &AuditArgs) -> Result<ExitCode, ExitCode> {
     for v in violations {
         let line = match serde_json::to_string(&v) {
             Ok(line) => line,
-            Err(e) => return Err(crate::fail_with("cli.json", &e.to_string())),
+            Err(e) => return Err(crate::fail_with(CommandErrorKind::Json, &e.to_string())),
         };
         if let Err(stop) = out.line(&line) {
             return Ok(stop.exit(status));

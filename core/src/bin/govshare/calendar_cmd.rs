@@ -1,5 +1,6 @@
 //! `govshare deadline` and `govshare calendar`.
 
+use govshare::error::CommandErrorKind;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -61,7 +62,7 @@ pub fn deadline(args: &DeadlineArgs) -> ExitCode {
         }
         other => {
             return crate::fail_with(
-                "cli.bad_argument",
+                CommandErrorKind::BadArgument,
                 &format!(
                     "unknown rule `{other}` (expected `strict` or `next_workday_is_day_zero`)"
                 ),
@@ -85,7 +86,7 @@ pub fn deadline(args: &DeadlineArgs) -> ExitCode {
     };
     let Some(at) = at else {
         return crate::fail_with(
-            "cli.bad_argument",
+            CommandErrorKind::BadArgument,
             &format!("`{start}` is neither a date (YYYY-MM-DD) nor an RFC 3339 time"),
         );
     };
@@ -109,7 +110,9 @@ pub fn calendar(args: &CalendarArgs) -> ExitCode {
     if let Some(years) = &args.days {
         let (from, to) = match years.as_slice() {
             [a, b] => (*a, *b),
-            _ => return crate::fail_with("cli.bad_argument", "`--days` takes two years"),
+            _ => {
+                return crate::fail_with(CommandErrorKind::BadArgument, "`--days` takes two years");
+            }
         };
         return match days(&cal, from, to) {
             Ok(text) => crate::out::emit(&text, ExitCode::SUCCESS),
@@ -123,7 +126,7 @@ pub fn calendar(args: &CalendarArgs) -> ExitCode {
         .filter(|_| month.len() == 7);
     let Some((year, mon)) = parsed else {
         return crate::fail_with(
-            "cli.bad_argument",
+            CommandErrorKind::BadArgument,
             &format!("`{month}` is not a month (YYYY-MM)"),
         );
     };
@@ -134,7 +137,7 @@ pub fn calendar(args: &CalendarArgs) -> ExitCode {
     if args.json {
         return match serde_json::to_string_pretty(&view) {
             Ok(s) => crate::out::emit(&format!("{s}\n"), ExitCode::SUCCESS),
-            Err(e) => crate::fail_with("cli.output", &e.to_string()),
+            Err(e) => crate::fail_with(CommandErrorKind::Output, &e.to_string()),
         };
     }
     crate::out::emit(&grid(year, mon, &view.days), ExitCode::SUCCESS)

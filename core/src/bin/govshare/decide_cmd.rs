@@ -1,5 +1,6 @@
 //! `govshare decide` and `govshare validate`.
 
+use govshare::error::CommandErrorKind;
 use std::io::{BufRead, BufReader};
 
 use govshare::limits;
@@ -16,7 +17,7 @@ use crate::out::Out;
 pub(crate) fn skipped_line_code(e: &limits::LineError) -> Option<&'static str> {
     match e {
         limits::LineError::Limit(l) => Some(l.code()),
-        limits::LineError::InvalidUtf8 { .. } => Some("input.invalid_encoding"),
+        limits::LineError::InvalidUtf8 { .. } => Some(CommandErrorKind::InvalidEncoding.code()),
         _ => None,
     }
 }
@@ -50,25 +51,31 @@ fn answer_line(
 ) -> Result<String, (&'static str, String)> {
     let value: serde_json::Value =
         limits::from_json_str(line, limits::Input::Request).map_err(|e| {
-            let code = e.limit().map_or("request.invalid_json", |l| l.code());
+            let code = e
+                .limit()
+                .map_or(CommandErrorKind::InvalidRequestLine.code(), |l| l.code());
             (code, e.to_string())
         })?;
     let answer = if value.get("question").is_some() {
-        let question: Question = serde_json::from_value(value)
-            .map_err(|e| ("policy.invalid_request", format!("invalid question: {e}")))?;
+        let question: Question = serde_json::from_value(value).map_err(|e| {
+            (
+                govshare::policy::PolicyError::INVALID_REQUEST,
+                format!("invalid question: {e}"),
+            )
+        })?;
         engine
             .answer_with(&question, options)
             .map(|a| serde_json::to_string(&a))
     } else {
-        let request: AccessRequest =
-            serde_json::from_value(value).map_err(|e| ("request.invalid_json", e.to_string()))?;
+        let request: AccessRequest = serde_json::from_value(value)
+            .map_err(|e| (CommandErrorKind::InvalidRequestLine.code(), e.to_string()))?;
         engine
             .decide_with(&request, options)
             .map(|d| serde_json::to_string(&d))
     };
     match answer {
         Ok(Ok(s)) => Ok(s),
-        Ok(Err(e)) => Err(("cli.serialize", e.to_string())),
+        Ok(Err(e)) => Err((CommandErrorKind::Serialize.code(), e.to_string())),
         Err(e) => Err((e.code(), e.to_string())),
     }
 }
@@ -118,7 +125,10 @@ pub fn decide(args: &DecideArgs) -> ExitCode {
         Some(p) if p.as_os_str() != "-" => match std::fs::File::open(p) {
             Ok(f) => Box::new(BufReader::new(f)),
             Err(e) => {
-                return crate::fail_with("cli.io", &format!("cannot read `{}`: {e}", p.display()));
+                return crate::fail_with(
+                    CommandErrorKind::Io,
+                    &format!("cannot read `{}`: {e}", p.display()),
+                );
             }
         },
         _ => Box::new(BufReader::new(std::io::stdin().lock())),
@@ -142,7 +152,10 @@ pub fn decide(args: &DecideArgs) -> ExitCode {
             Err(e) => {
                 let Some(code) = skipped_line_code(&e) else {
                     let _ = out.flush();
-                    return crate::fail_with("cli.io", &format!("cannot read line {n}: {e}"));
+                    return crate::fail_with(
+                        CommandErrorKind::Io,
+                        &format!("cannot read line {n}: {e}"),
+                    );
                 };
                 failed = true;
                 if let Err(stop) = out.line(&error_line(n, code, &e.to_string())) {
@@ -194,7 +207,7 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
     let mut out = Out::new();
     for f in &findings {
         let Ok(text) = serde_json::to_string(f) else {
-            return crate::fail_with("cli.serialize", "cannot serialise a finding");
+            return crate::fail_with(CommandErrorKind::Serialize, "cannot serialise a finding");
         };
         if let Err(stop) = out.line(&text) {
             return stop.exit(status);

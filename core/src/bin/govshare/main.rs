@@ -3,6 +3,7 @@
 //! as `error[cli.usage]`). All output goes through [`out`]: a closed standard
 //! output ends a command quietly, never with a panic.
 
+use govshare::error::CommandErrorKind;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -50,7 +51,8 @@ pub(crate) fn fail(err: &govshare::Error) -> ExitCode {
 }
 
 /// Prints a usage or I/O problem that is not a library error; exit status 2.
-pub(crate) fn fail_with(code: &str, message: &str) -> ExitCode {
+pub(crate) fn fail_with(kind: CommandErrorKind, message: &str) -> ExitCode {
+    let code = kind.code();
     out::err(&format!("error[{code}]: {message}"));
     ExitCode::from(2)
 }
@@ -68,7 +70,7 @@ fn usage(e: &clap::Error) -> ExitCode {
         _ => {
             let text = e.render().to_string();
             let text = text.strip_prefix("error: ").unwrap_or(&text);
-            fail_with("cli.usage", text.trim_end())
+            fail_with(CommandErrorKind::Usage, text.trim_end())
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `govshare usage`: the provider's usage report (Art. 27) over an event log, as
 //! one JSON object.
 
+use govshare::error::CommandErrorKind;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,7 +54,10 @@ pub fn usage(args: &UsageArgs) -> ExitCode {
 
 fn run(args: &UsageArgs) -> Result<ExitCode, ExitCode> {
     let Some(events) = args.events.as_ref().or(args.events_flag.as_ref()) else {
-        return Err(crate::fail_with("cli.usage", "an event log is required"));
+        return Err(crate::fail_with(
+            CommandErrorKind::Usage,
+            "an event log is required",
+        ));
     };
     let engine = load_engine(&args.registry, args.pack.as_deref())?;
     let from = args
@@ -119,7 +123,7 @@ fn run(args: &UsageArgs) -> Result<ExitCode, ExitCode> {
         crate::out::err(&format!("warning[{}]: {what}", n.code));
     }
     let status = status(unreadable + refused);
-    let text =
-        serde_json::to_string(&report).map_err(|e| crate::fail_with("cli.json", &e.to_string()))?;
+    let text = serde_json::to_string(&report)
+        .map_err(|e| crate::fail_with(CommandErrorKind::Json, &e.to_string()))?;
     Ok(crate::out::emit(&format!("{text}\n"), status))
 }

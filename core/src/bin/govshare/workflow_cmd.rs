@@ -1,6 +1,7 @@
 //! `govshare applications`: the state of every application and obligation after an
 //! event log, as JSON lines.
 
+use govshare::error::CommandErrorKind;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -46,7 +47,7 @@ pub(crate) fn load_engine(registry: &Path, pack: Option<&str>) -> Result<Engine,
 pub(crate) fn parse_time(flag: &str, text: &str) -> Result<DateTime<FixedOffset>, ExitCode> {
     DateTime::parse_from_rfc3339(text).map_err(|e| {
         crate::fail_with(
-            "cli.invalid_time",
+            CommandErrorKind::InvalidTime,
             &format!("`--{flag}` value `{text}` is not an RFC 3339 time: {e}"),
         )
     })
@@ -62,7 +63,7 @@ pub(crate) fn read_events(
 ) -> Result<usize, ExitCode> {
     let file = std::fs::File::open(path).map_err(|e| {
         crate::fail_with(
-            "cli.io",
+            CommandErrorKind::Io,
             &format!("cannot read event log `{}`: {e}", path.display()),
         )
     })?;
@@ -74,7 +75,7 @@ pub(crate) fn read_events(
             Err(e) => {
                 let Some(code) = skipped_line_code(&e) else {
                     return Err(crate::fail_with(
-                        "cli.io",
+                        CommandErrorKind::Io,
                         &format!("cannot read event log `{}`: {e}", path.display()),
                     ));
                 };
@@ -90,7 +91,11 @@ pub(crate) fn read_events(
         match Event::from_json_str(&line) {
             Ok(event) => each(Some(event)),
             Err(e) => {
-                let code = e.limit().map_or("workflow.invalid_event", |l| l.code());
+                let code = e
+                    .limit()
+                    .map_or(govshare::error::InputErrorKind::InvalidEvent.code(), |l| {
+                        l.code()
+                    });
                 crate::out::err(&format!("error[{code}]: line {}: {e}", n + 1));
                 rejected += 1;
                 each(None);
