@@ -561,6 +561,12 @@ export declare class Ledger {
  */
 export declare class Registry {
   /**
+   * Not a way to make a registry: always throws `input.invalid_argument`,
+   * naming the three that are (`Registry.fromJson`, `Registry.fromFile`,
+   * `Registry.fromObject`), since the source is said, never guessed.
+   */
+  constructor()
+  /**
    * A registry from SPEC §8 JSON text. Malformed text throws
    * `registry.invalid_json` naming the field (`departments[0].level`); over a
    * limit, `limits.*`; a broken reference, `registry.*`.

@@ -119,3 +119,7 @@ test('Registry constructors: a missing file, bad JSON, a wrong field name the pa
   for (let i = 0; i < 40; i++) deep = [deep]
   throwsCode(() => Registry.fromObject({ departments: deep }), 'limits.too_deep')
 })
+
+test('new Registry() makes no registry and says which three do, with a code', () => {
+  throwsCode(() => new Registry(), 'input.invalid_argument', /Registry\.fromJson.*fromFile.*fromObject/)
+})

@@ -27,9 +27,6 @@ pub type Result<T> = std::result::Result<T, JsErr>;
 pub const INVALID_ARGUMENT: InputErrorKind = InputErrorKind::InvalidArgument;
 /// A `Date` (or date string) passed from JavaScript is not a valid date.
 pub const INVALID_DATE: InputErrorKind = InputErrorKind::InvalidDate;
-/// A number inside an input object that JSON cannot carry: NaN, ±Infinity, or a
-/// `BigInt` past 64 bits.
-pub const INVALID_NUMBER: InputErrorKind = InputErrorKind::InvalidNumber;
 /// A Rust panic was caught (a bug: please report it).
 pub const PANIC: InputErrorKind = InputErrorKind::Panic;
 
@@ -62,25 +59,18 @@ pub fn napi(e: &napi::Error) -> JsErr {
 }
 
 /// An input object (`what`: `request`, `event 3`, `registry`) of kind `input`
-/// that cannot be read: too deep (`limits.too_deep`, as the core reports JSON
-/// text), a non-finite number (`input.invalid_number`), an invalid `Date`
-/// (`input.invalid_date`), or a wrong shape or a getter that threw (the
-/// input's own code: `policy.invalid_request`, `workflow.invalid_event`,
-/// `registry.invalid_json`). The message names the path; an exception thrown by
-/// the caller's getter or `Proxy` is the error's `cause`.
+/// that cannot be read, as the core's wire layer reports it
+/// ([`govshare::wire::ReadError::into_error`]: `limits.too_deep`,
+/// `input.invalid_number`, `input.invalid_date`, or the input's own code). The
+/// message names the path; an exception thrown by the caller's getter or `Proxy`
+/// is the error's `cause`.
 pub fn input(what: &str, input: Input, e: ReadError) -> JsErr {
-    let detail = e.to_string();
-    match e {
-        ReadError::TooDeep { depth } => core(input.too_deep(what, depth)),
-        ReadError::BadNumber { .. } => error(INVALID_NUMBER, format!("invalid {what}: {detail}")),
-        ReadError::Date(e) => e,
-        ReadError::Shape(_) => core(input.invalid(what, &detail)),
-        ReadError::Threw { cause, .. } => {
-            let mut err = core(input.invalid(what, &detail));
-            err.set_cause(cause);
-            err
-        }
+    let (err, cause) = e.into_error(input, what);
+    let mut err = core(err);
+    if let Some(cause) = cause {
+        err.set_cause(cause);
     }
+    err
 }
 
 /// Clears and returns the exception pending in `env`, if any: one the caller's

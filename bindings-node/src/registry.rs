@@ -56,6 +56,18 @@ pub fn load(source: RegistrySource) -> Result<CoreRegistry> {
 
 #[napi]
 impl Registry {
+    /// Not a way to make a registry: always throws `input.invalid_argument`,
+    /// naming the three that are (`Registry.fromJson`, `Registry.fromFile`,
+    /// `Registry.fromObject`), since the source is said, never guessed.
+    #[napi(constructor)]
+    pub fn new() -> Result<Self> {
+        Err(error::error(
+            error::INVALID_ARGUMENT,
+            "`new Registry()` makes no registry: use Registry.fromJson(text), \
+             Registry.fromFile(path) or Registry.fromObject(object)",
+        ))
+    }
+
     /// A registry from SPEC §8 JSON text. Malformed text throws
     /// `registry.invalid_json` naming the field (`departments[0].level`); over a
     /// limit, `limits.*`; a broken reference, `registry.*`.

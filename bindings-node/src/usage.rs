@@ -1,7 +1,7 @@
 //! `usageReport`: the provider's usage report (Art. 27, SPEC v2 §4, §8).
 
 use chrono::{DateTime, FixedOffset};
-use govshare::audit::usage_report as core_usage_report;
+use govshare::audit::UsageQuery;
 use napi::Unknown;
 use napi::bindgen_prelude::Env;
 use napi_derive::napi;
@@ -44,20 +44,10 @@ pub fn usage_report<'e>(
 ) -> Result<Unknown<'e>> {
     let engine = engine_of(target)?;
     let events = workflow::events_of(events.get("events")?)?;
-    let provider = provider.get("provider")?;
-    let resource = resource.map(|r| r.get("resource")).transpose()?;
-    let from = moment(from.as_ref())?;
-    let until = moment(until.as_ref())?;
-    let report = guard(|| {
-        core_usage_report(
-            &engine,
-            &events,
-            &provider,
-            resource.as_deref(),
-            from,
-            until,
-        )
-        .map_err(error::core)
-    })?;
+    let mut query = UsageQuery::new(provider.get("provider")?);
+    query.resource = resource.map(|r| r.get("resource")).transpose()?;
+    query.from = moment(from.as_ref())?;
+    query.until = moment(until.as_ref())?;
+    let report = guard(|| query.report(&engine, &events).map_err(error::core))?;
     wire::to_js(env, &report)
 }

@@ -25,89 +25,23 @@
 //!
 //! Functions, symbols, typed arrays and buffers are refused naming their path.
 
-use std::fmt;
-
 use napi::bindgen_prelude::{BigInt, Env, FromNapiValue, Function, JsObjectValue, Object};
 use napi::{JsDate, JsString, JsValue, Unknown, ValueType};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
-use govshare::limits::{Input, MAX_DEPTH};
+use govshare::error::{InputError, InputErrorKind};
+use govshare::limits::Input;
 use govshare::registry::RegistrySource;
+use govshare::wire::{self, Walk};
 
 use crate::dates;
-use crate::error::{self, JsErr, Result};
+use crate::error::{self, Result};
 
-/// Why a JavaScript value could not be read as a JSON value (or, for
-/// [`ReadError::Shape`], as the type asked for).
-#[derive(Debug)]
-pub enum ReadError {
-    /// Objects and arrays nest deeper than [`MAX_DEPTH`]; `depth` is the first
-    /// level over it (the walk stops there).
-    TooDeep {
-        /// The level reached.
-        depth: usize,
-    },
-    /// NaN, ±Infinity, or a `BigInt` past 64 bits.
-    BadNumber {
-        /// Where, e.g. `grants[0].until`.
-        path: String,
-        /// What is wrong with it.
-        detail: String,
-    },
-    /// A value with no JSON form, or (after the walk) a value that does not fit
-    /// the type asked for; the message names the path where it can.
-    Shape(String),
-    /// A date inside the value is invalid (`new Date(NaN)`).
-    Date(JsErr),
-    /// The caller's code (a getter, a `Proxy` trap) threw while the value was
-    /// read; the exception is kept as the `cause`.
-    Threw {
-        /// Where, e.g. `fields`.
-        path: String,
-        /// The exception, retained as it was thrown.
-        cause: napi::Error,
-    },
-}
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::TooDeep { depth } => write!(
-                f,
-                "objects and arrays nest {depth} levels deep, over the limit of {MAX_DEPTH} (`limits::MAX_DEPTH`)"
-            ),
-            Self::BadNumber { path, detail } => write!(f, "{}{detail}", at(path)),
-            Self::Shape(detail) => f.write_str(detail),
-            Self::Date(e) => f.write_str(&e.reason),
-            Self::Threw { path, cause } => {
-                let what = if cause.reason.is_empty() {
-                    "an exception"
-                } else {
-                    cause.reason.as_str()
-                };
-                write!(f, "{}reading it threw: {what}", at(path))
-            }
-        }
-    }
-}
-
-/// `` `path`: `` or nothing at the top level.
-fn at(path: &str) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        format!("`{path}`: ")
-    }
-}
-
-/// One step of a path: a key or an index.
-#[derive(Debug, Clone)]
-enum Step {
-    Key(String),
-    Index(u32),
-}
+/// Why a JavaScript value could not be read as a JSON value: the core's
+/// [`wire::ReadError`], the exception a getter or `Proxy` trap threw as its cause.
+pub type ReadError = wire::ReadError<napi::Error>;
 
 /// A JavaScript string's text, as napi-rs's `String` conversion reads it
 /// (UTF-8, a lone surrogate as U+FFFD), in one N-API call when it is short
@@ -157,49 +91,31 @@ const SHORT: usize = 128;
 
 /// Reads `v` as a JSON value, once (see the module documentation).
 pub fn read(v: Unknown<'_>) -> std::result::Result<Value, ReadError> {
-    Walk { path: Vec::new() }.value(v, 1)
+    Reader(Walk::new()).value(v, 1)
 }
 
-struct Walk {
-    path: Vec<Step>,
-}
+/// The core's [`Walk`] over JavaScript values.
+struct Reader(Walk);
 
-impl Walk {
-    /// The current path, as serde_path_to_error writes it: `grants[0].until`.
-    fn path(&self) -> String {
-        let mut out = String::new();
-        for step in &self.path {
-            match step {
-                Step::Key(k) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(k);
-                }
-                Step::Index(i) => {
-                    out.push('[');
-                    out.push_str(&i.to_string());
-                    out.push(']');
-                }
-            }
-        }
-        out
-    }
-
+impl Reader {
     /// A failed napi call on `v`: the caller's exception if one is pending (it
     /// is cleared and kept as the cause), else napi's reason.
     fn failed(&self, v: &Unknown<'_>, e: &napi::Error) -> ReadError {
         match error::take_exception(v.value().env) {
-            Some(cause) => ReadError::Threw {
-                path: self.path(),
-                cause,
-            },
-            None => ReadError::Shape(format!("{}{}", at(&self.path()), e.reason)),
+            Some(cause) => {
+                let what = if cause.reason.is_empty() {
+                    "an exception"
+                } else {
+                    cause.reason.as_str()
+                };
+                self.0.raised(format!("reading it threw: {what}"), cause)
+            }
+            None => ReadError::Shape(format!("{}{}", self.0.path.prefix(), e.reason)),
         }
     }
 
     fn unsupported(&self, what: &str) -> ReadError {
-        ReadError::Shape(format!("{}a {what} has no JSON form", at(&self.path())))
+        self.0.unsupported(what, "")
     }
 
     /// The value of `v`, which sits at level `depth` (1 for the top-level
@@ -233,10 +149,7 @@ impl Walk {
 
     fn number(&self, n: f64) -> std::result::Result<Value, ReadError> {
         if !n.is_finite() {
-            return Err(ReadError::BadNumber {
-                path: self.path(),
-                detail: format!("{n} is not a finite number (JSON has no NaN or Infinity)"),
-            });
+            return self.0.float(n);
         }
         // A whole number within ±2^53 is exact as an integer: keep it one, so
         // that it deserialises into integer fields (`update_workdays: 5`).
@@ -248,12 +161,7 @@ impl Walk {
             )]
             return Ok(Value::Number(Number::from(n as i64)));
         }
-        Number::from_f64(n)
-            .map(Value::Number)
-            .ok_or_else(|| ReadError::BadNumber {
-                path: self.path(),
-                detail: format!("{n} is not a finite number"),
-            })
+        self.0.float(n)
     }
 
     fn bigint(&self, v: Unknown<'_>) -> std::result::Result<Value, ReadError> {
@@ -266,19 +174,18 @@ impl Walk {
         if lossless && !signed {
             return Ok(Value::Number(Number::from(n)));
         }
-        Err(ReadError::BadNumber {
-            path: self.path(),
-            detail: "the BigInt does not fit in 64 bits".to_owned(),
-        })
+        Err(self
+            .0
+            .bad_number("the BigInt does not fit in 64 bits".to_owned()))
     }
 
     fn object(&mut self, v: Unknown<'_>, depth: usize) -> std::result::Result<Value, ReadError> {
         if v.is_date().map_err(|e| self.failed(&v, &e))? {
             let d = JsDate::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
             let ms = d.value_of().map_err(|e| self.failed(&v, &e))?;
-            return dates::wire_instant(ms)
-                .map(Value::String)
-                .map_err(ReadError::Date);
+            return dates::wire_instant(ms).map(Value::String).map_err(|e| {
+                ReadError::Invalid(InputError::new(InputErrorKind::InvalidDate, e.reason).into())
+            });
         }
         if v.is_typedarray().map_err(|e| self.failed(&v, &e))?
             || v.is_buffer().map_err(|e| self.failed(&v, &e))?
@@ -286,9 +193,7 @@ impl Walk {
         {
             return Err(self.unsupported("typed array or buffer"));
         }
-        if depth > MAX_DEPTH {
-            return Err(ReadError::TooDeep { depth });
-        }
+        self.0.enter(depth)?;
         let obj = Object::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
         if v.is_array().map_err(|e| self.failed(&v, &e))? {
             let len = obj
@@ -296,10 +201,10 @@ impl Walk {
                 .map_err(|e| self.failed(&v, &e))?;
             let mut out = Vec::new();
             for i in 0..len {
-                self.path.push(Step::Index(i));
+                self.0.path.push_index(i as usize);
                 let item: Unknown<'_> = obj.get_element(i).map_err(|e| self.failed(&v, &e))?;
                 out.push(self.value(item, depth + 1)?);
-                self.path.pop();
+                self.0.path.pop();
             }
             return Ok(Value::Array(out));
         }
@@ -313,10 +218,10 @@ impl Walk {
         for i in 0..len {
             let key: Unknown<'_> = names.get_element(i).map_err(|e| self.failed(&v, &e))?;
             let name = read_string(&key).map_err(|e| self.failed(&v, &e))?;
-            self.path.push(Step::Key(name.clone()));
+            self.0.path.push_key(name.clone());
             let child: Unknown<'_> = obj.get_property(key).map_err(|e| self.failed(&v, &e))?;
             let child = self.value(child, depth + 1)?;
-            self.path.pop();
+            self.0.path.pop();
             map.insert(name, child);
         }
         Ok(Value::Object(map))
@@ -334,7 +239,7 @@ pub fn from_js<T: DeserializeOwned>(v: Unknown<'_>, what: &str, input: Input) ->
         ))));
     }
     let value = read(v).map_err(fail)?;
-    serde_json::from_value(value).map_err(|e| fail(ReadError::Shape(e.to_string())))
+    wire::decode(value).map_err(fail)
 }
 
 /// A wire value as a plain JavaScript object.

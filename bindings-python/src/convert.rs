@@ -129,16 +129,7 @@ pub fn from_moment(py: Python<'_>, at: DateTime<FixedOffset>) -> PyResult<Bound<
 /// depth, no NaN, only JSON's types), then deserialised: the wire types stay
 /// exact (a `str` where a list belongs is an error, not a list of characters).
 pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> Result<T, ReadError> {
-    let value = crate::value::read(obj)?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        ReadError::Shape(if path == "." {
-            inner.to_string()
-        } else {
-            format!("`{path}`: {inner}")
-        })
-    })
+    govshare::wire::decode(crate::value::read(obj)?)
 }
 
 /// Deserialises input of kind `what`, raising the matching govshare error.

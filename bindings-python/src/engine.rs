@@ -104,7 +104,7 @@ impl Engine {
         self.inner
             .decide_with(&request, options)
             .map(|inner| Decision { inner })
-            .map_err(|e| error::to_py(py, &e))
+            .map_err(|e| error::core(py, e))
     }
 
     /// Decides every request of an iterable, in order, without holding the GIL
@@ -129,7 +129,7 @@ impl Engine {
             .enumerate()
             .map(|(i, r)| {
                 r.map(|inner| Decision { inner })
-                    .map_err(|e| error::to_py_at(py, &e, "request", i))
+                    .map_err(|e| error::to_py_at(py, &e.into(), "request", i))
             })
             .collect()
     }
@@ -171,10 +171,10 @@ impl Engine {
         };
         match self.inner.answer_with(&question, options) {
             Ok(QuestionAnswer::Allowed(inner)) => Ok(Answer { inner }),
-            Ok(QuestionAnswer::MustServe(_)) => Err(error::argument(
+            Ok(other) => Err(error::argument(
                 py,
                 "question",
-                "an Art. 13 question was answered as Art. 20",
+                &format!("a submission question was answered as {other:?}"),
                 None,
             )),
             Err(e) => Err(error::to_py(py, &e)),
@@ -201,6 +201,12 @@ impl Engine {
             Ok(QuestionAnswer::MustServe(inner)) => {
                 Ok(Py::new(py, ServeAnswer { inner })?.into_any())
             }
+            Ok(other) => Err(error::argument(
+                py,
+                "question",
+                &format!("an answer this binding cannot return: {other:?}"),
+                None,
+            )),
             Err(e) => Err(error::to_py(py, &e)),
         }
     }

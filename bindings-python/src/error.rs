@@ -118,9 +118,6 @@ pub const INVALID_ARGUMENT: InputErrorKind = InputErrorKind::InvalidArgument;
 /// A date or moment argument is not a valid date: a naive `datetime`, a string
 /// that is not RFC 3339, a value that is not a date at all.
 pub const INVALID_DATE: InputErrorKind = InputErrorKind::InvalidDate;
-/// A number inside an input dict that JSON cannot carry: NaN, an infinity, or an
-/// `int` past 64 bits.
-pub const INVALID_NUMBER: InputErrorKind = InputErrorKind::InvalidNumber;
 /// The streaming `Auditor` was used after `finish()`.
 pub const AUDITOR_FINISHED: InputErrorKind = InputErrorKind::AuditorFinished;
 
@@ -182,28 +179,18 @@ pub fn auditor_finished(py: Python<'_>) -> PyErr {
 /// core's wire input kinds, which give the codes.
 pub use govshare::limits::Input;
 
-/// An input dict that cannot be read: too deep (`limits.too_deep`, as the core
-/// reports it for JSON text), a non-finite number (`input.invalid_number`), or a
-/// wrong shape (the input's own code: `policy.invalid_request`,
-/// `workflow.invalid_event`, `registry.invalid_json`). The message names the
-/// field path; `index` is the item's position in a batch.
+/// An input dict that cannot be read, as the core's wire layer reports it
+/// ([`govshare::wire::ReadError::into_error`]: `limits.too_deep`,
+/// `input.invalid_number`, or the input's own code); the message names the field
+/// path; `index` is the item's position in a batch. An exception the caller's
+/// code raised while the dict was read is the `__cause__`.
 pub fn input(py: Python<'_>, what: Input, index: Option<usize>, e: ReadError) -> PyErr {
     let name = match index {
         Some(i) => format!("{} #{i}", what.name()),
         None => what.name().to_owned(),
     };
-    let detail = e.to_string();
-    match e {
-        ReadError::TooDeep { depth } => to_py(py, &what.too_deep(&name, depth)),
-        ReadError::BadNumber { .. } => invalid(
-            py,
-            INVALID_NUMBER,
-            format!("invalid {name}: {detail}"),
-            None,
-        ),
-        ReadError::Raised { err, .. } => caused(py, what.invalid(&name, &detail), Some(err)),
-        ReadError::Shape(_) => to_py(py, &what.invalid(&name, &detail)),
-    }
+    let (err, cause) = e.into_error(what, &name);
+    caused(py, err, cause)
 }
 
 /// Registers the exception classes on the module.

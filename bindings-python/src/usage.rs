@@ -1,5 +1,6 @@
 //! `govshare.usage_report`: the provider's usage report (Art. 27, SPEC v2 §4, §8).
 
+use govshare::audit::UsageQuery;
 use govshare::workflow::Event;
 use pyo3::prelude::*;
 
@@ -43,23 +44,14 @@ pub fn usage_report<'py>(
     until: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let engine = engine_of(registry_or_engine, "the usage report")?;
-    let provider = provider.get(py, "provider")?;
-    let resource = resource.map(|r| r.get(py, "resource")).transpose()?;
-    let from = moment(from_, "from_")?;
-    let until = moment(until, "until")?;
+    let mut query = UsageQuery::new(provider.get(py, "provider")?);
+    query.resource = resource.map(|r| r.get(py, "resource")).transpose()?;
+    query.from = moment(from_, "from_")?;
+    query.until = moment(until, "until")?;
     let events: Vec<Event> = convert::each(events, "events", |item, i| {
         convert::input(item, Input::Event, Some(i))
     })?;
-    let report = py.detach(move || {
-        govshare::audit::usage_report(
-            &engine,
-            &events,
-            &provider,
-            resource.as_deref(),
-            from,
-            until,
-        )
-    });
+    let report = py.detach(move || query.report(&engine, &events));
     let report = report.map_err(|e| error::to_py(py, &e))?;
     convert::to_py(py, &report)
 }

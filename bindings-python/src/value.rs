@@ -24,114 +24,35 @@
 //!
 //! Anything else (a `datetime`, `bytes`, a dataclass, an arbitrary object) is
 //! refused naming its type and its path; NaN, an infinity or an `int` past 64 bits
-//! is refused as [`ReadError::BadNumber`], never turned into `null`.
+//! is refused as [`wire::ReadError::BadNumber`], never turned into `null`.
+//!
+//! Only the walk over Python's types is here; the path, the depth bound, the
+//! number checks and the errors are the core's ([`govshare::wire`]), shared
+//! with Node.
 
-use std::fmt;
-
-use govshare::limits::MAX_DEPTH;
+use govshare::wire::{self, Walk};
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PyMapping,
     PySequence, PySet, PyString, PyTuple,
 };
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
-/// Why a Python object could not be read as a JSON value (or, for
-/// [`ReadError::Shape`], as the type asked for).
-#[derive(Debug)]
-pub enum ReadError {
-    /// Containers nest deeper than [`MAX_DEPTH`]; `depth` is the first level over
-    /// it (the walk stops there).
-    TooDeep {
-        /// The level reached.
-        depth: usize,
-    },
-    /// A float that is NaN or infinite, or an `int` outside 64 bits.
-    BadNumber {
-        /// Where, e.g. `grants[0].until`.
-        path: String,
-        /// What is wrong with it.
-        detail: String,
-    },
-    /// A value with no JSON form, a non-`str` key, or (after the walk) a value
-    /// that does not fit the type asked for; the message names the path.
-    Shape(String),
-    /// Python code run while reading (a mapping's `items()`, an iterator, a
-    /// string with lone surrogates) raised `err`.
-    Raised {
-        /// Where, e.g. `fields`.
-        path: String,
-        /// The exception raised.
-        err: PyErr,
-    },
-}
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::TooDeep { depth } => write!(
-                f,
-                "arrays and objects nest {depth} levels deep, over the limit of {MAX_DEPTH} (`limits::MAX_DEPTH`)"
-            ),
-            Self::BadNumber { path, detail } => write!(f, "{}{detail}", at(path)),
-            Self::Shape(detail) => f.write_str(detail),
-            Self::Raised { path, err } => write!(f, "{}reading it raised {err}", at(path)),
-        }
-    }
-}
-
-/// `` `path`: `` or nothing at the top level.
-fn at(path: &str) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        format!("`{path}`: ")
-    }
-}
-
-/// One step of a path: a key or an index.
-#[derive(Debug, Clone)]
-enum Step {
-    Key(String),
-    Index(usize),
-}
+/// Why a Python object could not be read as a JSON value: the core's
+/// [`wire::ReadError`], the exception the caller's code raised as its cause.
+pub type ReadError = wire::ReadError<PyErr>;
 
 /// Reads `obj` as a JSON value.
 pub fn read(obj: &Bound<'_, PyAny>) -> Result<Value, ReadError> {
-    Walk { path: Vec::new() }.value(obj, 1)
+    Reader(Walk::new()).value(obj, 1)
 }
 
-struct Walk {
-    path: Vec<Step>,
-}
+/// The core's [`Walk`] over Python objects.
+struct Reader(Walk);
 
-impl Walk {
-    /// The current path as serde_path_to_error writes it: `grants[0].until`.
-    fn path(&self) -> String {
-        let mut out = String::new();
-        for step in &self.path {
-            match step {
-                Step::Key(k) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(k);
-                }
-                Step::Index(i) => {
-                    out.push('[');
-                    out.push_str(&i.to_string());
-                    out.push(']');
-                }
-            }
-        }
-        out
-    }
-
+impl Reader {
     fn raised(&self, err: PyErr) -> ReadError {
-        ReadError::Raised {
-            path: self.path(),
-            err,
-        }
+        self.0.raised(format!("reading it raised {err}"), err)
     }
 
     fn unsupported(&self, obj: &Bound<'_, PyAny>, what: &str, hint: &str) -> ReadError {
@@ -139,10 +60,7 @@ impl Walk {
             .get_type()
             .fully_qualified_name()
             .map_or_else(|_| "?".to_owned(), |n| n.to_string());
-        ReadError::Shape(format!(
-            "{}a {what} of type `{ty}` has no JSON form{hint}",
-            at(&self.path())
-        ))
+        self.0.unsupported(&format!("{what} of type `{ty}`"), hint)
     }
 
     /// The value of `obj`, which sits at container level `depth` (1 for the
@@ -158,7 +76,7 @@ impl Walk {
             return self.int(i);
         }
         if let Ok(x) = obj.cast::<PyFloat>() {
-            return self.float(x.value());
+            return self.0.float(x.value());
         }
         if let Ok(s) = obj.cast::<PyString>() {
             return s
@@ -186,9 +104,7 @@ impl Walk {
         if !container {
             return Err(self.unsupported(obj, "value", ""));
         }
-        if depth > MAX_DEPTH {
-            return Err(ReadError::TooDeep { depth });
-        }
+        self.0.enter(depth)?;
         if let Ok(d) = obj.cast_exact::<PyDict>() {
             // A snapshot (a new list): reading the values may run Python code.
             return self.object(d.items().iter(), depth);
@@ -220,25 +136,9 @@ impl Walk {
     }
 
     fn int(&self, i: &Bound<'_, PyInt>) -> Result<Value, ReadError> {
-        if let Ok(n) = i.extract::<i64>() {
-            return Ok(Value::Number(n.into()));
-        }
-        if let Ok(n) = i.extract::<u64>() {
-            return Ok(Value::Number(n.into()));
-        }
-        Err(ReadError::BadNumber {
-            path: self.path(),
-            detail: format!("the integer {i} does not fit in 64 bits"),
-        })
-    }
-
-    fn float(&self, x: f64) -> Result<Value, ReadError> {
-        Number::from_f64(x)
-            .map(Value::Number)
-            .ok_or_else(|| ReadError::BadNumber {
-                path: self.path(),
-                detail: format!("{x} is not a finite number (JSON has no NaN or infinity)"),
-            })
+        let signed = i.extract::<i64>().ok();
+        let unsigned = signed.is_none().then(|| i.extract::<u64>().ok()).flatten();
+        self.0.int(signed, unsigned, &i.to_string())
     }
 
     fn object<'py>(
@@ -254,9 +154,9 @@ impl Walk {
                 return Err(self.unsupported(&key, "key", " (keys must be `str`)"));
             };
             let key = key.to_cow().map_err(|e| self.raised(e))?.into_owned();
-            self.path.push(Step::Key(key.clone()));
+            self.0.path.push_key(key.clone());
             let value = self.value(&value, depth + 1)?;
-            self.path.pop();
+            self.0.path.pop();
             map.insert(key, value);
         }
         Ok(Value::Object(map))
@@ -269,10 +169,10 @@ impl Walk {
     ) -> Result<Value, ReadError> {
         let mut out = Vec::new();
         for (i, item) in items.enumerate() {
-            self.path.push(Step::Index(i));
+            self.0.path.push_index(i);
             let item = item.map_err(|e| self.raised(e))?;
             out.push(self.value(&item, depth + 1)?);
-            self.path.pop();
+            self.0.path.pop();
         }
         Ok(Value::Array(out))
     }

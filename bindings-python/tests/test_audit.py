@@ -81,7 +81,13 @@ def test_to_dict_has_the_spec_shape(engine: govshare.Engine) -> None:
 
 def test_registry_or_engine(engine: govshare.Engine, sample: dict[str, Any], sample_path: Path) -> None:
     expected = [v.to_dict() for v in govshare.audit(engine, LOG, AS_OF)]
-    for source in (sample, json.dumps(sample), sample_path, str(sample_path)):
+    sources = (
+        sample,
+        govshare.Registry.from_json(json.dumps(sample)),
+        sample_path,
+        govshare.Registry.from_file(str(sample_path)),
+    )
+    for source in sources:
         assert [v.to_dict() for v in govshare.audit(source, LOG, AS_OF)] == expected
     assert [v.to_dict() for v in govshare.audit(engine, iter(LOG), AS_OF)] == expected
 

@@ -129,7 +129,7 @@ def test_the_depth_limit_is_exactly_the_cores(kind: str) -> None:
         with pytest.raises(govshare.RegistryError) as from_dict:
             govshare.Engine(doc)
         with pytest.raises(govshare.RegistryError) as from_text:
-            govshare.Engine(text)
+            govshare.Engine(govshare.Registry.from_json(text))
         want = "limits.too_deep" if n + 1 > MAX_DEPTH else "registry.invalid_json"
         assert (n, from_dict.value.code) == (n, want)
         assert (n, from_text.value.code) == (n, want)
@@ -431,7 +431,7 @@ def test_garbage_anywhere_raises_a_coded_error_or_works() -> None:
         lambda v: engine.decide(request(fields=v)),
         lambda v: engine.decide(request(at=v)),
         lambda v: govshare.Ledger(engine).apply(v),
-        lambda v: govshare.Engine(v),
+        lambda v: govshare.Engine(govshare.Registry.from_json(v) if isinstance(v, str) else v),
         lambda v: govshare.Engine({"departments": v}),
         lambda v: govshare.audit(engine, [v], AT),
         lambda v: cal.add_workdays(date(2019, 9, 27), v),

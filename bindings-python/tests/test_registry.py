@@ -93,7 +93,7 @@ def test_invalid_id(sample: dict[str, Any]) -> None:
 
 def test_malformed_json_string() -> None:
     with pytest.raises(govshare.RegistryError) as info:
-        govshare.Engine('{"departments": [')
+        govshare.Registry.from_json('{"departments": [')
     assert info.value.code == "registry.invalid_json"
 
 

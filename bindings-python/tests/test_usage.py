@@ -56,7 +56,7 @@ def test_period_is_inclusive_and_takes_datetimes(engine: govshare.Engine) -> Non
 
 
 def test_one_resource_and_a_registry_path(sample_path: Path) -> None:
-    report = govshare.usage_report(str(sample_path), LOG, "city.public-security", resource="population.basic")
+    report = govshare.usage_report(govshare.Registry.from_file(str(sample_path)), LOG, "city.public-security", resource="population.basic")
     assert report["resource"] == "population.basic"
     assert [(r["resource"], r["count"]) for r in report["rows"]] == [("population.basic", 1)]
 

@@ -8,6 +8,7 @@ pub mod error;
 pub mod limits;
 pub mod policy;
 pub mod registry;
+pub mod wire;
 pub mod workflow;
 
 pub use error::Error;

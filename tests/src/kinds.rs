@@ -92,7 +92,9 @@ pub(crate) fn decide(ctx: &Ctx, c: &Case) -> Checked {
     let input: DecideInput = parse("input", &c.input)?;
     let want: DecideExpect = parse("expect", &c.expect)?;
     let engine = engine(ctx)?;
-    let got = engine.decide_with(&input.request, decide_options(input.evaluate_out_of_force));
+    let got = engine
+        .decide_with(&input.request, decide_options(input.evaluate_out_of_force))
+        .map_err(govshare::Error::from);
     if let Some(code) = &want.error {
         return expect_error(code, got);
     }
@@ -246,6 +248,11 @@ pub(crate) fn question(ctx: &Ctx, c: &Case) -> Checked {
             x.in_force,
             &x.pack,
         ),
+        other => {
+            return Ok(Err(format!(
+                "an answer this runner does not know: {other:?}"
+            )));
+        }
     };
     let mut d = Diff::default();
     if citations.is_empty() {

@@ -117,7 +117,8 @@ impl Engines {
         options: DecideOptions,
         what: &str,
     ) -> Result<Decision, String> {
-        let show = |r: Result<Decision, govshare::Error>| r.map_err(|e| e.code().to_owned());
+        let show =
+            |r: Result<Decision, govshare::policy::PolicyError>| r.map_err(|e| e.code().to_owned());
         let plain = show(self.plain.decide_with(req, options));
         let fast = show(self.fast.decide_with(req, options));
         let tiny = show(self.tiny.decide_with(req, options));

@@ -121,27 +121,26 @@ fn the_properties_catch_a_bad_permit() {
             "certificate": "BZ-0004", "at": "2020-06-15T10:00:00+08:00"}"#,
     )
     .unwrap();
-    let forged = Decision {
-        decision: Effect::Permit,
-        route: Route::Direct,
-        citations: vec!["5".to_owned()],
-        grant: None,
-        in_force: true,
-        pack: "binzhou".to_owned(),
-        reasons: vec![govshare::policy::Reason {
-            article: "5".to_owned(),
-            code: "x".to_owned(),
-            route: Some(Route::Direct),
-            remedy: None,
-            zh: "x".to_owned(),
-            en: "x".to_owned(),
-        }],
-    };
+    // Decisions are the engine's output (`#[non_exhaustive]`): forged here from
+    // their wire form.
+    let forged: Decision = serde_json::from_value(serde_json::json!({
+        "decision": "permit",
+        "route": "direct",
+        "citations": ["5"],
+        "grant": null,
+        "in_force": true,
+        "pack": "binzhou",
+        "reasons": [{
+            "article": "5", "code": "x", "route": "direct", "remedy": null,
+            "zh": "x", "en": "x"
+        }]
+    }))
+    .unwrap();
+    assert_eq!(forged.decision, Effect::Permit);
+    assert_eq!(forged.route, Route::Direct);
     let err = props::decision(engine, &request, &forged).unwrap_err();
     assert!(err.0.contains("direct permit"), "{err}");
-    let uncited = Decision {
-        citations: vec![],
-        ..forged
-    };
+    let mut uncited = forged.clone();
+    uncited.citations.clear();
     assert!(props::decision(engine, &request, &uncited).is_err());
 }

@@ -59,5 +59,7 @@ mod usage;
 mod violation;
 
 pub use auditor::{Auditor, audit};
-pub use usage::{UsageError, UsageNotice, UsageReport, UsageReporter, UsageRow, usage_report};
+pub use usage::{
+    UsageError, UsageNotice, UsageQuery, UsageReport, UsageReporter, UsageRow, usage_report,
+};
 pub use violation::{Category, Consequence, Severity, Violation};

@@ -138,6 +138,7 @@ crate::error::error_table! {
 /// purpose, under one grant (or none named).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UsageRow {
     /// The resource used.
     pub resource: String,
@@ -159,6 +160,7 @@ pub struct UsageRow {
 /// order (the audit's lenient habit, SPEC §4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UsageNotice {
     /// A stable code: `out_of_order` (dated earlier than the event before it;
     /// applied in log order), `duplicate_event` (an id seen before; ignored),
@@ -186,6 +188,7 @@ pub struct UsageNotice {
 /// The usage report for a provider (SPEC v2 §4, §8; Art. 27).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UsageReport {
     /// The provider.
     pub provider: String,
@@ -567,4 +570,47 @@ where
         reporter.push(e.borrow());
     }
     reporter.finish()
+}
+
+/// What a usage report asks (the arguments of [`usage_report`] as one value, so
+/// that each binding builds it from its own types and asks the same question).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UsageQuery {
+    /// The provider asking.
+    pub provider: String,
+    /// One resource, or all of the provider's.
+    pub resource: Option<String>,
+    /// The first moment counted (included); `None` leaves the start open.
+    pub from: Option<Time>,
+    /// The last moment counted (included); `None` leaves the end open.
+    pub until: Option<Time>,
+}
+
+impl UsageQuery {
+    /// The report of all of `provider`'s resources over all time.
+    pub fn new(provider: impl Into<String>) -> Self {
+        Self {
+            provider: provider.into(),
+            resource: None,
+            from: None,
+            until: None,
+        }
+    }
+
+    /// The report over `events`: [`usage_report`] with these arguments.
+    pub fn report<I>(&self, engine: &Engine, events: I) -> Result<UsageReport, crate::Error>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Event>,
+    {
+        usage_report(
+            engine,
+            events,
+            &self.provider,
+            self.resource.as_deref(),
+            self.from,
+            self.until,
+        )
+    }
 }

@@ -268,6 +268,7 @@ pub enum Consequence {
 
 /// One violation (SPEC §8): who broke which rule, how badly, and what follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Violation {
     /// The category.
     pub category: Category,

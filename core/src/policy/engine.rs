@@ -182,13 +182,17 @@ fn china() -> FixedOffset {
 }
 
 impl Engine {
-    /// An engine over `pack` and `registry`.
+    /// An engine over `pack` and `registry`. It never fails: the `Result` is
+    /// kept so that code written against it still compiles; new code can use the
+    /// infallible [`Engine::from_pack`].
     pub fn new(pack: PolicyPack, registry: Registry) -> Result<Self, crate::Error> {
-        Ok(Self::single(
-            pack,
-            Arc::new(registry),
-            CacheSettings::DEFAULT,
-        ))
+        Ok(Self::from_pack(pack, registry))
+    }
+
+    /// An engine over `pack` and `registry` (nothing to check: both were checked
+    /// when they were loaded).
+    pub fn from_pack(pack: PolicyPack, registry: Registry) -> Self {
+        Self::single(pack, Arc::new(registry), CacheSettings::DEFAULT)
     }
 
     fn single(pack: PolicyPack, registry: Arc<Registry>, settings: CacheSettings) -> Self {
@@ -404,13 +408,13 @@ impl Engine {
     /// Decides one request. A moment outside the pack's validity is
     /// [`PolicyError::NotInForce`]; an unknown department or resource is an
     /// error naming it.
-    pub fn decide(&self, request: &AccessRequest) -> Result<Decision, crate::Error> {
+    pub fn decide(&self, request: &AccessRequest) -> Result<Decision, PolicyError> {
         self.decide_with(request, DecideOptions::default())
     }
 
     /// Decides many requests, each on its own (one bad request does not stop
     /// the others), on all cores (rayon), in order.
-    pub fn decide_many(&self, requests: &[AccessRequest]) -> Vec<Result<Decision, crate::Error>> {
+    pub fn decide_many(&self, requests: &[AccessRequest]) -> Vec<Result<Decision, PolicyError>> {
         self.decide_many_with(requests, DecideOptions::default())
     }
 
@@ -419,7 +423,7 @@ impl Engine {
         &self,
         requests: &[AccessRequest],
         options: DecideOptions,
-    ) -> Vec<Result<Decision, crate::Error>> {
+    ) -> Vec<Result<Decision, PolicyError>> {
         requests
             .par_iter()
             .map(|r| self.decide_with(r, options))
@@ -431,7 +435,7 @@ impl Engine {
         &self,
         request: &AccessRequest,
         options: DecideOptions,
-    ) -> Result<Decision, crate::Error> {
+    ) -> Result<Decision, PolicyError> {
         if !self.timeline.is_empty() {
             return self.engine_at(request.at)?.decide_with(request, options);
         }
@@ -439,11 +443,11 @@ impl Engine {
         let department = self.department(&request.department)?;
         let resource = self.resource(&request.resource)?;
         let Some(decisions) = &self.speed.decisions else {
-            return Ok(self.decide_known(request, department, resource, in_force)?);
+            return self.decide_known(request, department, resource, in_force);
         };
         // A moment out of range is refused by `decide_known`, never cached.
         let Some(at) = entities::request_nanos(request.at) else {
-            return Ok(self.decide_known(request, department, resource, in_force)?);
+            return self.decide_known(request, department, resource, in_force);
         };
         let hash = cache::request_hash(request);
         if let Some(hit) = decisions.get(hash, |c| c.answers(request, at)) {

@@ -77,6 +77,7 @@ pub enum RemedyAction {
 /// Who must act on a failing check, and how (SPEC v2 §2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Remedy {
     /// `requester`, `provider`, or a role such as `big_data_center`.
     pub by: String,
@@ -87,6 +88,7 @@ pub struct Remedy {
 /// One article-backed reason behind a decision or an answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Reason {
     /// The article, e.g. `"17"`, `"4(2)"`, `"21¶2"`.
     pub article: String,
@@ -107,6 +109,7 @@ pub struct Reason {
 /// A decision (SPEC §8). `citations` is never empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Decision {
     /// Permit or deny.
     pub decision: Effect,
@@ -185,6 +188,7 @@ impl Question {
 /// "citations", "reasons", "in_force", "pack"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum QuestionAnswer {
     /// Art. 13 and Art. 22.
     Allowed(crate::policy::Answer),
@@ -195,6 +199,7 @@ pub enum QuestionAnswer {
 /// The Art. 20 answer: must the person be served as usual?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ServeAnswer {
     /// Whether the department must serve the person as usual.
     pub must_serve: bool,

@@ -35,6 +35,7 @@ pub enum FindingSeverity {
 /// One catalog finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Finding {
     /// The article, e.g. `"10"`.
     pub article: String,

@@ -80,6 +80,7 @@ impl ApplicationStatus {
 
 /// One application, as of a moment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationState {
     /// The application id.
     pub id: String,
@@ -207,6 +208,7 @@ pub enum ObligationStatus {
 
 /// One obligation, as of a moment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ObligationState {
     /// `<opening event id>/<kind>`.
     pub id: String,
@@ -262,6 +264,7 @@ pub struct ObligationState {
 /// Something the live workflow rejects that a lenient ledger (the audit's) applied
 /// and recorded instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Irregularity {
     /// A stable code: `out_of_order` (SPEC §4 Order: the event is dated earlier
     /// than the event applied before it), `refusal_without_reason` (a refusal or a
@@ -298,6 +301,7 @@ pub struct Irregularity {
 /// What one event changed. Obligations closed by the event come back here so a caller
 /// can stream them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Applied {
     /// The event id (its own, or its position).
     pub event: String,
@@ -318,6 +322,7 @@ pub struct Applied {
 /// Finished applications and fulfilled obligations handed back by
 /// [`crate::workflow::Ledger::drain`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Drained {
     /// Approved or finally failed applications.
     pub applications: Vec<ApplicationState>,
@@ -327,6 +332,7 @@ pub struct Drained {
 
 /// The state of every application and obligation a ledger holds, as of a moment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LedgerState {
     /// The moment.
     pub as_of: DateTime<FixedOffset>,
@@ -338,6 +344,7 @@ pub struct LedgerState {
 
 /// The Art. 20 answer: must a department serve a person while the data is disputed?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ServiceAnswer {
     /// The resource.
     pub resource: String,

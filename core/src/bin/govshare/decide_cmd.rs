@@ -72,6 +72,7 @@ fn answer_line(
         engine
             .decide_with(&request, options)
             .map(|d| serde_json::to_string(&d))
+            .map_err(govshare::Error::from)
     };
     match answer {
         Ok(Ok(s)) => Ok(s),
@@ -112,7 +113,7 @@ pub fn decide(args: &DecideArgs) -> ExitCode {
     };
     let engine = match &args.pack {
         Some(name_or_dir) => match PolicyPack::named_or_load(name_or_dir) {
-            Ok(p) => Engine::new(p, registry),
+            Ok(p) => Ok(Engine::from_pack(p, registry)),
             Err(e) => return crate::fail(&e.into()),
         },
         None => Engine::builtin_timeline(registry),

@@ -178,7 +178,7 @@ fn run() -> Result<String, govshare::Error> {
     let registry = Registry::from_json_str(REGISTRY)?;
     let pack = PolicyPack::binzhou();
     let manifest = pack.manifest().clone();
-    let engine = Engine::new(pack, registry)?;
+    let engine = Engine::from_pack(pack, registry);
     let reg = engine.registry().clone();
     let events = events()?;
     let as_of = t(AS_OF)?;
