@@ -7,8 +7,8 @@
 
 use chrono::NaiveDate;
 
-use super::Auditor;
 use super::texts;
+use super::{Auditor, Draft};
 use crate::audit::{Category, Consequence};
 
 impl Auditor {
@@ -65,6 +65,38 @@ impl Auditor {
             return;
         }
         let sensitive = leak && self.sensitive_leak(resource);
+        let detail = texts::incident(resource, leak);
+        let d = self.add_exposure(
+            Category::SecurityIncident,
+            id,
+            day,
+            department,
+            resource,
+            detail,
+            sensitive,
+        );
+        if sensitive && criminal {
+            d.extra.push(Consequence::CriminalReferral);
+        }
+    }
+
+    /// A violation of `category` that exposed `resource`; when the exposure is
+    /// `sensitive`, it also cites the pack's sensitive article and carries its
+    /// consequence (Binzhou: Art. 31, a legal referral).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the fields of one violation, as `add` takes them"
+    )]
+    fn add_exposure(
+        &mut self,
+        category: Category,
+        id: &str,
+        day: NaiveDate,
+        department: &str,
+        resource: &str,
+        detail: (String, String),
+        sensitive: bool,
+    ) -> &mut Draft {
         let article = self.manifest.audit.sensitive_article.clone();
         let consequence = self.manifest.audit.sensitive_consequence;
         let extra: Vec<&str> = if sensitive {
@@ -72,9 +104,8 @@ impl Auditor {
         } else {
             Vec::new()
         };
-        let detail = texts::incident(resource, leak);
         let d = self.add(
-            Category::SecurityIncident,
+            category,
             department,
             vec![id.to_owned()],
             &extra,
@@ -84,10 +115,8 @@ impl Auditor {
         );
         if sensitive {
             d.extra.push(consequence);
-            if criminal {
-                d.extra.push(Consequence::CriminalReferral);
-            }
         }
+        d
     }
 
     /// A `disclosure`: `unauthorized_disclosure` (30(5), 23), with Art. 31 and a
@@ -106,27 +135,17 @@ impl Auditor {
         }
         let sensitive = self.sensitive_leak(resource);
         let secret = self.secret(resource);
-        let article = self.manifest.audit.sensitive_article.clone();
-        let consequence = self.manifest.audit.sensitive_consequence;
-        let extra: Vec<&str> = if sensitive {
-            vec![&article]
-        } else {
-            Vec::new()
-        };
         let detail = texts::disclosure(resource, Some(to));
-        let d = self.add(
+        let d = self.add_exposure(
             Category::UnauthorizedDisclosure,
-            department,
-            vec![id.to_owned()],
-            &extra,
+            id,
             day,
-            Some(resource),
+            department,
+            resource,
             detail,
+            sensitive,
         );
         d.secret = secret;
-        if sensitive {
-            d.extra.push(consequence);
-        }
     }
 
     /// A `leak`: `sensitive_data_breach` (31) of a sensitive resource, with a
