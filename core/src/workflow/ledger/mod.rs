@@ -678,17 +678,14 @@ impl Ledger {
                     .flatten()
                     .collect();
                     let detail = format!("grant `{grant}` without {}", missing.join(", "));
-                    if !self.lenient {
-                        return Err(WorkflowError::ActNotAllowed {
-                            event: id.to_owned(),
-                            act: "service_terminated_unilaterally".to_owned(),
-                            detail,
-                            rule: self.rule("service_change"),
-                        });
-                    }
-                    let mut irr = self.irregular("service_terminated_unilaterally", id, by);
+                    let mut irr = self.forbidden(
+                        id,
+                        "service_terminated_unilaterally",
+                        by,
+                        detail,
+                        "service_change",
+                    )?;
                     irr.resource = self.grant(grant).map(|g| g.resource.clone());
-                    irr.reason = Some(detail);
                     Some(irr)
                 };
                 let mut applied = if matches!(event.kind, EventKind::ServiceTerminated { .. }) {
@@ -874,6 +871,30 @@ impl Ledger {
             .get(code)
             .map_or("", String::as_str);
         irregularity(code, article, event, department)
+    }
+
+    /// An act the pack forbids: strict, `workflow.act_not_allowed` naming the act,
+    /// what is wrong (`detail`) and the pack's `rule`; lenient, the irregularity
+    /// `act` by `department`, with `detail` as its reason.
+    pub(super) fn forbidden(
+        &self,
+        id: &str,
+        act: &str,
+        department: &str,
+        detail: String,
+        rule: &str,
+    ) -> Result<Irregularity, WorkflowError> {
+        if !self.lenient {
+            return Err(WorkflowError::ActNotAllowed {
+                event: id.to_owned(),
+                act: act.to_owned(),
+                detail,
+                rule: self.rule(rule),
+            });
+        }
+        let mut irr = self.irregular(act, id, department);
+        irr.reason = Some(detail);
+        Ok(irr)
     }
 }
 

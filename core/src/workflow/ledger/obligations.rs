@@ -214,16 +214,7 @@ impl Ledger {
             None
         };
         if let Some(detail) = problem {
-            if !self.lenient {
-                return Err(WorkflowError::ActNotAllowed {
-                    event: id.to_owned(),
-                    act: "extension_invalid".to_owned(),
-                    detail,
-                    rule: self.rule("catalog_extension"),
-                });
-            }
-            let mut irr = self.irregular("extension_invalid", id, by);
-            irr.reason = Some(detail);
+            let irr = self.forbidden(id, "extension_invalid", by, detail, "catalog_extension")?;
             return Ok(vec![irr]);
         }
         if let Some(o) = self.open.get_mut(&seq) {
@@ -680,17 +671,13 @@ impl Ledger {
                     });
                 }
                 if !fed_back {
-                    if !self.lenient {
-                        return Err(WorkflowError::ActNotAllowed {
-                            event: id.to_owned(),
-                            act: "verification_not_fed_back".to_owned(),
-                            detail: format!(
-                                "the verification of `{resource}` was not reported back"
-                            ),
-                            rule: self.rule("verification_fed_back"),
-                        });
-                    }
-                    let mut irr = self.irregular("verification_not_fed_back", id, &r.provider);
+                    let mut irr = self.forbidden(
+                        id,
+                        "verification_not_fed_back",
+                        &r.provider,
+                        format!("the verification of `{resource}` was not reported back"),
+                        "verification_fed_back",
+                    )?;
                     irr.resource = Some(resource.clone());
                     irr.reason = Some("completed without reporting the result back".to_owned());
                     applied.irregularities.push(irr);

@@ -60,8 +60,9 @@ impl Ledger {
         }
     }
 
-    /// An act the pack forbids: strict, the error; lenient, the irregularity.
-    fn forbidden(
+    /// An act the pack forbids on `application` ([`Ledger::forbidden`], the
+    /// irregularity naming the application).
+    fn forbidden_on(
         &self,
         id: &str,
         act: &str,
@@ -70,17 +71,8 @@ impl Ledger {
         detail: String,
         rule: &str,
     ) -> Result<Irregularity, WorkflowError> {
-        if !self.lenient {
-            return Err(WorkflowError::ActNotAllowed {
-                event: id.to_owned(),
-                act: act.to_owned(),
-                detail,
-                rule: self.rule(rule),
-            });
-        }
-        let mut irr = self.irregular(act, id, department);
+        let mut irr = self.forbidden(id, act, department, detail, rule)?;
         irr.application = Some(application.to_owned());
-        irr.reason = Some(detail);
         Ok(irr)
     }
 
@@ -337,7 +329,7 @@ impl Ledger {
                 reason_code.is_some_and(|c| settings.refusal_codes_allowed.iter().any(|x| x == c));
             if materials {
                 irregularities.push(
-                    self.forbidden(
+                    self.forbidden_on(
                         id,
                         "refused_for_missing_materials",
                         by,
@@ -352,7 +344,7 @@ impl Ledger {
                     Some(c) => format!("unconditional data refused with reason code `{c}`"),
                     None => "unconditional data refused without a reason code".to_owned(),
                 };
-                irregularities.push(self.forbidden(
+                irregularities.push(self.forbidden_on(
                     id,
                     "sharing_obstructed",
                     by,
@@ -468,7 +460,7 @@ impl Ledger {
                 Some("materials asked for again before any were supplied".to_owned())
             };
             if let Some(detail) = detail {
-                let mut irr = self.forbidden(
+                let mut irr = self.forbidden_on(
                     id,
                     "materials_not_requested_at_once",
                     by,
@@ -598,7 +590,7 @@ impl Ledger {
         let mut irregularities = Vec::new();
         match problem {
             Some(detail) => {
-                let mut irr = self.forbidden(
+                let mut irr = self.forbidden_on(
                     id,
                     "extension_invalid",
                     by,
