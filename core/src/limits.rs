@@ -436,16 +436,28 @@ pub fn json_depth(text: &str) -> usize {
 
 /// Checks that JSON `text` nests at most [`MAX_DEPTH`] levels.
 pub fn check_depth(what: &str, text: &str) -> Result<(), LimitError> {
-    let actual = json_depth(text);
+    within_depth(what, json_depth(text))
+}
+
+/// [`LimitError::TooDeep`] for `what` when `actual` is over [`MAX_DEPTH`]: the
+/// one check JSON text, JSON values and the bindings' values share.
+pub(crate) fn within_depth(what: &str, actual: usize) -> Result<(), LimitError> {
     if actual > MAX_DEPTH {
-        return Err(LimitError::TooDeep {
+        return Err(LimitError::too_deep(what, actual));
+    }
+    Ok(())
+}
+
+impl LimitError {
+    /// `what` nests `actual` levels, over [`MAX_DEPTH`].
+    pub(crate) fn too_deep(what: &str, actual: usize) -> Self {
+        Self::TooDeep {
             what: what.to_owned(),
             name: "MAX_DEPTH",
             limit: MAX_DEPTH,
             actual,
-        });
+        }
     }
-    Ok(())
 }
 
 /// The deepest nesting of arrays and objects in a JSON value (a scalar is 0),
@@ -476,16 +488,7 @@ pub fn json_value_depth(value: &serde_json::Value) -> usize {
 /// Checks that a JSON value nests at most [`MAX_DEPTH`] levels (as
 /// [`check_depth`] does for text); `what` names it in the error.
 pub fn check_value_depth(what: &str, value: &serde_json::Value) -> Result<(), LimitError> {
-    let actual = json_value_depth(value);
-    if actual > MAX_DEPTH {
-        return Err(LimitError::TooDeep {
-            what: what.to_owned(),
-            name: "MAX_DEPTH",
-            limit: MAX_DEPTH,
-            actual,
-        });
-    }
-    Ok(())
+    within_depth(what, json_value_depth(value))
 }
 
 /// Why [`read_bounded`] failed: the file could not be read, or it is over its limit.

@@ -200,12 +200,7 @@ impl crate::limits::Input {
     /// [`crate::limits::MAX_DEPTH`] (`limits.too_deep`, inside a
     /// [`RegistryError`] for a registry, as for JSON text).
     pub fn too_deep(self, what: &str, depth: usize) -> Error {
-        let limit = LimitError::TooDeep {
-            what: what.to_owned(),
-            name: "MAX_DEPTH",
-            limit: crate::limits::MAX_DEPTH,
-            actual: depth,
-        };
+        let limit = LimitError::too_deep(what, depth);
         match self {
             Self::Registry => RegistryError::Limit(limit).into(),
             Self::Request | Self::Event => limit.into(),
