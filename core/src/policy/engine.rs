@@ -15,7 +15,7 @@ use super::PolicyError;
 use super::cache::{self, CacheSettings, CachedDecision, Clock};
 use super::entities::{self, method_str, network_str, uid};
 use super::pack::{PolicyMeta, PolicyPack, Submission};
-use super::specialise::{self, PairSpec};
+use super::specialise::{self, ContextReads, PairSpec};
 use super::wire::{
     AccessRequest, Decision, Effect, Question, QuestionAnswer, Reason, Remedy, RemedyAction, Route,
     ServeAnswer,
@@ -970,24 +970,35 @@ impl Engine {
         let res = self.resource(&request.resource)?;
         let grants = self.candidates(dept, res, request.at);
         let (entities, _) = self.entities(dept, res, &grants, Some(&request.certificate))?;
-        let req = self.cedar_request(request, dept, res, grants.first().copied())?;
+        let req = self.cedar_request(
+            request,
+            dept,
+            res,
+            grants.first().copied(),
+            &ContextReads::All,
+        )?;
         Ok((req, entities))
     }
 
+    /// The Cedar request of `req` with `grant` as the grant tried; its context
+    /// carries the attributes `reads` names (a pair's residual policies read
+    /// fewer than the pack).
     fn cedar_request(
         &self,
         req: &AccessRequest,
         dept: &Department,
         res: &Resource,
         grant: Option<&Grant>,
+        reads: &ContextReads,
     ) -> Result<Request, PolicyError> {
         let names = &self.pack.inner.names;
         let fields = match &req.fields {
             Some(f) if !f.is_empty() => f.as_slice(),
             _ => res.fields.as_slice(),
         };
-        let closed = fields.iter().filter(|f| !res.open_fields.contains(f));
         let serial = presented_serial(&req.certificate);
+        // A moment Cedar cannot hold is an input error, read or not.
+        let at = at_nanos(req.at)?;
         let strings = |items: &mut dyn Iterator<Item = &String>| {
             RestrictedExpression::new_set(
                 items
@@ -996,47 +1007,56 @@ impl Engine {
             )
         };
         let mut pairs = Vec::with_capacity(9);
+        let mut push =
+            |key: &str, value: &dyn Fn() -> Result<RestrictedExpression, PolicyError>| {
+                if reads.wants(key) {
+                    pairs.push((key.to_owned(), value()?));
+                }
+                Ok::<(), PolicyError>(())
+            };
         // The method as the pack reads it (SPEC v2 §7); one it neither declares
         // nor maps is answered before Cedar (`method_not_in_pack`).
-        let method = self
-            .pack
-            .manifest()
-            .methods
-            .resolve(req.method)
-            .unwrap_or(req.method);
-        pairs.push((
-            "method".to_owned(),
-            RestrictedExpression::new_string(method_str(method).to_owned()),
-        ));
-        pairs.push((
-            "purpose".to_owned(),
-            RestrictedExpression::new_string(req.purpose.clone()),
-        ));
-        pairs.push(("fields".to_owned(), strings(&mut fields.iter())));
-        pairs.push(("closed_fields".to_owned(), strings(&mut { closed })));
-        pairs.push((
-            "network".to_owned(),
-            RestrictedExpression::new_string(network_str(req.network).to_owned()),
-        ));
-        pairs.push((
-            "certificate_serial".to_owned(),
-            RestrictedExpression::new_string(serial.to_owned()),
-        ));
-        pairs.push((
-            "certificate".to_owned(),
-            RestrictedExpression::new_entity_uid(entities::certificate_uid(
-                names, &dept.id, serial,
-            )),
-        ));
-        pairs.push((
-            "at".to_owned(),
-            RestrictedExpression::new_long(at_nanos(req.at)?),
-        ));
+        push(CONTEXT_METHOD, &|| {
+            let method = self
+                .pack
+                .manifest()
+                .methods
+                .resolve(req.method)
+                .unwrap_or(req.method);
+            Ok(RestrictedExpression::new_string(
+                method_str(method).to_owned(),
+            ))
+        })?;
+        push(CONTEXT_PURPOSE, &|| {
+            Ok(RestrictedExpression::new_string(req.purpose.clone()))
+        })?;
+        push(CONTEXT_FIELDS, &|| Ok(strings(&mut fields.iter())))?;
+        push(CONTEXT_CLOSED_FIELDS, &|| {
+            Ok(strings(
+                &mut fields.iter().filter(|f| !res.open_fields.contains(f)),
+            ))
+        })?;
+        push(CONTEXT_NETWORK, &|| {
+            Ok(RestrictedExpression::new_string(
+                network_str(req.network).to_owned(),
+            ))
+        })?;
+        push(CONTEXT_CERTIFICATE_SERIAL, &|| {
+            Ok(RestrictedExpression::new_string(serial.to_owned()))
+        })?;
+        push(CONTEXT_CERTIFICATE, &|| {
+            Ok(RestrictedExpression::new_entity_uid(
+                entities::certificate_uid(names, &dept.id, serial),
+            ))
+        })?;
+        push(CONTEXT_AT, &|| Ok(RestrictedExpression::new_long(at)))?;
         if let Some(g) = grant {
-            pairs.push((
-                "grant".to_owned(),
-                RestrictedExpression::new_entity_uid(uid(&names.grant, &g.id)),
-            ));
+            push(CONTEXT_GRANT, &|| {
+                Ok(RestrictedExpression::new_entity_uid(uid(
+                    &names.grant,
+                    &g.id,
+                )))
+            })?;
         }
         let context = Context::from_pairs(pairs).map_err(eval_err)?;
         Request::new(
@@ -1197,16 +1217,18 @@ impl Engine {
             }
         }
         let entities = specialise::pair_entities(list)?;
-        let policies = specialise::residual_policies(
+        let (policies, reads) = specialise::residual_policies(
             &self.pack.inner.policies,
             uid(&names.department, &dept.id),
             names.access.clone(),
             uid(&names.resource, &res.id),
             &entities,
+            &CONTEXT_ALWAYS,
         )?;
         Ok(PairSpec {
             policies,
             entities,
+            reads,
             info,
         })
     }
@@ -1271,16 +1293,26 @@ impl Engine {
         let grants = self.candidates(dept, res, req.at);
         let pair = self.pair(dept, res)?;
         let plain;
-        let (policies, entities, info) = match &pair {
-            Some(p) => (&p.spec.policies, &p.spec.entities, &p.spec.info),
+        let (policies, entities, info, reads) = match &pair {
+            Some(p) => (
+                &p.spec.policies,
+                &p.spec.entities,
+                &p.spec.info,
+                &p.spec.reads,
+            ),
             None => {
                 plain = self.entities(dept, res, &grants, Some(&req.certificate))?;
-                (&self.pack.inner.policies, &plain.0, &plain.1)
+                (
+                    &self.pack.inner.policies,
+                    &plain.0,
+                    &plain.1,
+                    &ContextReads::All,
+                )
             }
         };
         let authorizer = Authorizer::new();
         let evaluate = |grant: Option<&Grant>| -> Result<Outcome, PolicyError> {
-            let request = self.cedar_request(req, dept, res, grant)?;
+            let request = self.cedar_request(req, dept, res, grant, reads)?;
             let response = authorizer.is_authorized(&request, policies, entities);
             self.outcome(&response)
         };
@@ -1539,6 +1571,29 @@ impl Engine {
 /// The reason code of a quarantine and of a grant's fields, as the packs name them.
 const CATALOG_DEFECT_CODE: &str = "catalog_defect";
 const GRANT_FIELDS_CODE: &str = "grant_fields";
+
+// The request's context (SPEC v2 §1: the vocabulary every pack reads).
+const CONTEXT_METHOD: &str = "method";
+const CONTEXT_PURPOSE: &str = "purpose";
+const CONTEXT_FIELDS: &str = "fields";
+const CONTEXT_CLOSED_FIELDS: &str = "closed_fields";
+const CONTEXT_NETWORK: &str = "network";
+const CONTEXT_CERTIFICATE_SERIAL: &str = "certificate_serial";
+const CONTEXT_CERTIFICATE: &str = "certificate";
+const CONTEXT_AT: &str = "at";
+const CONTEXT_GRANT: &str = "grant";
+
+/// The context attributes every access request carries (all but the grant).
+const CONTEXT_ALWAYS: [&str; 8] = [
+    CONTEXT_METHOD,
+    CONTEXT_PURPOSE,
+    CONTEXT_FIELDS,
+    CONTEXT_CLOSED_FIELDS,
+    CONTEXT_NETWORK,
+    CONTEXT_CERTIFICATE_SERIAL,
+    CONTEXT_CERTIFICATE,
+    CONTEXT_AT,
+];
 
 /// A presented serial, blank read as none (`certificate_missing`).
 fn presented_serial(serial: &str) -> &str {

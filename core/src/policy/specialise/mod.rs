@@ -12,8 +12,13 @@
 //!   `when { true }`;
 //! - a residual condition on the context only (purpose, fields, method, network,
 //!   certificate, moment, grant): it is kept, with the context put back in place
-//!   of the unknown;
+//!   of the unknown, and shortened ([`shorten`]: the decided conjuncts Cedar
+//!   leaves in place are taken out, and a residual that can no longer hold is
+//!   dropped);
 //! - an error: the original policy is kept, so that a request fails as before.
+//!
+//! The pair also records which context attributes its policies read
+//! ([`ContextReads`]): a request of the pair builds only those.
 //!
 //! A request of the pair is then Cedar's `is_authorized` over these few short
 //! policies, on entities built once for the pair (the department, the resource,
@@ -31,6 +36,10 @@ use cedar_policy::{
 
 use super::PolicyError;
 
+mod shorten;
+
+pub(crate) use shorten::ContextReads;
+
 /// What an unknown context looks like in a residual policy's text.
 const UNKNOWN_CONTEXT: &str = r#"unknown("context")"#;
 
@@ -41,6 +50,8 @@ pub(crate) struct PairSpec<I> {
     pub policies: PolicySet,
     /// The pair's entities.
     pub entities: Entities,
+    /// The context attributes the policies read.
+    pub reads: ContextReads,
     /// What the engine keeps beside them (the resource's findings).
     pub info: I,
 }
@@ -59,14 +70,16 @@ pub(crate) fn pair_entities(list: Vec<Entity>) -> Result<Entities, PolicyError> 
 
 /// The policies of `policies` that can apply to an `action` request of
 /// `principal` on `resource`, partially evaluated on `entities` with the
-/// context unknown.
+/// context unknown, and the context attributes they read. `always` names the
+/// attributes every request's context carries.
 pub(crate) fn residual_policies(
     policies: &PolicySet,
     principal: EntityUid,
     action: EntityUid,
     resource: EntityUid,
     entities: &Entities,
-) -> Result<PolicySet, PolicyError> {
+    always: &[&str],
+) -> Result<(PolicySet, ContextReads), PolicyError> {
     let request = RequestBuilder::default()
         .principal(principal)
         .action(action)
@@ -74,30 +87,58 @@ pub(crate) fn residual_policies(
         .build();
     let partial = Authorizer::new().is_authorized_partial(&request, policies, entities);
     let mut out = PolicySet::new();
+    let mut reads = ContextReads::none();
     let mut kept: HashSet<PolicyId> = HashSet::new();
     // Errors stay errors: the original policy is evaluated per request.
     for id in partial.definitely_errored() {
         if let Some(p) = policies.policy(id) {
             kept.insert(id.clone());
             out.add(p.clone()).map_err(spec_err)?;
+            reads = ContextReads::All;
         }
     }
-    for p in partial.definitely_satisfied() {
-        if kept.insert(p.id().clone()) {
-            out.add(p).map_err(spec_err)?;
-        }
-    }
-    for p in partial.nontrivial_residuals() {
+    for p in partial
+        .definitely_satisfied()
+        .chain(partial.nontrivial_residuals())
+    {
         if !kept.insert(p.id().clone()) {
             continue;
         }
-        let text = p.to_string().replace(UNKNOWN_CONTEXT, "context");
-        let residual =
-            Policy::parse(Some(p.id().clone()), &text).map_err(|e| PolicyError::Evaluation {
-                policy: Some(p.id().to_string()),
-                message: format!("specialising the pack: residual `{text}`: {e}"),
-            })?;
-        out.add(residual).map_err(spec_err)?;
+        match shortened(&p, always) {
+            Some(Some((short, read))) => {
+                reads.add(read);
+                out.add(short).map_err(spec_err)?;
+            }
+            // It can never apply.
+            Some(None) => {}
+            None => {
+                reads = ContextReads::All;
+                out.add(as_written(&p)?).map_err(spec_err)?;
+            }
+        }
     }
-    Ok(out)
+    Ok((out, reads))
+}
+
+/// The residual `p` shortened, with what it reads of the context; `Some(None)`
+/// when it can never apply; `None` when it is kept as Cedar wrote it.
+fn shortened(p: &Policy, always: &[&str]) -> Option<Option<(Policy, ContextReads)>> {
+    let json = p.to_json().ok()?;
+    match shorten::shorten(json, always).ok()? {
+        None => Some(None),
+        Some((json, reads)) => {
+            let policy = Policy::from_json(Some(p.id().clone()), json).ok()?;
+            Some(Some((policy, reads)))
+        }
+    }
+}
+
+/// The residual `p` as Cedar wrote it, with the context put back in place of
+/// the unknown.
+fn as_written(p: &Policy) -> Result<Policy, PolicyError> {
+    let text = p.to_string().replace(UNKNOWN_CONTEXT, "context");
+    Policy::parse(Some(p.id().clone()), &text).map_err(|e| PolicyError::Evaluation {
+        policy: Some(p.id().to_string()),
+        message: format!("specialising the pack: residual `{text}`: {e}"),
+    })
 }
