@@ -992,20 +992,10 @@ impl Engine {
         reads: &ContextReads,
     ) -> Result<Request, PolicyError> {
         let names = &self.pack.inner.names;
-        let fields = match &req.fields {
-            Some(f) if !f.is_empty() => f.as_slice(),
-            _ => res.fields.as_slice(),
-        };
+        let fields = effective_fields(req.fields.as_deref(), res);
         let serial = presented_serial(&req.certificate);
         // A moment Cedar cannot hold is an input error, read or not.
         let at = at_nanos(req.at)?;
-        let strings = |items: &mut dyn Iterator<Item = &String>| {
-            RestrictedExpression::new_set(
-                items
-                    .map(|f| RestrictedExpression::new_string(f.clone()))
-                    .collect::<Vec<_>>(),
-            )
-        };
         let mut pairs = Vec::with_capacity(9);
         let mut push =
             |key: &str, value: &dyn Fn() -> Result<RestrictedExpression, PolicyError>| {
@@ -1030,11 +1020,9 @@ impl Engine {
         push(CONTEXT_PURPOSE, &|| {
             Ok(RestrictedExpression::new_string(req.purpose.clone()))
         })?;
-        push(CONTEXT_FIELDS, &|| Ok(strings(&mut fields.iter())))?;
+        push(CONTEXT_FIELDS, &|| Ok(string_set(fields.iter())))?;
         push(CONTEXT_CLOSED_FIELDS, &|| {
-            Ok(strings(
-                &mut fields.iter().filter(|f| !res.open_fields.contains(f)),
-            ))
+            Ok(string_set(closed_fields(fields, res)))
         })?;
         push(CONTEXT_NETWORK, &|| {
             Ok(RestrictedExpression::new_string(
@@ -1217,18 +1205,51 @@ impl Engine {
             }
         }
         let entities = specialise::pair_entities(list)?;
-        let (policies, reads) = specialise::residual_policies(
-            &self.pack.inner.policies,
-            uid(&names.department, &dept.id),
-            names.access.clone(),
-            uid(&names.resource, &res.id),
-            &entities,
-            &CONTEXT_ALWAYS,
-        )?;
+        let residual = |context: Option<Context>| {
+            specialise::residual_policies(
+                &self.pack.inner.policies,
+                uid(&names.department, &dept.id),
+                names.access.clone(),
+                uid(&names.resource, &res.id),
+                &entities,
+                &CONTEXT_ALWAYS,
+                context,
+            )
+        };
+        let general = residual(None)?.ok_or_else(|| PolicyError::Evaluation {
+            policy: None,
+            message: "specialising the pack: no residual".to_owned(),
+        })?;
+        // A request that names no fields gets the resource's: known now.
+        let known = |grant: bool| -> Result<Option<specialise::Residual>, PolicyError> {
+            let fields = effective_fields(None, res);
+            let mut pairs = vec![
+                (CONTEXT_FIELDS.to_owned(), string_set(fields.iter())),
+                (
+                    CONTEXT_CLOSED_FIELDS.to_owned(),
+                    string_set(closed_fields(fields, res)),
+                ),
+            ];
+            let unknown = CONTEXT_ALWAYS
+                .iter()
+                .filter(|k| ![CONTEXT_FIELDS, CONTEXT_CLOSED_FIELDS].contains(k))
+                .chain(grant.then_some(&CONTEXT_GRANT));
+            for k in unknown {
+                pairs.push((
+                    (*k).to_owned(),
+                    RestrictedExpression::new_unknown(specialise::unknown_attribute(k)),
+                ));
+            }
+            residual(Some(Context::from_pairs(pairs).map_err(eval_err)?))
+        };
+        let resource_fields = match (known(false)?, known(true)?) {
+            (Some(without), Some(with)) => Some([without, with]),
+            _ => None,
+        };
         Ok(PairSpec {
-            policies,
+            general,
+            resource_fields,
             entities,
-            reads,
             info,
         })
     }
@@ -1293,25 +1314,23 @@ impl Engine {
         let grants = self.candidates(dept, res, req.at);
         let pair = self.pair(dept, res)?;
         let plain;
-        let (policies, entities, info, reads) = match &pair {
-            Some(p) => (
-                &p.spec.policies,
-                &p.spec.entities,
-                &p.spec.info,
-                &p.spec.reads,
-            ),
+        let (entities, info) = match &pair {
+            Some(p) => (&p.spec.entities, &p.spec.info),
             None => {
                 plain = self.entities(dept, res, &grants, Some(&req.certificate))?;
-                (
-                    &self.pack.inner.policies,
-                    &plain.0,
-                    &plain.1,
-                    &ContextReads::All,
-                )
+                (&plain.0, &plain.1)
             }
         };
+        let resource_fields = req.fields.as_ref().is_none_or(Vec::is_empty);
         let authorizer = Authorizer::new();
         let evaluate = |grant: Option<&Grant>| -> Result<Outcome, PolicyError> {
+            let (policies, reads) = match &pair {
+                Some(p) => {
+                    let r = p.spec.residual(resource_fields, grant.is_some());
+                    (&r.policies, &r.reads)
+                }
+                None => (&self.pack.inner.policies, &ContextReads::All),
+            };
             let request = self.cedar_request(req, dept, res, grant, reads)?;
             let response = authorizer.is_authorized(&request, policies, entities);
             self.outcome(&response)
@@ -1594,6 +1613,32 @@ const CONTEXT_ALWAYS: [&str; 8] = [
     CONTEXT_CERTIFICATE,
     CONTEXT_AT,
 ];
+
+/// The fields a request is for (SPEC v2 §1): those it names, or all of the
+/// resource's.
+fn effective_fields<'a>(named: Option<&'a [String]>, res: &'a Resource) -> &'a [String] {
+    match named {
+        Some(f) if !f.is_empty() => f,
+        _ => res.fields.as_slice(),
+    }
+}
+
+/// Of `fields`, those outside the resource's open fields.
+fn closed_fields<'a>(
+    fields: &'a [String],
+    res: &'a Resource,
+) -> impl Iterator<Item = &'a String> + 'a {
+    fields.iter().filter(|f| !res.open_fields.contains(f))
+}
+
+/// A Cedar set of strings.
+fn string_set<'a>(items: impl Iterator<Item = &'a String>) -> RestrictedExpression {
+    RestrictedExpression::new_set(
+        items
+            .map(|f| RestrictedExpression::new_string(f.clone()))
+            .collect::<Vec<_>>(),
+    )
+}
 
 /// A presented serial, blank read as none (`certificate_missing`).
 fn presented_serial(serial: &str) -> &str {

@@ -20,18 +20,26 @@
 //! The pair also records which context attributes its policies read
 //! ([`ContextReads`]): a request of the pair builds only those.
 //!
+//! Most requests name no fields: their fields are the resource's, known with
+//! the pair. For them the pair keeps two more residuals, partially evaluated
+//! with the fields (and the closed fields) known and the rest of the context
+//! unknown, attribute by attribute: one for a request tried without a grant,
+//! one with. Their field conditions are decided once, and their context carries
+//! no field sets.
+//!
 //! A request of the pair is then Cedar's `is_authorized` over these few short
 //! policies, on entities built once for the pair (the department, the resource,
 //! its provider, all the department's certificates and all the pair's grants: a
 //! policy reaches a certificate or a grant only through the request's context,
 //! so the ones it does not name change nothing). Every policy keeps its id, so
-//! the decision is read through the same annotations. The differential test
-//! (`core/tests/differential.rs`) compares this with plain evaluation.
+//! the decision is read through the same annotations (the pack's, by id). The
+//! differential test (`tests/tests/differential.rs`) compares this with plain
+//! evaluation.
 
 use std::collections::HashSet;
 
 use cedar_policy::{
-    Authorizer, Entities, Entity, EntityUid, Policy, PolicyId, PolicySet, RequestBuilder,
+    Authorizer, Context, Entities, Entity, EntityUid, Policy, PolicyId, PolicySet, RequestBuilder,
 };
 
 use super::PolicyError;
@@ -43,17 +51,51 @@ pub(crate) use shorten::ContextReads;
 /// What an unknown context looks like in a residual policy's text.
 const UNKNOWN_CONTEXT: &str = r#"unknown("context")"#;
 
+/// Residual policies and the context attributes they read.
+#[derive(Debug)]
+pub(crate) struct Residual {
+    /// The residual access policies.
+    pub policies: PolicySet,
+    /// The context attributes they read.
+    pub reads: ContextReads,
+}
+
 /// A pair's specialised policies and entities.
 #[derive(Debug)]
 pub(crate) struct PairSpec<I> {
-    /// The residual access policies of the pair.
-    pub policies: PolicySet,
+    /// The residual access policies of the pair, for any request.
+    pub general: Residual,
+    /// For a request whose fields are the resource's: the residuals without
+    /// and with a grant tried; `None` when they could not be made (the general
+    /// one serves).
+    pub resource_fields: Option<[Residual; 2]>,
     /// The pair's entities.
     pub entities: Entities,
-    /// The context attributes the policies read.
-    pub reads: ContextReads,
     /// What the engine keeps beside them (the resource's findings).
     pub info: I,
+}
+
+impl<I> PairSpec<I> {
+    /// The residual for a request whose fields are the resource's
+    /// (`resource_fields`) or not, tried with a grant or not.
+    pub(crate) fn residual(&self, resource_fields: bool, grant: bool) -> &Residual {
+        match (&self.resource_fields, resource_fields) {
+            (Some([without, with]), true) => {
+                if grant {
+                    with
+                } else {
+                    without
+                }
+            }
+            _ => &self.general,
+        }
+    }
+}
+
+/// The name of the unknown that stands for the context attribute `key` in a
+/// partially known context.
+pub(crate) fn unknown_attribute(key: &str) -> String {
+    format!("{}{key}", shorten::UNKNOWN_ATTRIBUTE_PREFIX)
 }
 
 fn spec_err(message: impl std::fmt::Display) -> PolicyError {
@@ -70,8 +112,11 @@ pub(crate) fn pair_entities(list: Vec<Entity>) -> Result<Entities, PolicyError> 
 
 /// The policies of `policies` that can apply to an `action` request of
 /// `principal` on `resource`, partially evaluated on `entities` with the
-/// context unknown, and the context attributes they read. `always` names the
-/// attributes every request's context carries.
+/// context unknown (`context` `None`) or partly known (its unknown attributes
+/// named by [`unknown_attribute`]), and the context attributes they read.
+/// `always` names the attributes every request's context carries. With a
+/// partly known context, `None` when a residual could not be shortened (the
+/// caller uses the residual of the unknown context).
 pub(crate) fn residual_policies(
     policies: &PolicySet,
     principal: EntityUid,
@@ -79,12 +124,18 @@ pub(crate) fn residual_policies(
     resource: EntityUid,
     entities: &Entities,
     always: &[&str],
-) -> Result<(PolicySet, ContextReads), PolicyError> {
-    let request = RequestBuilder::default()
+    context: Option<Context>,
+) -> Result<Option<Residual>, PolicyError> {
+    let partly_known = context.is_some();
+    let builder = RequestBuilder::default()
         .principal(principal)
         .action(action)
-        .resource(resource)
-        .build();
+        .resource(resource);
+    let request = match context {
+        Some(c) => builder.context(c),
+        None => builder,
+    }
+    .build();
     let partial = Authorizer::new().is_authorized_partial(&request, policies, entities);
     let mut out = PolicySet::new();
     let mut reads = ContextReads::none();
@@ -111,13 +162,17 @@ pub(crate) fn residual_policies(
             }
             // It can never apply.
             Some(None) => {}
+            None if partly_known => return Ok(None),
             None => {
                 reads = ContextReads::All;
                 out.add(as_written(&p)?).map_err(spec_err)?;
             }
         }
     }
-    Ok((out, reads))
+    Ok(Some(Residual {
+        policies: out,
+        reads,
+    }))
 }
 
 /// The residual `p` shortened, with what it reads of the context; `Some(None)`

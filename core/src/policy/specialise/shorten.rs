@@ -20,7 +20,8 @@
 //!
 //! A policy left with the single condition `when { false }` can never apply and
 //! is dropped. Every other rewrite is local; nothing else of the policy (its
-//! effect, scope, annotations) changes. The module also reports which context
+//! effect, scope) changes, but its annotations are left out: the engine reads
+//! them from the pack, by the policy's id. The module also reports which context
 //! attributes the shortened policy reads, so that the engine builds only those
 //! (a policy that reads the context otherwise than by attribute reads it all).
 
@@ -98,6 +99,11 @@ pub(crate) fn shorten(
     if never {
         return Ok(None);
     }
+    // The engine reads a decision through the pack's annotations, by policy
+    // id: a residual need not carry its own copy (the reasons' texts).
+    if let Some(a) = policy.get_mut("annotations") {
+        *a = J::Object(Map::new());
+    }
     Ok(Some((policy, reads)))
 }
 
@@ -136,11 +142,24 @@ fn is_context(e: &J) -> bool {
 /// The keys of an operator's payload that hold expressions.
 const OPERANDS: [&str; 7] = ["left", "right", "arg", "if", "then", "else", "in"];
 
+/// The prefix of the unknowns that stand for context attributes:
+/// `unknown("context.purpose")` is `context.purpose`.
+pub(crate) const UNKNOWN_ATTRIBUTE_PREFIX: &str = "context.";
+
+fn context_attribute(key: &str) -> J {
+    let mut p = Map::new();
+    p.insert("left".to_owned(), context_var());
+    p.insert("attr".to_owned(), J::String(key.to_owned()));
+    let mut m = Map::new();
+    m.insert(".".to_owned(), J::Object(p));
+    J::Object(m)
+}
+
 /// The keys of an operator's payload that hold no expression.
 const NOT_EXPRESSIONS: [&str; 3] = ["attr", "pattern", "entity_type"];
 
-/// `unknown("context")` back to `context`, everywhere in the expression; any
-/// other unknown is `Err`.
+/// `unknown("context")` back to `context` and `unknown("context.key")` to
+/// `context.key`, everywhere in the expression; any other unknown is `Err`.
 fn restore_context(e: J) -> Result<J, Unshortened> {
     let J::Object(mut m) = e else {
         return Ok(e);
@@ -154,11 +173,23 @@ fn restore_context(e: J) -> Result<J, Unshortened> {
     match key.as_str() {
         "Value" | "Var" | "Slot" => {}
         "unknown" => {
-            return match payload {
-                J::Array(args) if matches!(args.as_slice(), [a] if matches!(op(a), Some(("Value", J::String(s))) if s == "context")) => {
-                    Ok(context_var())
-                }
-                _ => Err(Unshortened),
+            let name = match payload {
+                J::Array(args) => match args.as_slice() {
+                    [a] => match op(a) {
+                        Some(("Value", J::String(name))) => Some(name.as_str()),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            return match name {
+                Some("context") => Ok(context_var()),
+                Some(name) => match name.strip_prefix(UNKNOWN_ATTRIBUTE_PREFIX) {
+                    Some(key) if !key.is_empty() => Ok(context_attribute(key)),
+                    _ => Err(Unshortened),
+                },
+                None => Err(Unshortened),
             };
         }
         "Record" => {
@@ -532,10 +563,30 @@ mod tests {
             serde_json::json!({"==": {"left": {".": {"left": {"Var": "context"}, "attr": "purpose"}}, "right": {"Value": "a"}}})
         );
         assert_eq!(
-            json["annotations"]["unknown"],
-            "an annotation is not an expression"
+            json["annotations"],
+            serde_json::json!({}),
+            "read from the pack, by id"
         );
         assert_eq!(reads, keys(&["purpose"]));
+        let attribute = residual(serde_json::json!({"&&": {
+            "left": {"has": {"left": {"Var": "context"}, "attr": "grant"}},
+            "right": {"==": {"left": unknown("context.purpose"), "right": {"Value": "a"}}},
+        }}));
+        let (json, reads) = shorten(attribute, &ALWAYS).unwrap().unwrap();
+        assert_eq!(
+            json["conditions"][0]["body"]["&&"]["right"]["=="]["left"],
+            serde_json::json!({".": {"left": {"Var": "context"}, "attr": "purpose"}})
+        );
+        assert_eq!(reads, keys(&["grant", "purpose"]));
+        for name in ["principal", "context.", "contextual"] {
+            let other =
+                residual(serde_json::json!({"==": {"left": unknown(name), "right": {"Value": 1}}}));
+            assert_eq!(
+                shorten(other, &ALWAYS),
+                Err(Unshortened),
+                "unknown(\"{name}\")"
+            );
+        }
         let other = residual(serde_json::json!({".": {"left": unknown("principal"), "attr": "x"}}));
         assert_eq!(shorten(other, &ALWAYS), Err(Unshortened));
         let strange = residual(
