@@ -171,6 +171,9 @@ const resEntity = (r) => ({
     state_secret: (r.sensitivity ?? []).includes('state_secret'),
     open_data: r.open_data ?? false,
     quarantined: quarantined.has(r.id),
+    // The day the entry joined the catalog: its first moment, China time.
+    has_catalogued: r.catalogued != null,
+    catalogued: r.catalogued != null ? nanos(`${r.catalogued}T00:00:00+08:00`) : 0,
   },
   parents: [],
 })
@@ -192,6 +195,7 @@ const grantEntity = (g) => {
       coordinated: ['big_data_center', 'city_government_office'].includes(g.source),
       provider_approved: sources.includes('provider_reply'),
       big_data_center_approved: sources.includes('big_data_center'),
+      sources,
     },
     parents: [],
   }

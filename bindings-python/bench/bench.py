@@ -282,6 +282,9 @@ class CedarInputs:
                 "fields": r.get("fields", []), "open_fields": r.get("open_fields", []),
                 "sensitivity": r.get("sensitivity", []), "state_secret": "state_secret" in r.get("sensitivity", []),
                 "open_data": r.get("open_data", False), "quarantined": r["id"] in self.quarantined,
+                # The day the entry joined the catalog: its first moment, China time.
+                "has_catalogued": r.get("catalogued") is not None,
+                "catalogued": _nanos(r["catalogued"] + "T00:00:00+08:00") if r.get("catalogued") else 0,
             }}]
         if r["provider"] != d["id"]:
             entities.append(self.department(self.depts[r["provider"]]))
@@ -305,6 +308,7 @@ class CedarInputs:
                 "coordinated": g["source"] in ("big_data_center", "city_government_office"),
                 "provider_approved": "provider_reply" in sources,
                 "big_data_center_approved": "big_data_center" in sources,
+                "sources": sources,
             }})
         fields = request.get("fields") or r.get("fields", [])
         context: dict[str, Any] = {

@@ -446,26 +446,30 @@ mod tests {
 
     #[test]
     fn decided_conjuncts_are_taken_out_where_a_boolean_is_required() {
-        assert_eq!(
-            body(r#"true && (true && (true && context.purpose == "a"))"#),
-            r#"context.purpose == "a""#
-        );
-        assert_eq!(
-            body(r#"context.purpose == "a" && true"#),
-            r#"context.purpose == "a""#
-        );
-        assert_eq!(
-            body(r#"false || context.network == "x""#),
-            r#"context.network == "x""#
-        );
-        assert_eq!(
-            body(r#"!(true && context.purpose == "a")"#),
-            r#"!(context.purpose == "a")"#
-        );
-        assert_eq!(
-            body(r#"if true then context.purpose == "a" else context.fields"#),
-            r#"context.purpose == "a""#
-        );
+        for (before, after) in [
+            (
+                r#"true && (true && (true && context.purpose == "a"))"#,
+                r#"context.purpose == "a""#,
+            ),
+            (
+                r#"context.purpose == "a" && true"#,
+                r#"context.purpose == "a""#,
+            ),
+            (
+                r#"false || context.network == "x""#,
+                r#"context.network == "x""#,
+            ),
+            (
+                r#"!(true && context.purpose == "a")"#,
+                r#"!(context.purpose == "a")"#,
+            ),
+            (
+                r#"if true then context.purpose == "a" else context.fields"#,
+                r#"context.purpose == "a""#,
+            ),
+        ] {
+            assert_eq!(body(before), after, "`{before}`");
+        }
     }
 
     #[test]
