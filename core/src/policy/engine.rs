@@ -992,7 +992,7 @@ impl Engine {
         reads: &ContextReads,
     ) -> Result<Request, PolicyError> {
         let names = &self.pack.inner.names;
-        let fields = effective_fields(req.fields.as_deref(), res);
+        let fields = effective_fields(named_fields(req), res);
         let serial = presented_serial(&req.certificate);
         // A moment Cedar cannot hold is an input error, read or not.
         let at = at_nanos(req.at)?;
@@ -1321,7 +1321,7 @@ impl Engine {
                 (&plain.0, &plain.1)
             }
         };
-        let resource_fields = req.fields.as_ref().is_none_or(Vec::is_empty);
+        let resource_fields = named_fields(req).is_none();
         let authorizer = Authorizer::new();
         let evaluate = |grant: Option<&Grant>| -> Result<Outcome, PolicyError> {
             let (policies, reads) = match &pair {
@@ -1614,13 +1614,15 @@ const CONTEXT_ALWAYS: [&str; 8] = [
     CONTEXT_AT,
 ];
 
+/// The fields a request names: `None` when it names none (absent or empty).
+fn named_fields(req: &AccessRequest) -> Option<&[String]> {
+    req.fields.as_deref().filter(|f| !f.is_empty())
+}
+
 /// The fields a request is for (SPEC v2 §1): those it names, or all of the
 /// resource's.
 fn effective_fields<'a>(named: Option<&'a [String]>, res: &'a Resource) -> &'a [String] {
-    match named {
-        Some(f) if !f.is_empty() => f,
-        _ => res.fields.as_slice(),
-    }
+    named.unwrap_or(res.fields.as_slice())
 }
 
 /// Of `fields`, those outside the resource's open fields.

@@ -158,6 +158,39 @@ fn context_attribute(key: &str) -> J {
 /// The keys of an operator's payload that hold no expression.
 const NOT_EXPRESSIONS: [&str; 3] = ["attr", "pattern", "entity_type"];
 
+/// The sub-expressions of the expression `{key: payload}`: a record's values,
+/// the items of an array (a set, an extension function's arguments), an
+/// operator's operands; none for a literal, a variable or a slot. The one
+/// place that says where an expression's parts are, for every walk below.
+fn operands_mut<'a>(key: &str, payload: &'a mut J) -> Vec<&'a mut J> {
+    match (key, payload) {
+        ("Value" | "Var" | "Slot", _) => Vec::new(),
+        ("Record", J::Object(fields)) => fields.values_mut().collect(),
+        (_, J::Array(items)) => items.iter_mut().collect(),
+        (_, J::Object(parts)) => parts
+            .iter_mut()
+            .filter(|(k, _)| OPERANDS.contains(&k.as_str()))
+            .map(|(_, v)| v)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// [`operands_mut`], read only.
+fn operands<'a>(key: &str, payload: &'a J) -> Vec<&'a J> {
+    match (key, payload) {
+        ("Value" | "Var" | "Slot", _) => Vec::new(),
+        ("Record", J::Object(fields)) => fields.values().collect(),
+        (_, J::Array(items)) => items.iter().collect(),
+        (_, J::Object(parts)) => parts
+            .iter()
+            .filter(|(k, _)| OPERANDS.contains(&k.as_str()))
+            .map(|(_, v)| v)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// `unknown("context")` back to `context` and `unknown("context.key")` to
 /// `context.key`, everywhere in the expression; any other unknown is `Err`.
 fn restore_context(e: J) -> Result<J, Unshortened> {
@@ -171,7 +204,6 @@ fn restore_context(e: J) -> Result<J, Unshortened> {
         return Err(Unshortened);
     };
     match key.as_str() {
-        "Value" | "Var" | "Slot" => {}
         "unknown" => {
             let name = match payload {
                 J::Array(args) => match args.as_slice() {
@@ -192,36 +224,26 @@ fn restore_context(e: J) -> Result<J, Unshortened> {
                 None => Err(Unshortened),
             };
         }
-        "Record" => {
-            let J::Object(fields) = payload else {
-                return Err(Unshortened);
-            };
-            for v in fields.values_mut() {
-                *v = restore_context(std::mem::take(v))?;
-            }
-        }
+        "Value" | "Var" | "Slot" => return Ok(J::Object(m)),
+        "Record" if !payload.is_object() => return Err(Unshortened),
+        "Record" => {}
         _ => match payload {
-            J::Array(items) => {
-                for v in items.iter_mut() {
-                    *v = restore_context(std::mem::take(v))?;
-                }
-            }
-            J::Object(parts) => {
-                // A part this module does not know might hold an expression:
-                // leave the whole residual as Cedar wrote it.
+            J::Array(_) => {}
+            // A part this module does not know might hold an expression:
+            // leave the whole residual as Cedar wrote it.
+            J::Object(parts)
                 if parts.keys().any(|k| {
                     !OPERANDS.contains(&k.as_str()) && !NOT_EXPRESSIONS.contains(&k.as_str())
-                }) {
-                    return Err(Unshortened);
-                }
-                for k in OPERANDS {
-                    if let Some(v) = parts.get_mut(k) {
-                        *v = restore_context(std::mem::take(v))?;
-                    }
-                }
+                }) =>
+            {
+                return Err(Unshortened);
             }
+            J::Object(_) => {}
             _ => return Err(Unshortened),
         },
+    }
+    for v in operands_mut(key, payload) {
+        *v = restore_context(std::mem::take(v))?;
     }
     Ok(J::Object(m))
 }
@@ -279,7 +301,6 @@ fn simplify(e: J, boolean: bool, always: &[&str]) -> J {
         return J::Object(m);
     };
     match key.as_str() {
-        "Value" | "Var" | "Slot" => J::Object(m),
         "&&" | "||" => {
             let Some(J::Object(mut p)) = m.remove(&key) else {
                 return J::Object(m);
@@ -338,29 +359,11 @@ fn simplify(e: J, boolean: bool, always: &[&str]) -> J {
                 }
             }
         }
-        "Record" => {
-            if let Some(J::Object(fields)) = m.get_mut(&key) {
-                for v in fields.values_mut() {
+        _ => {
+            if let Some(payload) = m.get_mut(&key) {
+                for v in operands_mut(&key, payload) {
                     *v = simplify(std::mem::take(v), false, always);
                 }
-            }
-            J::Object(m)
-        }
-        _ => {
-            match m.get_mut(&key) {
-                Some(J::Array(items)) => {
-                    for v in items.iter_mut() {
-                        *v = simplify(std::mem::take(v), false, always);
-                    }
-                }
-                Some(J::Object(parts)) => {
-                    for k in OPERANDS {
-                        if let Some(v) = parts.get_mut(k) {
-                            *v = simplify(std::mem::take(v), false, always);
-                        }
-                    }
-                }
-                _ => {}
             }
             J::Object(m)
         }
@@ -383,7 +386,6 @@ fn collect_reads(e: &J, reads: &mut ContextReads) {
         return;
     };
     match (key, payload) {
-        ("Value" | "Slot", _) => {}
         ("Var", _) if is_context(e) => *reads = ContextReads::All,
         ("Var", _) => {}
         ("." | "has", J::Object(p)) if p.get("left").is_some_and(is_context) => {
@@ -395,24 +397,11 @@ fn collect_reads(e: &J, reads: &mut ContextReads) {
                 (None, _) => *reads = ContextReads::All,
             }
         }
-        ("Record", J::Object(fields)) => {
-            for v in fields.values() {
+        _ => {
+            for v in operands(key, payload) {
                 collect_reads(v, reads);
             }
         }
-        (_, J::Array(items)) => {
-            for v in items {
-                collect_reads(v, reads);
-            }
-        }
-        (_, J::Object(parts)) => {
-            for k in OPERANDS {
-                if let Some(v) = parts.get(k) {
-                    collect_reads(v, reads);
-                }
-            }
-        }
-        _ => {}
     }
 }
 
