@@ -241,3 +241,90 @@ test('cache settings (issue 14): sizes, fill levels, off, and the same answers w
     (e) => e.code === 'input.invalid_argument' && e.cause instanceof RangeError,
   )
 })
+
+test('a repeated decision is a fresh object each call: changing one changes no other (issue 14)', () => {
+  const fresh = Engine.fromFile(samplePath)
+  const req = {
+    department: 'city.market-regulation',
+    resource: 'civil-affairs.minimum-living',
+    purpose: 'public-order',
+    method: 'online_query',
+    certificate: 'BZ-0001',
+    network: 'intranet',
+    at: '2019-09-27T10:00:00+08:00',
+  }
+  const first = fresh.decide(req)
+  const pristine = JSON.parse(JSON.stringify(first))
+  assert.ok(first.reasons.length >= 3, 'a deny with several reasons')
+  const second = fresh.decide(req)
+  assert.notEqual(second, first)
+  assert.notEqual(second.reasons, first.reasons)
+  assert.notEqual(second.reasons[0], first.reasons[0])
+  assert.notEqual(second.reasons[0].remedy, first.reasons[0].remedy)
+  // Scribble over every level of both copies.
+  for (const d of [first, second]) {
+    d.decision = 'permit'
+    d.citations.push('99')
+    d.reasons[0].remedy.by = 'nobody'
+    d.reasons.pop()
+    d.extra = true
+  }
+  const third = fresh.decide(req)
+  assert.deepEqual(third, pristine)
+  // The same as an engine that builds every decision anew, key order included.
+  const plain = fresh.withCacheSettings({ decisions: 0 }).decide(req)
+  assert.equal(JSON.stringify(third), JSON.stringify(plain))
+  assert.equal(Object.getPrototypeOf(third), Object.prototype)
+  assert.ok(Array.isArray(third.reasons) && Array.isArray(third.citations))
+})
+
+test('repeated decisions are copied from own keys only, whatever Object.prototype holds', () => {
+  const fresh = Engine.fromFile(samplePath)
+  const req = request({ resource: 'hr.social-insurance', fields: ['id_number'] })
+  const before = fresh.decide(req)
+  Object.prototype.polluted = 'yes'
+  try {
+    const after = fresh.decide(req)
+    assert.deepEqual(Object.keys(after), Object.keys(before))
+    assert.ok(!Object.hasOwn(after, 'polluted') && !Object.hasOwn(after.reasons[0], 'polluted'))
+  } finally {
+    delete Object.prototype.polluted
+  }
+})
+
+test('over small caches, repeated decisions stay right as entries are evicted and come back', () => {
+  const base = Engine.fromFile(samplePath)
+  const doc = base.registry()
+  const reqs = []
+  for (const d of doc.departments.slice(0, 6))
+    for (const r of doc.resources.slice(0, 8))
+      reqs.push({ department: d.id, resource: r.id, purpose: d.duties[0], method: 'online_query', network: r.network, certificate: d.certificates?.[0]?.serial ?? '', at: '2019-09-27T10:00:00+08:00' })
+  const plain = base.withCacheSettings({ pairs: 0, decisions: 0 })
+  const expected = reqs.map((r) => plain.decide(r))
+  for (const settings of [{ decisions: 16 }, { pairs: 2, decisions: 20 }, {}]) {
+    const e = base.withCacheSettings(settings)
+    for (let pass = 0; pass < 3; pass++) {
+      reqs.forEach((r, i) => assert.deepEqual(e.decide(r), expected[i], `${JSON.stringify(settings)} pass ${pass} request ${i}`))
+    }
+  }
+})
+
+test('a JSON.parse that decides again (reentrant) still gets right answers', () => {
+  const fresh = Engine.fromFile(samplePath)
+  const req = request()
+  const expected = fresh.withCacheSettings({ decisions: 0 }).decide(req)
+  const parse = JSON.parse
+  let inner
+  JSON.parse = (text) => {
+    JSON.parse = parse
+    inner = fresh.decide(req)
+    return parse(text)
+  }
+  try {
+    assert.deepEqual(fresh.decide(req), expected)
+  } finally {
+    JSON.parse = parse
+  }
+  assert.deepEqual(inner, expected)
+  assert.deepEqual(fresh.decide(req), expected)
+})

@@ -385,3 +385,11 @@ test('strings of every length around the one-call reading buffer are read whole 
   dept.duties.push('a\uFFFDb')
   assert.equal(new Engine(doc).decide(request({ purpose: 'a\uD800b' })).decision, 'permit')
 })
+
+test('a request is read from its own properties, as Object.keys lists them', () => {
+  const { purpose, ...rest } = request()
+  const inherited = Object.assign(Object.create({ purpose }), rest)
+  throwsCode(() => engine.decide(inherited), 'policy.invalid_request', /purpose/)
+  const own = Object.assign(Object.create({ unknown_field: 1 }), request())
+  assert.deepEqual(engine.decide(own), engine.decide(request()))
+})

@@ -10,7 +10,7 @@ use govshare::policy::{
 use govshare::registry::RegistrySource;
 use napi::ScopedTask;
 use napi::bindgen_prelude::FromNapiValue;
-use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Env};
+use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Env, ObjectFinalize};
 use napi::{JsValue, Unknown, ValueType};
 use napi_derive::napi;
 
@@ -18,6 +18,7 @@ use crate::args::Arg;
 use crate::dates::{self, DateInput};
 use crate::error::{self, JsErr, Result, guard};
 use crate::registry::{Given, Registry};
+use crate::templates::Templates;
 use crate::wire;
 
 /// The packs an engine is built with: one name or folder, a list of them (a
@@ -39,10 +40,19 @@ fn build(registry: Given, packs: Option<&[String]>) -> Result<CoreEngine> {
 /// The decision engine: a policy pack (the built-in Binzhou pack unless a
 /// directory is given) over a registry snapshot. Immutable and cheap to share;
 /// the async methods run on the libuv thread pool.
-#[napi]
-#[derive(Debug, Clone)]
+#[napi(custom_finalize)]
+#[derive(Debug)]
 pub struct Engine {
     inner: Arc<CoreEngine>,
+    /// Repeated decisions as JavaScript objects, built once.
+    templates: Templates,
+}
+
+impl ObjectFinalize for Engine {
+    fn finalize(self, env: Env) -> napi::Result<()> {
+        self.templates.release(&env);
+        Ok(())
+    }
 }
 
 impl Engine {
@@ -53,8 +63,10 @@ impl Engine {
 
     /// Wraps a core engine.
     pub fn from_core(inner: CoreEngine) -> Self {
+        let templates = Templates::new(inner.cache_settings().decisions);
         Self {
             inner: Arc::new(inner),
+            templates,
         }
     }
 }
@@ -200,9 +212,7 @@ impl Engine {
         let pack = pack_names(pack)?;
         let registry = Given::of(registry)?;
         let inner = build(registry, pack.as_deref())?;
-        Ok(Self {
-            inner: Arc::new(inner),
-        })
+        Ok(Self::from_core(inner))
     }
 
     /// An engine over the registry file at `path` (JSON): the same as
@@ -214,9 +224,7 @@ impl Engine {
             Given::Source(RegistrySource::Path(path.into())),
             pack.as_deref(),
         )?;
-        Ok(Self {
-            inner: Arc::new(inner),
-        })
+        Ok(Self::from_core(inner))
     }
 
     /// Like `new Engine(registry, pack)`, parsing, checking and indexing the
@@ -268,10 +276,10 @@ impl Engine {
         let request: AccessRequest = wire::from_js(request, "request", Input::Request)?;
         let decision = guard(|| {
             self.inner
-                .decide_with(&request, options)
+                .decide_shared(&request, options)
                 .map_err(error::core)
         })?;
-        wire::to_js_parsed(env, &decision)
+        self.templates.to_js(env, &decision)
     }
 
     /// Art. 13: may `department` require a person or company to submit
@@ -468,7 +476,7 @@ impl<'t> ScopedTask<'t> for LoadTask {
 
     fn resolve(&mut self, env: &'t Env, output: Self::Output) -> napi::Result<Engine> {
         output
-            .map(|e| Engine { inner: Arc::new(e) })
+            .map(Engine::from_core)
             .map_err(|e| error::reject(*env, e))
     }
 }

@@ -12,6 +12,7 @@ mod dates;
 mod engine;
 mod error;
 mod registry;
+mod templates;
 mod usage;
 mod wire;
 mod workflow;

@@ -21,7 +21,7 @@
 //! | string | string |
 //! | `Date` (valid) | RFC 3339 string, China time |
 //! | array | array |
-//! | other object | object of its enumerable string-keyed properties |
+//! | other object | object of its own enumerable string-keyed properties (as `Object.keys` reads them) |
 //!
 //! Functions, symbols, typed arrays and buffers are refused naming their path.
 
@@ -84,6 +84,39 @@ fn short_string(v: &Unknown<'_>) -> Option<String> {
     }
     let text = std::str::from_utf8(buf.get(..len)?).ok()?;
     Some(text.to_owned())
+}
+
+/// The own enumerable string-keyed property names of the object `v`, as an
+/// array (`Object.keys`), in one N-API call. napi-rs's own calls take one
+/// filter only, and `napi_get_property_names` also walks the prototype chain.
+#[expect(
+    unsafe_code,
+    reason = "one napi_get_all_property_names call; the handles come from napi"
+)]
+fn own_names<'e>(v: &Unknown<'e>) -> napi::Result<Object<'e>> {
+    use napi::sys;
+    let raw = v.value();
+    let mut names = std::ptr::null_mut();
+    // SAFETY: `raw` is a live handle of this call's env; napi writes one
+    // handle into `names` on success.
+    let status = unsafe {
+        sys::napi_get_all_property_names(
+            raw.env,
+            raw.value,
+            sys::KeyCollectionMode::own_only,
+            sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+            sys::KeyConversion::numbers_to_strings,
+            &raw mut names,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        return Err(napi::Error::new(
+            napi::Status::from(status),
+            "cannot read the object's property names".to_owned(),
+        ));
+    }
+    // SAFETY: napi returned an array handle of this env.
+    unsafe { Object::from_napi_value(raw.env, names) }
 }
 
 /// The buffer for [`read_string`]'s one-call reading.
@@ -187,8 +220,9 @@ impl Reader {
                 ReadError::Invalid(InputError::new(InputErrorKind::InvalidDate, e.reason).into())
             });
         }
-        if v.is_typedarray().map_err(|e| self.failed(&v, &e))?
-            || v.is_buffer().map_err(|e| self.failed(&v, &e))?
+        // `napi_is_buffer` is true of every `ArrayBufferView`: the typed
+        // arrays, `DataView` and `Buffer`.
+        if v.is_buffer().map_err(|e| self.failed(&v, &e))?
             || v.is_arraybuffer().map_err(|e| self.failed(&v, &e))?
         {
             return Err(self.unsupported("typed array or buffer"));
@@ -209,8 +243,9 @@ impl Reader {
             return Ok(Value::Array(out));
         }
         // The names once, then each property once: what is read is what is
-        // converted.
-        let names = obj.get_property_names().map_err(|e| self.failed(&v, &e))?;
+        // converted. Own names, as `Object.keys` and `JSON.stringify` read
+        // them (an inherited property is not the object's).
+        let names = own_names(&v).map_err(|e| self.failed(&v, &e))?;
         let len = names
             .get_array_length_unchecked()
             .map_err(|e| self.failed(&v, &e))?;
@@ -254,25 +289,34 @@ pub fn to_js<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
 
 /// A wire value made only of strings, booleans, `null`, arrays and objects (a
 /// decision, a list of decisions) as a plain JavaScript object: the same object
-/// as [`to_js`] gives, built by `JSON.parse` from the value's JSON text. That is
-/// one crossing into JavaScript instead of two N-API calls per property and
-/// string, and V8 builds the objects itself. The text goes into V8 without
-/// UTF-8 decoding: as Latin-1 when it is ASCII, else as UTF-16. A decision with
-/// Chinese reasons converts about twice as fast (issue 14: per-call overhead).
-/// `JSON.parse` is the realm's, read when called.
+/// as [`to_js`] gives, built by `JSON.parse` from the value's JSON text (see
+/// [`parse_json`]).
 pub fn to_js_parsed<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
-    let fail = |reason: String| {
-        error::error(
-            error::INVALID_ARGUMENT,
-            format!("cannot convert result: {reason}"),
-        )
-    };
-    let text = serde_json::to_string(value).map_err(|e| fail(e.to_string()))?;
-    let failed = |e: napi::Error| fail(e.reason);
+    let text = serde_json::to_string(value).map_err(|e| unconvertible(&e.to_string()))?;
+    parse_json(env, &text)
+}
+
+/// A result the addon could not hand to JavaScript.
+fn unconvertible(reason: &str) -> error::JsErr {
+    error::error(
+        error::INVALID_ARGUMENT,
+        format!("cannot convert result: {reason}"),
+    )
+}
+
+/// The JavaScript value of a JSON text the core wrote (a decision, a list of
+/// decisions), built by `JSON.parse`. That is one crossing into JavaScript
+/// instead of two N-API calls per property and string, and V8 builds the
+/// objects itself. The text goes into V8 without UTF-8 decoding: as Latin-1
+/// when it is ASCII, else as UTF-16. A decision with Chinese reasons converts
+/// about twice as fast as property by property (issue 14: per-call overhead).
+/// `JSON.parse` is the realm's, read when called.
+pub fn parse_json<'e>(env: &'e Env, text: &str) -> Result<Unknown<'e>> {
+    let failed = |e: napi::Error| unconvertible(&e.reason);
     let text = if text.is_ascii() {
         env.create_string_latin1(text.as_bytes())
     } else {
-        env.create_string_utf16(utf16(&text))
+        env.create_string_utf16(utf16(text))
     }
     .map_err(failed)?;
     let json: Object<'_> = env

@@ -102,7 +102,7 @@ impl Engine {
         let options = options(py, evaluate_out_of_force)?;
         let request = convert::request(request, None)?;
         self.inner
-            .decide_with(&request, options)
+            .decide_shared(&request, options)
             .map(|inner| Decision { inner })
             .map_err(|e| error::core(py, e))
     }
@@ -128,7 +128,7 @@ impl Engine {
             .into_iter()
             .enumerate()
             .map(|(i, r)| {
-                r.map(|inner| Decision { inner })
+                r.map(|d| Decision { inner: Arc::new(d) })
                     .map_err(|e| error::to_py_at(py, &e.into(), "request", i))
             })
             .collect()
@@ -379,7 +379,9 @@ impl Reason {
 #[pyclass(frozen, module = "govshare", name = "Decision")]
 #[derive(Debug, Clone)]
 pub struct Decision {
-    pub(crate) inner: govshare::policy::Decision,
+    /// Shared with the engine's decision cache (a repeated request copies
+    /// nothing).
+    pub(crate) inner: Arc<govshare::policy::Decision>,
 }
 
 #[pymethods]
@@ -430,7 +432,7 @@ impl Decision {
     }
     /// Exactly the SPEC §8 decision JSON, as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        convert::to_py(py, &self.inner)
+        convert::to_py(py, &*self.inner)
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other

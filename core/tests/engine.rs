@@ -1057,3 +1057,33 @@ fn only_the_provider_publishes_open_non_sensitive_data() {
     assert!(!a.allowed);
     assert_eq!(a.reasons[0].code, "open_data_sensitive");
 }
+
+#[test]
+fn decide_shared_is_the_cached_decision_itself() {
+    use govshare::policy::CacheSettings;
+    use std::sync::Arc;
+    let e = engine();
+    let mut r = req(
+        &e,
+        "city.market-regulation",
+        "civil-affairs.minimum-living",
+        "public-order",
+    );
+    r.certificate = "BZ-0001".into();
+    r.network = Network::Intranet;
+    let first = e.decide_shared(&r, DecideOptions::default()).unwrap();
+    let again = e.decide_shared(&r, DecideOptions::default()).unwrap();
+    // One decision, held by the cache too; equal to what `decide` copies out.
+    assert!(Arc::ptr_eq(&first, &again));
+    assert!(Arc::strong_count(&first) > 2);
+    assert_eq!(*first, e.decide(&r).unwrap());
+    assert!(first.reasons.len() >= 3);
+    // Without a decision cache, each decision is the caller's alone.
+    let off = e.with_cache_settings(CacheSettings {
+        pairs: 16,
+        decisions: 0,
+    });
+    let mine = off.decide_shared(&r, DecideOptions::default()).unwrap();
+    assert_eq!(Arc::strong_count(&mine), 1);
+    assert_eq!(*mine, *first);
+}

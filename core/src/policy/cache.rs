@@ -12,8 +12,8 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, FixedOffset};
 
@@ -210,8 +210,9 @@ pub(crate) fn pair_hash(department: usize, resource: usize) -> u64 {
     h.finish()
 }
 
-/// A cached decision: the request without its moment, and the moments
-/// `[lo, hi)` (Unix nanoseconds) over which the decision holds.
+/// A cached decision: the request without its moment, the moments `[lo, hi)`
+/// (Unix nanoseconds) over which the decision holds, and the decision (shared
+/// with the bindings, which hand it out without copying its reasons).
 #[derive(Debug)]
 pub(crate) struct CachedDecision {
     pub department: String,
@@ -223,7 +224,7 @@ pub(crate) struct CachedDecision {
     pub certificate: String,
     pub lo: i64,
     pub hi: i64,
-    pub decision: Decision,
+    pub decision: Arc<Decision>,
 }
 
 impl CachedDecision {
@@ -252,7 +253,7 @@ impl CachedDecision {
             certificate: req.certificate.clone(),
             lo,
             hi,
-            decision,
+            decision: Arc::new(decision),
         }
     }
 }

@@ -35,6 +35,14 @@ pub struct DecideOptions {
     pub evaluate_out_of_force: bool,
 }
 
+/// A decision as [`Engine::decide_entry`] finds it.
+enum Decided {
+    /// The decision cache's entry, found or made now.
+    Cached(Arc<CachedDecision>),
+    /// A decision the cache does not keep.
+    Fresh(Decision),
+}
+
 /// A yes/no answer with the articles behind it (Art. 13, Art. 22).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -436,31 +444,62 @@ impl Engine {
         request: &AccessRequest,
         options: DecideOptions,
     ) -> Result<Decision, PolicyError> {
+        Ok(match self.decide_entry(request, options)? {
+            Decided::Cached(entry) => Decision::clone(&entry.decision),
+            Decided::Fresh(decision) => decision,
+        })
+    }
+
+    /// [`Engine::decide_with`], the decision shared with the decision cache:
+    /// a repeated request copies none of its reasons. While the cache keeps
+    /// the decision, every request it answers gets the same `Arc` (by
+    /// [`Arc::ptr_eq`]) and the cache holds another (`Arc::strong_count` above
+    /// 1); a decision the cache does not keep is the caller's alone. The
+    /// bindings build their objects from it (issue 14: per-call overhead).
+    pub fn decide_shared(
+        &self,
+        request: &AccessRequest,
+        options: DecideOptions,
+    ) -> Result<Arc<Decision>, PolicyError> {
+        Ok(match self.decide_entry(request, options)? {
+            Decided::Cached(entry) => Arc::clone(&entry.decision),
+            Decided::Fresh(decision) => Arc::new(decision),
+        })
+    }
+
+    /// The decision of `request`: the decision cache's entry (found, or made
+    /// now), or a decision the cache does not keep (the cache off, or a moment
+    /// Cedar cannot represent, which `decide_known` refuses).
+    fn decide_entry(
+        &self,
+        request: &AccessRequest,
+        options: DecideOptions,
+    ) -> Result<Decided, PolicyError> {
         if !self.timeline.is_empty() {
-            return self.engine_at(request.at)?.decide_with(request, options);
+            return self.engine_at(request.at)?.decide_entry(request, options);
         }
         let in_force = self.check_in_force(request.at, options)?;
         let department = self.department(&request.department)?;
         let resource = self.resource(&request.resource)?;
-        let Some(decisions) = &self.speed.decisions else {
-            return self.decide_known(request, department, resource, in_force);
+        let fresh = || {
+            self.decide_known(request, department, resource, in_force)
+                .map(Decided::Fresh)
         };
-        // A moment out of range is refused by `decide_known`, never cached.
+        let Some(decisions) = &self.speed.decisions else {
+            return fresh();
+        };
         let Some(at) = entities::request_nanos(request.at) else {
-            return self.decide_known(request, department, resource, in_force);
+            return fresh();
         };
         let hash = cache::request_hash(request);
         if let Some(hit) = decisions.get(hash, |c| c.answers(request, at)) {
-            return Ok(hit.decision.clone());
+            return Ok(Decided::Cached(hit));
         }
         let decision = self.decide_known(request, department, resource, in_force)?;
         let (lo, hi) = self.validity(department, resource, request.at, at);
-        decisions.insert(
-            hash,
-            Arc::new(CachedDecision::new(request, lo, hi, decision.clone())),
-            |c| c.answers(request, at),
-        );
-        Ok(decision)
+        let entry = Arc::new(CachedDecision::new(request, lo, hi, decision));
+        decisions.insert(hash, Arc::clone(&entry), |c| c.answers(request, at));
+        Ok(Decided::Cached(entry))
     }
 
     /// The moments `[lo, hi)` around `at` (`at_nanos`) over which a decision
