@@ -14,8 +14,8 @@
 //! The copy is a generic deep copy of JSON data, made by a small function
 //! compiled once per `Engine` object: it holds no rule, and its output is
 //! what `JSON.parse` gives (plain objects with the same keys in the same
-//! order, arrays, strings, booleans, `null`). It reads keys with the
-//! `Object.keys` and `Array.isArray` of the moment it was compiled.
+//! order, arrays, strings, booleans, `null`). It uses the `Object.hasOwn`
+//! and `Array.isArray` of the moment it was compiled.
 //!
 //! A template is kept while the core's cache keeps its decision: the map holds
 //! a `Weak` to it, so its address cannot be reused by another decision while
@@ -39,22 +39,27 @@ use crate::wire;
 /// The most templates one `Engine` object keeps.
 pub const MAX_TEMPLATES: usize = 4096;
 
-/// The deep copy of JSON data (see the module documentation). Keys are the
-/// wire names of the core's types, never `__proto__`, so plain assignment
-/// makes own data properties as `JSON.parse` does.
+/// The deep copy of JSON data (see the module documentation): an object is
+/// spread (`{ ...v }`: its own properties, in order, with their final shape at
+/// once), then its own object-valued properties are copied in turn; an
+/// inherited enumerable property (`Object.prototype` polluted) is skipped. No
+/// prototype method is called: a replaced `Array.prototype.push` cannot
+/// reach it.
 const COPY: &str = r"(() => {
-  const keys = Object.keys
   const isArray = Array.isArray
+  const hasOwn = Object.hasOwn
   const copy = (v) => {
     if (typeof v !== 'object' || v === null) return v
     if (isArray(v)) {
       const out = []
-      for (let i = 0; i < v.length; i++) out.push(copy(v[i]))
+      for (let i = 0; i < v.length; i++) out[i] = copy(v[i])
       return out
     }
-    const out = {}
-    const ks = keys(v)
-    for (let i = 0; i < ks.length; i++) out[ks[i]] = copy(v[ks[i]])
+    const out = { ...v }
+    for (const k in out) {
+      const x = out[k]
+      if (typeof x === 'object' && x !== null && hasOwn(out, k)) out[k] = copy(x)
+    }
     return out
   }
   return copy

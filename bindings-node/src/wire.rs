@@ -213,6 +213,22 @@ impl Reader {
     }
 
     fn object(&mut self, v: Unknown<'_>, depth: usize) -> std::result::Result<Value, ReadError> {
+        // An array is never a date or a buffer: asked first, it needs no more.
+        if v.is_array().map_err(|e| self.failed(&v, &e))? {
+            self.0.enter(depth)?;
+            let obj = Object::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
+            let len = obj
+                .get_array_length_unchecked()
+                .map_err(|e| self.failed(&v, &e))?;
+            let mut out = Vec::new();
+            for i in 0..len {
+                self.0.path.push_index(i as usize);
+                let item: Unknown<'_> = obj.get_element(i).map_err(|e| self.failed(&v, &e))?;
+                out.push(self.value(item, depth + 1)?);
+                self.0.path.pop();
+            }
+            return Ok(Value::Array(out));
+        }
         if v.is_date().map_err(|e| self.failed(&v, &e))? {
             let d = JsDate::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
             let ms = d.value_of().map_err(|e| self.failed(&v, &e))?;
@@ -229,19 +245,6 @@ impl Reader {
         }
         self.0.enter(depth)?;
         let obj = Object::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
-        if v.is_array().map_err(|e| self.failed(&v, &e))? {
-            let len = obj
-                .get_array_length_unchecked()
-                .map_err(|e| self.failed(&v, &e))?;
-            let mut out = Vec::new();
-            for i in 0..len {
-                self.0.path.push_index(i as usize);
-                let item: Unknown<'_> = obj.get_element(i).map_err(|e| self.failed(&v, &e))?;
-                out.push(self.value(item, depth + 1)?);
-                self.0.path.pop();
-            }
-            return Ok(Value::Array(out));
-        }
         // The names once, then each property once: what is read is what is
         // converted. Own names, as `Object.keys` and `JSON.stringify` read
         // them (an inherited property is not the object's).

@@ -260,6 +260,11 @@ impl Walk {
 /// The wire types stay exact: a string where a list belongs is an error, not a
 /// list of characters.
 pub fn decode<T: DeserializeOwned, C>(value: Value) -> Result<T, ReadError<C>> {
+    // Most values fit: decode without tracking the path, and only a value
+    // that does not fit again, for the path of its error.
+    if let Ok(t) = T::deserialize(&value) {
+        return Ok(t);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
