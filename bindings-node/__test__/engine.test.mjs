@@ -242,7 +242,7 @@ test('cache settings (issue 14): sizes, fill levels, off, and the same answers w
   )
 })
 
-test('a repeated decision is a fresh object each call: changing one changes no other (issue 14)', () => {
+test('a decision is a fresh object each call, repeated or not: changing one changes no other (issue 14)', () => {
   const fresh = Engine.fromFile(samplePath)
   const req = {
     department: 'city.market-regulation',
@@ -271,9 +271,14 @@ test('a repeated decision is a fresh object each call: changing one changes no o
   }
   const third = fresh.decide(req)
   assert.deepEqual(third, pristine)
-  // The same as an engine that builds every decision anew, key order included.
-  const plain = fresh.withCacheSettings({ decisions: 0 }).decide(req)
+  // The same as an engine that builds every decision anew, key order included;
+  // its equal decisions are fresh objects too.
+  const evaluated = fresh.withCacheSettings({ decisions: 0 })
+  const plain = evaluated.decide(req)
   assert.equal(JSON.stringify(third), JSON.stringify(plain))
+  plain.reasons[0].zh = ''
+  plain.citations.length = 0
+  assert.deepEqual(evaluated.decide(req), pristine)
   assert.equal(Object.getPrototypeOf(third), Object.prototype)
   assert.ok(Array.isArray(third.reasons) && Array.isArray(third.citations))
 })

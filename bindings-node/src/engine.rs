@@ -44,7 +44,7 @@ fn build(registry: Given, packs: Option<&[String]>) -> Result<CoreEngine> {
 #[derive(Debug)]
 pub struct Engine {
     inner: Arc<CoreEngine>,
-    /// Repeated decisions as JavaScript objects, built once.
+    /// Decisions as JavaScript objects, each built once.
     templates: Templates,
 }
 
@@ -63,10 +63,9 @@ impl Engine {
 
     /// Wraps a core engine.
     pub fn from_core(inner: CoreEngine) -> Self {
-        let templates = Templates::new(inner.cache_settings().decisions);
         Self {
             inner: Arc::new(inner),
-            templates,
+            templates: Templates::default(),
         }
     }
 }

@@ -1,33 +1,32 @@
-//! Repeated decisions handed out without `JSON.parse` (issue 14: per-call
+//! Decisions handed out without `JSON.parse` each time (issue 14: per-call
 //! overhead).
 //!
-//! A decision the engine's cache keeps is the same `Arc` for every request it
-//! answers ([`govshare::policy::Engine::decide_shared`]). The first time an
-//! `Engine` object hands it out, it builds the JavaScript object once, by
-//! `JSON.parse` of its SPEC §8 text ([`wire::parse_json`]), and keeps it as a
-//! *template*, never handed out. Each call returns a fresh copy of the
-//! template: new objects and arrays, the same (immutable) strings. A caller
-//! may change its copy; the next caller gets the decision as it was.
-//! `JSON.parse` builds every string again, which costs about 5 µs for a deny
-//! with four reasons; the copy costs a fraction of that.
+//! Many requests get the same decision: a repeated request the engine's cache
+//! answers, and distinct requests whose answers read alike (the same checks
+//! failing for the same reasons). The first time an `Engine` object hands out
+//! a decision, it builds the JavaScript object once, by `JSON.parse` of its
+//! SPEC §8 text ([`wire::to_js_parsed`]), and keeps it as a *template*, never
+//! handed out, under the decision's content. Each call then returns a fresh
+//! copy of the template of an equal decision: new objects and arrays, the same
+//! (immutable) strings. A caller may change its copy; the next caller gets the
+//! decision as it was. `JSON.parse` builds every string again, which costs
+//! about 5 µs for a deny with four reasons; the copy costs well under 1 µs.
 //!
 //! The copy is a generic deep copy of JSON data, made by a small function
-//! compiled once per `Engine` object: it holds no rule, and its output is
-//! what `JSON.parse` gives (plain objects with the same keys in the same
-//! order, arrays, strings, booleans, `null`). It uses the `Object.hasOwn`
-//! and `Array.isArray` of the moment it was compiled.
+//! compiled once per `Engine` object: it holds no rule, and its output is what
+//! `JSON.parse` gives (plain objects with the same keys in the same order,
+//! arrays, strings, booleans, `null`).
 //!
-//! A template is kept while the core's cache keeps its decision: the map holds
-//! a `Weak` to it, so its address cannot be reused by another decision while
-//! the entry lives, and a decision evicted from the cache is found stale and
-//! replaced. At most [`MAX_TEMPLATES`] templates are kept per `Engine` object
-//! (fewer if its decision cache is smaller); when full, the stale ones are
-//! dropped, and if none is, all of them. They are released when the `Engine`
-//! object is collected.
+//! A template is found by a hash of the decision and used only for a decision
+//! equal to the one it was built from (kept with it), so a collision costs a
+//! `JSON.parse`, never a wrong answer. At most [`MAX_TEMPLATES`] are kept per
+//! `Engine` object; when full, all are dropped and the next calls build them
+//! again. They are released when the `Engine` object is collected.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, Weak};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use govshare::policy::Decision;
 use napi::bindgen_prelude::{Env, FromNapiValue, Function, Object, ObjectRef};
@@ -36,15 +35,17 @@ use napi::{JsValue, Unknown};
 use crate::error::{self, Result};
 use crate::wire;
 
-/// The most templates one `Engine` object keeps.
-pub const MAX_TEMPLATES: usize = 4096;
+/// The most templates one `Engine` object keeps (each is a decision and its
+/// JavaScript object, about 1–3 KB together).
+pub const MAX_TEMPLATES: usize = 1024;
 
 /// The deep copy of JSON data (see the module documentation): an object is
 /// spread (`{ ...v }`: its own properties, in order, with their final shape at
 /// once), then its own object-valued properties are copied in turn; an
 /// inherited enumerable property (`Object.prototype` polluted) is skipped. No
-/// prototype method is called: a replaced `Array.prototype.push` cannot
-/// reach it.
+/// prototype method is called, so a replaced `Array.prototype.push` cannot
+/// reach it; `Object.hasOwn` and `Array.isArray` are those of the moment it
+/// was compiled.
 const COPY: &str = r"(() => {
   const isArray = Array.isArray
   const hasOwn = Object.hasOwn
@@ -65,49 +66,41 @@ const COPY: &str = r"(() => {
   return copy
 })()";
 
-/// One kept object: the decision it was built from, and the object.
+/// One kept object and the decision it was built from.
 struct Template {
-    decision: Weak<Decision>,
+    decision: Arc<Decision>,
     object: ObjectRef<false>,
 }
 
 /// The templates of one `Engine` object, used on its JavaScript thread only.
+#[derive(Default)]
 pub struct Templates {
-    capacity: usize,
-    map: RefCell<HashMap<usize, Template>>,
+    map: RefCell<HashMap<u64, Template>>,
     copy: RefCell<Option<ObjectRef<false>>>,
 }
 
 impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Templates")
-            .field("capacity", &self.capacity)
             .field("len", &self.map.try_borrow().map_or(0, |m| m.len()))
             .finish_non_exhaustive()
     }
 }
 
-impl Templates {
-    /// Room for `capacity` templates (at most [`MAX_TEMPLATES`]; 0 keeps none).
-    pub fn new(capacity: usize) -> Self {
-        Self {
-            capacity: capacity.min(MAX_TEMPLATES),
-            map: RefCell::new(HashMap::new()),
-            copy: RefCell::new(None),
-        }
-    }
+/// The key of `decision`'s template: a hash of its content (a fast one: the
+/// template is used only for an equal decision).
+fn key(decision: &Decision) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    decision.hash(&mut h);
+    h.finish()
+}
 
+impl Templates {
     /// `decision` as a plain JavaScript object, the same as
-    /// [`wire::to_js_parsed`] gives: a copy of its template when one is kept.
+    /// [`wire::to_js_parsed`] gives: a copy of its template.
     pub fn to_js<'e>(&self, env: &'e Env, decision: &Arc<Decision>) -> Result<Unknown<'e>> {
-        // Shared with the engine's cache: worth a template.
-        let shared = self.capacity > 0 && Arc::strong_count(decision) > 1;
-        if !shared {
-            return wire::to_js_parsed(env, &**decision);
-        }
-        let key = Arc::as_ptr(decision) as usize;
-        let kept = self.template(env, key)?;
-        let template = match kept {
+        let key = key(decision);
+        let template = match self.template(env, key, decision)? {
             Some(object) => object,
             None => {
                 // JavaScript runs here (`JSON.parse`): no borrow is held.
@@ -120,13 +113,19 @@ impl Templates {
         self.copy(env, template)
     }
 
-    /// The live template kept under `key`, if any.
-    fn template<'e>(&self, env: &'e Env, key: usize) -> Result<Option<Object<'e>>> {
+    /// The template kept under `key`, if it was built from a decision equal
+    /// to `decision`.
+    fn template<'e>(
+        &self,
+        env: &'e Env,
+        key: u64,
+        decision: &Arc<Decision>,
+    ) -> Result<Option<Object<'e>>> {
         let Ok(map) = self.map.try_borrow() else {
             return Ok(None);
         };
         match map.get(&key) {
-            Some(t) if t.decision.strong_count() > 0 => t
+            Some(t) if Arc::ptr_eq(&t.decision, decision) || *t.decision == **decision => t
                 .object
                 .get_value(env)
                 .map(Some)
@@ -135,44 +134,33 @@ impl Templates {
         }
     }
 
-    /// Keeps `object` as the template of `decision` (under `key`), making room
-    /// first; a reentrant call (a `JSON.parse` replaced by code that decides)
-    /// keeps nothing.
+    /// Keeps `object` as the template of `decision` under `key` (replacing
+    /// what was there; dropping every template when full). A reentrant call
+    /// (a `JSON.parse` replaced by code that decides) keeps nothing.
     fn keep(
         &self,
         env: &Env,
-        key: usize,
+        key: u64,
         decision: &Arc<Decision>,
         object: &Object<'_>,
     ) -> Result<()> {
         let Ok(mut map) = self.map.try_borrow_mut() else {
             return Ok(());
         };
-        if let Some(stale) = map.remove(&key) {
-            stale.object.unref(env).map_err(|e| error::napi(&e))?;
+        let unref = |t: Template| t.object.unref(env).map_err(|e| error::napi(&e));
+        if let Some(old) = map.remove(&key) {
+            unref(old)?;
         }
-        if map.len() >= self.capacity {
-            let stale: Vec<usize> = map
-                .iter()
-                .filter(|(_, t)| t.decision.strong_count() == 0)
-                .map(|(k, _)| *k)
-                .collect();
-            let drop: Vec<usize> = if stale.is_empty() {
-                map.keys().copied().collect()
-            } else {
-                stale
-            };
-            for k in drop {
-                if let Some(t) = map.remove(&k) {
-                    t.object.unref(env).map_err(|e| error::napi(&e))?;
-                }
+        if map.len() >= MAX_TEMPLATES {
+            for (_, t) in map.drain() {
+                unref(t)?;
             }
         }
         let object = object.create_ref::<false>().map_err(|e| error::napi(&e))?;
         map.insert(
             key,
             Template {
-                decision: Arc::downgrade(decision),
+                decision: Arc::clone(decision),
                 object,
             },
         );

@@ -20,7 +20,7 @@ use std::hint::black_box;
 use cedar_policy::Authorizer;
 use chrono::{DateTime, Duration, FixedOffset};
 use criterion::{Criterion, criterion_group, criterion_main};
-use govshare::policy::{AccessRequest, CacheSettings, Engine, PolicyPack};
+use govshare::policy::{AccessRequest, CacheSettings, DecideOptions, Engine, PolicyPack};
 use govshare::registry::{
     Certificate, Database, Department, DepartmentKind, Grant, GrantSource, Interface, Level,
     Method, Network, Registry, RegistryDoc, Resource, Role, Sharing,
@@ -224,6 +224,10 @@ fn bench_pair(c: &mut Criterion, group: &str, engine: &Engine, cases: &[(&str, A
         });
         g.bench_function(format!("decide_repeated/{name}"), |b| {
             b.iter(|| engine.decide(black_box(req)))
+        });
+        // What the bindings call: the cached decision shared, not copied.
+        g.bench_function(format!("decide_shared_repeated/{name}"), |b| {
+            b.iter(|| engine.decide_shared(black_box(req), DecideOptions::default()))
         });
         let n = 20_000;
         let raw = cpu_micros(n, || {

@@ -75,7 +75,7 @@ pub enum RemedyAction {
 }
 
 /// Who must act on a failing check, and how (SPEC v2 §2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Remedy {
@@ -86,7 +86,7 @@ pub struct Remedy {
 }
 
 /// One article-backed reason behind a decision or an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Reason {
@@ -107,7 +107,7 @@ pub struct Reason {
 }
 
 /// A decision (SPEC §8). `citations` is never empty.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Decision {
