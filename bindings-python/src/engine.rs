@@ -123,12 +123,12 @@ impl Engine {
         let requests = Self::requests(requests)?;
         let engine = Arc::clone(&self.inner);
         // Without the GIL, on all cores (rayon).
-        let results = py.detach(move || engine.decide_many_with(&requests, options));
+        let results = py.detach(move || engine.decide_many_shared(&requests, options));
         results
             .into_iter()
             .enumerate()
             .map(|(i, r)| {
-                r.map(|d| Decision { inner: Arc::new(d) })
+                r.map(|inner| Decision { inner })
                     .map_err(|e| error::to_py_at(py, &e.into(), "request", i))
             })
             .collect()

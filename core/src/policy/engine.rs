@@ -438,6 +438,19 @@ impl Engine {
             .collect()
     }
 
+    /// [`Engine::decide_many_with`], each decision shared with the decision
+    /// cache as [`Engine::decide_shared`] gives it.
+    pub fn decide_many_shared(
+        &self,
+        requests: &[AccessRequest],
+        options: DecideOptions,
+    ) -> Vec<Result<Arc<Decision>, PolicyError>> {
+        requests
+            .par_iter()
+            .map(|r| self.decide_shared(r, options))
+            .collect()
+    }
+
     /// Decides one request with options.
     pub fn decide_with(
         &self,
