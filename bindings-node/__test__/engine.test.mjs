@@ -244,15 +244,15 @@ test('cache settings (issue 14): sizes, fill levels, off, and the same answers w
 
 test('a decision is a fresh object each call, repeated or not: changing one changes no other (issue 14)', () => {
   const fresh = Engine.fromFile(samplePath)
-  const req = {
+  // The deny with many reasons of the benches.
+  const req = request({
     department: 'city.market-regulation',
     resource: 'civil-affairs.minimum-living',
     purpose: 'public-order',
-    method: 'online_query',
     certificate: 'BZ-0001',
     network: 'intranet',
     at: '2019-09-27T10:00:00+08:00',
-  }
+  })
   const first = fresh.decide(req)
   const pristine = JSON.parse(JSON.stringify(first))
   assert.ok(first.reasons.length >= 3, 'a deny with several reasons')
