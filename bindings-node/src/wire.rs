@@ -214,9 +214,28 @@ impl Reader {
 
     fn object(&mut self, v: Unknown<'_>, depth: usize) -> std::result::Result<Value, ReadError> {
         // An array is never a date or a buffer: asked first, it needs no more.
-        if v.is_array().map_err(|e| self.failed(&v, &e))? {
-            self.0.enter(depth)?;
-            let obj = Object::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
+        let is_array = v.is_array().map_err(|e| self.failed(&v, &e))?;
+        if !is_array {
+            if v.is_date().map_err(|e| self.failed(&v, &e))? {
+                let d = JsDate::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
+                let ms = d.value_of().map_err(|e| self.failed(&v, &e))?;
+                return dates::wire_instant(ms).map(Value::String).map_err(|e| {
+                    ReadError::Invalid(
+                        InputError::new(InputErrorKind::InvalidDate, e.reason).into(),
+                    )
+                });
+            }
+            // `napi_is_buffer` is true of every `ArrayBufferView`: the typed
+            // arrays, `DataView` and `Buffer`.
+            if v.is_buffer().map_err(|e| self.failed(&v, &e))?
+                || v.is_arraybuffer().map_err(|e| self.failed(&v, &e))?
+            {
+                return Err(self.unsupported("typed array or buffer"));
+            }
+        }
+        self.0.enter(depth)?;
+        let obj = Object::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
+        if is_array {
             let len = obj
                 .get_array_length_unchecked()
                 .map_err(|e| self.failed(&v, &e))?;
@@ -229,22 +248,6 @@ impl Reader {
             }
             return Ok(Value::Array(out));
         }
-        if v.is_date().map_err(|e| self.failed(&v, &e))? {
-            let d = JsDate::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
-            let ms = d.value_of().map_err(|e| self.failed(&v, &e))?;
-            return dates::wire_instant(ms).map(Value::String).map_err(|e| {
-                ReadError::Invalid(InputError::new(InputErrorKind::InvalidDate, e.reason).into())
-            });
-        }
-        // `napi_is_buffer` is true of every `ArrayBufferView`: the typed
-        // arrays, `DataView` and `Buffer`.
-        if v.is_buffer().map_err(|e| self.failed(&v, &e))?
-            || v.is_arraybuffer().map_err(|e| self.failed(&v, &e))?
-        {
-            return Err(self.unsupported("typed array or buffer"));
-        }
-        self.0.enter(depth)?;
-        let obj = Object::from_unknown(v).map_err(|e| self.failed(&v, &e))?;
         // The names once, then each property once: what is read is what is
         // converted. Own names, as `Object.keys` and `JSON.stringify` read
         // them (an inherited property is not the object's).
@@ -292,34 +295,25 @@ pub fn to_js<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
 
 /// A wire value made only of strings, booleans, `null`, arrays and objects (a
 /// decision, a list of decisions) as a plain JavaScript object: the same object
-/// as [`to_js`] gives, built by `JSON.parse` from the value's JSON text (see
-/// [`parse_json`]).
-pub fn to_js_parsed<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
-    let text = serde_json::to_string(value).map_err(|e| unconvertible(&e.to_string()))?;
-    parse_json(env, &text)
-}
-
-/// A result the addon could not hand to JavaScript.
-fn unconvertible(reason: &str) -> error::JsErr {
-    error::error(
-        error::INVALID_ARGUMENT,
-        format!("cannot convert result: {reason}"),
-    )
-}
-
-/// The JavaScript value of a JSON text the core wrote (a decision, a list of
-/// decisions), built by `JSON.parse`. That is one crossing into JavaScript
-/// instead of two N-API calls per property and string, and V8 builds the
-/// objects itself. The text goes into V8 without UTF-8 decoding: as Latin-1
-/// when it is ASCII, else as UTF-16. A decision with Chinese reasons converts
-/// about twice as fast as property by property (issue 14: per-call overhead).
+/// as [`to_js`] gives, built by `JSON.parse` from the value's JSON text. That is
+/// one crossing into JavaScript instead of two N-API calls per property and
+/// string, and V8 builds the objects itself. The text goes into V8 without
+/// UTF-8 decoding: as Latin-1 when it is ASCII, else as UTF-16. A decision with
+/// Chinese reasons converts about twice as fast (issue 14: per-call overhead).
 /// `JSON.parse` is the realm's, read when called.
-pub fn parse_json<'e>(env: &'e Env, text: &str) -> Result<Unknown<'e>> {
-    let failed = |e: napi::Error| unconvertible(&e.reason);
+pub fn to_js_parsed<'e, T: Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
+    let fail = |reason: String| {
+        error::error(
+            error::INVALID_ARGUMENT,
+            format!("cannot convert result: {reason}"),
+        )
+    };
+    let text = serde_json::to_string(value).map_err(|e| fail(e.to_string()))?;
+    let failed = |e: napi::Error| fail(e.reason);
     let text = if text.is_ascii() {
         env.create_string_latin1(text.as_bytes())
     } else {
-        env.create_string_utf16(utf16(text))
+        env.create_string_utf16(utf16(&text))
     }
     .map_err(failed)?;
     let json: Object<'_> = env
